@@ -1,0 +1,33 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "NearDup",
+  products: [
+    .executable(name: "neardup", targets: ["NearDupCLI"]),
+    .library(name: "NearDupCore", targets: ["NearDupCore"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CXXHash", pkgConfig: "libxxhash",
+      providers: [.apt(["libxxhash-dev"]), .brew(["xxhash"])]),
+    .systemLibrary(
+      name: "CZlib", pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+    .target(
+      name: "NearDupCore", dependencies: ["CXXHash", "CZlib"],
+      swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
+    .executableTarget(
+      name: "NearDupCLI",
+      dependencies: [
+        "NearDupCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
+    .testTarget(name: "NearDupCoreTests", dependencies: ["NearDupCore"]),
+    .testTarget(name: "NearDupCLITests", dependencies: ["NearDupCLI", "NearDupCore"]),
+  ]
+)

@@ -1,0 +1,92 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import NearDupCore
+
+/// Where the report and progress go, and whether a person is watching.
+enum Terminal {
+  /// Whether standard error is a terminal (progress is shown only then).
+  static var standardErrorIsTerminal: Bool { isatty(2) == 1 }
+
+  /// Writes `text` to standard error.
+  static func writeError(_ text: String) {
+    var copy = text
+    copy.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
+  }
+}
+
+/// A one-line progress display on standard error, redrawn at most ten times a
+/// second, and only when standard error is a terminal.
+final class ProgressLine {
+  private let enabled: Bool
+  private var lastDraw = -1.0
+  private var drawn = false
+
+  init(enabled: Bool = Terminal.standardErrorIsTerminal) {
+    self.enabled = enabled
+  }
+
+  /// Redraws the line for `progress` if enough time has passed.
+  func update(_ progress: PipelineProgress) {
+    guard enabled, progress.elapsed - lastDraw >= 0.1 || progress.stage != "read" else { return }
+    lastDraw = progress.elapsed
+    let rate = progress.elapsed > 0 ? Double(progress.documents) / progress.elapsed : 0
+    let text =
+      progress.stage == "read"
+      ? "reading: \(Format.count(progress.documents)) documents, \(Format.megabytes(progress.bytes)), \(Format.count(Int(rate))) docs/s"
+      : "\(progress.stage): \(Format.count(progress.documents)) documents, \(Format.seconds(progress.elapsed))"
+    Terminal.writeError("\r\u{1B}[K" + text)
+    drawn = true
+  }
+
+  /// Erases the line.
+  func finish() {
+    if drawn { Terminal.writeError("\r\u{1B}[K") }
+    drawn = false
+  }
+}
+
+/// Number formatting for reports.
+enum Format {
+  /// 1234567 → "1,234,567".
+  static func count(_ value: Int) -> String {
+    let digits = String(value.magnitude)
+    var out = ""
+    for (index, digit) in digits.enumerated() {
+      if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
+      out.append(digit)
+    }
+    return value < 0 ? "-" + out : out
+  }
+
+  /// A value with `digits` decimals.
+  static func fixed(_ value: Double, _ digits: Int) -> String {
+    guard value.isFinite else { return "-" }
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let rounded = (value * scale).rounded() / scale
+    var text = "\(rounded)"
+    if text.contains("e") { return String(Int(rounded)) }
+    let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+    var fraction = parts.count > 1 ? String(parts[1]) : ""
+    if digits == 0 { return String(parts[0]) }
+    while fraction.count < digits { fraction.append("0") }
+    text = String(parts[0]) + "." + fraction.prefix(digits)
+    return text
+  }
+
+  /// Bytes as megabytes (10^6), e.g. "23.3 MB".
+  static func megabytes(_ bytes: Int) -> String { fixed(Double(bytes) / 1e6, 1) + " MB" }
+
+  /// Seconds, e.g. "0.042 s" or "12.3 s".
+  static func seconds(_ value: Double) -> String { value < 10 ? fixed(value, 3) + " s" : fixed(value, 1) + " s" }
+
+  /// `text` padded with spaces to `width` characters.
+  static func padded(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+  }
+}

@@ -1,0 +1,19 @@
+/// A verified pair of near-duplicate documents and their similarity.
+///
+/// - Invariant: `a < b`; `similarity` is in 0...1 and at least the threshold it was
+///   verified against.
+public struct Edge: Hashable, Sendable {
+  /// The document that comes first in the input.
+  public var a: UInt32
+  /// The document that comes later in the input.
+  public var b: UInt32
+  /// Their similarity under the run's measure (exact, or estimated from signatures).
+  public var similarity: Double
+
+  /// Creates an edge; the documents are ordered for you.
+  public init(_ first: Int, _ second: Int, similarity: Double) {
+    a = UInt32(min(first, second))
+    b = UInt32(max(first, second))
+    self.similarity = similarity
+  }
+}

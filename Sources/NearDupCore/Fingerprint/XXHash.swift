@@ -1,0 +1,58 @@
+internal import CXXHash
+
+/// XXH3-64, the hash behind every fingerprint, token hash and band key.
+///
+/// It calls the system xxHash library (libxxhash) through the one shim function in
+/// the `CXXHash` target; no other file touches the C module.
+///
+/// ```swift
+/// XXH3.hash("") == 0x2D06_8005_38D3_94C2
+/// ```
+public enum XXH3 {
+  /// XXH3-64 of the bytes at `pointer`.
+  /// - Complexity: O(count).
+  @usableFromInline
+  static func hash(_ pointer: UnsafeRawPointer?, count: Int, seed: UInt64) -> UInt64 {
+    cxxhash_xxh3_64(pointer, count, seed)
+  }
+
+  /// XXH3-64 of `bytes` with `seed`.
+  /// - Complexity: O(bytes.count).
+  public static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0) -> UInt64 {
+    hash(bytes.baseAddress, count: bytes.count, seed: seed)
+  }
+
+  /// XXH3-64 of the UTF-8 bytes of `string` with `seed`.
+  /// - Complexity: O(string.utf8.count).
+  public static func hash(_ string: String, seed: UInt64 = 0) -> UInt64 {
+    var copy = string
+    return copy.withUTF8 { hash(UnsafeRawBufferPointer($0), seed: seed) }
+  }
+
+  /// XXH3-64 of the little-endian bytes of `words`, so that the result is the same
+  /// on machines of either byte order.
+  /// - Complexity: O(words.count).
+  public static func hash(littleEndianWords words: UnsafeBufferPointer<UInt64>, seed: UInt64 = 0)
+    -> UInt64
+  {
+    #if _endian(little)
+      return hash(UnsafeRawBufferPointer(words), seed: seed)
+    #else
+      let swapped = words.map(\.littleEndian)
+      return swapped.withUnsafeBytes { hash($0, seed: seed) }
+    #endif
+  }
+
+  /// XXH3-64 of the little-endian bytes of `slots`.
+  /// - Complexity: O(slots.count).
+  public static func hash(littleEndianSlots slots: UnsafeBufferPointer<UInt32>, seed: UInt64 = 0)
+    -> UInt64
+  {
+    #if _endian(little)
+      return hash(UnsafeRawBufferPointer(slots), seed: seed)
+    #else
+      let swapped = slots.map(\.littleEndian)
+      return swapped.withUnsafeBytes { hash($0, seed: seed) }
+    #endif
+  }
+}

@@ -1,0 +1,297 @@
+/// Streams documents from the user's inputs in batches, so that the raw text of the
+/// whole corpus is never held in memory at once.
+///
+/// Reads JSON Lines (fields named by `CorpusOptions`), plain text with one document
+/// per line, single text files, and directories of `.txt`/`.md` files, each possibly
+/// gzip-compressed, from files or standard input. Checks that ids are unique across
+/// all inputs.
+///
+/// A malformed record throws `CorpusError` naming `path:line` — or, with
+/// `skipsInvalidRecords`, is skipped and counted in `skippedRecords`.
+///
+/// - Invariant: documents come out in input order, then line (or sorted file) order,
+///   whatever the batch sizes.
+/// - Complexity: O(bytes read) time; memory O(one batch + one line) plus the id table.
+public final class CorpusReader {
+  /// The inputs, read in this order.
+  public let inputs: [CorpusInput]
+  /// How records are read.
+  public let options: CorpusOptions
+  /// Whether each document's original record is kept in `records` (for writing a
+  /// deduplicated copy).
+  public let keepsRecords: Bool
+
+  /// Bytes of (decompressed) input consumed so far.
+  public private(set) var bytesRead = 0
+  /// The number of records skipped as invalid.
+  public private(set) var skippedRecordCount = 0
+  /// Messages of the first skipped records (`path:line: problem`).
+  public private(set) var skippedRecordMessages: [String] = []
+  /// The number of documents produced so far.
+  public private(set) var documentCount = 0
+
+  /// How many skip messages are kept.
+  static let keptSkipMessages = 10
+  /// The largest single document, in bytes.
+  static let maximumDocumentSize = 1 << 30
+
+  private var inputIndex = 0
+  private var lineReader: LineReader?
+  /// Sorted file listings of the directory inputs read so far, by input index.
+  private var directoryListings: [Int: [String]] = [:]
+  private var fileIndex = 0
+  private var scanner: JSONLineScanner
+  private var firstLocationOfID: [String: DocumentLocation] = [:]
+  private let recordsAreLines: Bool
+  private var pendingError: CorpusError?
+
+  /// Creates a reader over `inputs`.
+  /// - Parameters:
+  ///   - inputs: Resolved inputs, read in order.
+  ///   - options: Field names and error policy.
+  ///   - keepsRecords: Whether `read` fills `DocumentBatch.records` (see there).
+  public init(inputs: [CorpusInput], options: CorpusOptions, keepsRecords: Bool = false) {
+    self.inputs = inputs
+    self.options = options
+    self.keepsRecords = keepsRecords
+    scanner = JSONLineScanner(keys: [options.idField, options.textField, options.titleField])
+    recordsAreLines = inputs.allSatisfy { $0.kind == .lines }
+  }
+
+  /// The path of the input a location refers to; for directory documents, the path
+  /// of the file.
+  public func path(of location: DocumentLocation) -> String {
+    let input = inputs[Int(location.input)]
+    guard input.kind == .directory, let files = directoryListings[Int(location.input)] else {
+      return input.label
+    }
+    return joinPath(input.label, files[Int(location.file)])
+  }
+
+  /// `path:line` of a location, or the path for a whole-file document.
+  public func describe(_ location: DocumentLocation) -> String {
+    CorpusError.location(path(of: location), Int(location.line))
+  }
+
+  /// Replaces `batch`'s contents with the next documents: at most `maximumDocuments`
+  /// of them, stopping early once their text exceeds `maximumBytes`.
+  /// - Returns: false when the corpus is exhausted and the batch is empty.
+  /// - Throws: `CorpusError` for unreadable inputs and (without skipping) invalid records.
+  public func read(into batch: inout DocumentBatch, maximumDocuments: Int, maximumBytes: Int = 1 << 24)
+    throws(CorpusError) -> Bool
+  {
+    batch.removeAll()
+    if keepsRecords { batch.removeAllRecords() }
+    let startBytes = bytesRead
+    defer { batch.inputByteCount = bytesRead - startBytes }
+    while batch.count < maximumDocuments && batch.content.count < maximumBytes {
+      guard inputIndex < inputs.count else { break }
+      let input = inputs[inputIndex]
+      let produced: Bool
+      switch input.kind {
+      case .jsonLines, .lines: produced = try readLineRecord(input, into: &batch)
+      case .textFile: produced = try readTextFile(input, into: &batch)
+      case .directory: produced = try readDirectoryFile(input, into: &batch)
+      }
+      if !produced { advanceInput() }
+    }
+    documentCount += batch.count
+    return batch.count > 0
+  }
+
+  private func advanceInput() {
+    inputIndex += 1
+    lineReader = nil
+    fileIndex = 0
+  }
+
+  // MARK: Line-oriented inputs
+
+  /// Reads lines until one yields a document; false at the end of the input.
+  private func readLineRecord(_ input: CorpusInput, into batch: inout DocumentBatch) throws(CorpusError) -> Bool {
+    if lineReader == nil { lineReader = LineReader(source: try openTextSource(path: input.path, label: input.label)) }
+    let reader = lineReader!
+    while true {
+      let before = reader.bytesRead
+      guard let line = try reader.nextLine() else {
+        bytesRead += reader.bytesRead - before
+        return false
+      }
+      bytesRead += reader.bytesRead - before
+      let location = DocumentLocation(input: Int32(inputIndex), line: Int32(truncatingIfNeeded: reader.lineNumber))
+      do {
+        let added: Bool
+        if input.kind == .lines {
+          added = try appendLineDocument(line, location: location, into: &batch)
+        } else {
+          added = try appendJSONRecord(line, location: location, into: &batch)
+        }
+        if added { return true }
+      } catch {
+        try skipOrThrow(error)
+      }
+    }
+  }
+
+  private func appendLineDocument(
+    _ line: UnsafeBufferPointer<UInt8>, location: DocumentLocation, into batch: inout DocumentBatch
+  ) throws(CorpusError) -> Bool {
+    let path = inputs[Int(location.input)].label
+    if line.contains(0) {
+      throw .malformedLine(path: path, line: Int(location.line), reason: "NUL byte in a text line (binary data?)")
+    }
+    let number = String(location.line)
+    let id = inputs.count > 1 ? "\(path):\(number)" : number
+    try register(id: id, at: location)
+    batch.append(id: id, title: nil, body: line, location: location)
+    if keepsRecords {
+      if recordsAreLines {
+        batch.appendRecord(line)
+      } else {
+        batch.appendSynthesizedRecord(id: id, body: line)
+      }
+    }
+    return true
+  }
+
+  /// Parses one JSON Lines record; blank lines are not records.
+  private func appendJSONRecord(
+    _ line: UnsafeBufferPointer<UInt8>, location: DocumentLocation, into batch: inout DocumentBatch
+  ) throws(CorpusError) -> Bool {
+    if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return false }
+    let path = inputs[Int(location.input)].label
+    let lineNumber = Int(location.line)
+    func malformed(_ reason: String) -> CorpusError {
+      .malformedLine(path: path, line: lineNumber, reason: reason)
+    }
+    let values: [JSONFieldValue]
+    do {
+      values = try scanner.scan(line)
+    } catch {
+      throw malformed("invalid JSON: \(error.message) (column \(error.column))")
+    }
+    let decoded = scanner.decoded
+    let id: String
+    switch values[0] {
+    case .string(let range), .number(let range):
+      id = String(decoding: decoded[range], as: UTF8.self)
+      if id.isEmpty { throw malformed("field \"\(options.idField)\" is empty") }
+    case .missing:
+      throw malformed("record has no \"\(options.idField)\" field (name the id field with --id-field)")
+    case .null:
+      throw malformed("field \"\(options.idField)\" is null; ids must be strings or numbers")
+    case .other(let kind):
+      throw malformed("field \"\(options.idField)\" is \(kind); ids must be strings or numbers")
+    }
+    let body: Range<Int>
+    switch values[1] {
+    case .string(let range): body = range
+    case .missing:
+      throw malformed("record has no \"\(options.textField)\" field (name the text field with --text-field)")
+    case .null: throw malformed("field \"\(options.textField)\" is null; expected a string")
+    case .number: throw malformed("field \"\(options.textField)\" is a number; expected a string")
+    case .other(let kind): throw malformed("field \"\(options.textField)\" is \(kind); expected a string")
+    }
+    var title: Range<Int>?
+    switch values[2] {
+    case .string(let range): title = range
+    case .missing, .null: title = nil
+    case .number: throw malformed("field \"\(options.titleField)\" is a number; expected a string")
+    case .other(let kind): throw malformed("field \"\(options.titleField)\" is \(kind); expected a string")
+    }
+    try register(id: id, at: location)
+    decoded.withUnsafeBufferPointer { decoded in
+      batch.append(
+        id: id, title: title.map { UnsafeBufferPointer(rebasing: decoded[$0]) },
+        body: UnsafeBufferPointer(rebasing: decoded[body]), location: location)
+    }
+    if keepsRecords { batch.appendRecord(line) }
+    return true
+  }
+
+  // MARK: Whole-file inputs
+
+  private func readTextFile(_ input: CorpusInput, into batch: inout DocumentBatch) throws(CorpusError) -> Bool {
+    // A text-file input yields exactly one document, then the reader moves on.
+    if fileIndex > 0 { return false }
+    fileIndex = 1
+    let location = DocumentLocation(input: Int32(inputIndex), line: 0)
+    do {
+      try appendFileDocument(path: input.path, label: input.label, id: input.label, location: location, into: &batch)
+    } catch {
+      try skipOrThrow(error)
+    }
+    return true
+  }
+
+  private func readDirectoryFile(_ input: CorpusInput, into batch: inout DocumentBatch) throws(CorpusError) -> Bool {
+    if directoryListings[inputIndex] == nil { directoryListings[inputIndex] = try input.directoryDocuments() }
+    let files = directoryListings[inputIndex]!
+    guard fileIndex < files.count else { return false }
+    let relative = files[fileIndex]
+    let location = DocumentLocation(input: Int32(inputIndex), line: 0, file: Int32(fileIndex))
+    fileIndex += 1
+    do {
+      try appendFileDocument(
+        path: joinPath(input.path, relative), label: joinPath(input.label, relative), id: relative, location: location,
+        into: &batch)
+    } catch {
+      try skipOrThrow(error)
+    }
+    return true
+  }
+
+  private func appendFileDocument(
+    path: String, label: String, id: String, location: DocumentLocation, into batch: inout DocumentBatch
+  ) throws(CorpusError) {
+    let source = try openTextSource(path: path, label: label)
+    var bytes: [UInt8] = []
+    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+    defer { chunk.deallocate() }
+    while true {
+      let count = try source.read(into: chunk)
+      if count == 0 { break }
+      bytes.append(contentsOf: chunk[0..<count])
+      guard bytes.count <= Self.maximumDocumentSize else {
+        throw .oversizedRecord(path: label, line: 0, limit: Self.maximumDocumentSize)
+      }
+    }
+    if bytes.contains(0) { throw .binaryFile(path: label) }
+    bytesRead += bytes.count
+    try register(id: id, at: location)
+    bytes.withUnsafeBufferPointer { body in
+      batch.append(id: id, title: nil, body: body, location: location)
+      if keepsRecords { batch.appendSynthesizedRecord(id: id, body: body) }
+    }
+  }
+
+  // MARK: Shared checks
+
+  /// Records `id` as used at `location`, or throws if an earlier document has it.
+  private func register(id: String, at location: DocumentLocation) throws(CorpusError) {
+    if let first = firstLocationOfID[id] {
+      throw .duplicateID(
+        id: id, path: path(of: location), line: Int(location.line), firstPath: path(of: first),
+        firstLine: Int(first.line))
+    }
+    firstLocationOfID[id] = location
+  }
+
+  /// Skips an invalid record when asked to, else rethrows. Failures of the input
+  /// itself (unreadable, corrupt compression) are never skipped inside a file.
+  private func skipOrThrow(_ error: CorpusError) throws(CorpusError) {
+    switch error {
+    case .malformedLine, .duplicateID, .binaryFile, .oversizedRecord:
+      guard options.skipsInvalidRecords else { throw error }
+      skippedRecordCount += 1
+      if skippedRecordMessages.count < Self.keptSkipMessages { skippedRecordMessages.append(error.description) }
+    default:
+      throw error
+    }
+  }
+}
+
+/// `directory/relative`, without doubling a trailing slash.
+func joinPath(_ directory: String, _ relative: String) -> String {
+  directory.hasSuffix("/") ? directory + relative : directory + "/" + relative
+}

@@ -1,0 +1,138 @@
+/// Where a document came from: its input and its 1-based line (0 for a document
+/// that is a whole file).
+public struct DocumentLocation: Sendable, Hashable {
+  /// Index of the input in the reader's `inputs`.
+  public var input: Int32
+  /// The 1-based line, or 0 for a whole-file document.
+  public var line: Int32
+  /// For documents of a directory, the index of the file in its sorted listing.
+  public var file: Int32
+
+  /// Creates a location.
+  public init(input: Int32, line: Int32, file: Int32 = 0) {
+    self.input = input
+    self.line = line
+    self.file = file
+  }
+}
+
+/// A batch of documents read from a corpus: their text stored back to back, ids,
+/// short previews for reports, and where each came from.
+///
+/// The reader refills one batch again and again, so reading allocates only while the
+/// batch grows to its largest size.
+///
+/// - Invariant: `ids`, `previews`, `locations` and `contentEnds` all have `count`
+///   elements; `contentEnds` is non-decreasing and ends at `content.count`.
+public struct DocumentBatch: Sendable {
+  /// The text to shingle of every document (title, a newline, then the body).
+  public internal(set) var content: [UInt8] = []
+  /// End offset of each document's text in `content`.
+  public internal(set) var contentEnds: [Int] = []
+  /// Document ids.
+  public internal(set) var ids: [String] = []
+  /// Start of each title (or first line), for reports.
+  public internal(set) var previews: [String] = []
+  /// Where each document came from.
+  public internal(set) var locations: [DocumentLocation] = []
+  /// Bytes of input consumed for this batch (records, line ends, skipped lines).
+  public internal(set) var inputByteCount = 0
+  /// With `CorpusReader.keepsRecords`: each document's original record, back to back
+  /// — the JSON line or text line exactly as read, or for a whole-file document a
+  /// JSON object `{"id": …, "text": …}`. Empty otherwise.
+  public internal(set) var records: [UInt8] = []
+  /// End offset of each document's record in `records` (with `keepsRecords`).
+  public internal(set) var recordEnds: [Int] = []
+
+  /// Creates an empty batch.
+  public init() {}
+
+  /// The number of documents.
+  public var count: Int { ids.count }
+
+  /// The range of document `index`'s text in `content`.
+  /// - Complexity: O(1).
+  public func contentRange(of index: Int) -> Range<Int> {
+    (index == 0 ? 0 : contentEnds[index - 1])..<contentEnds[index]
+  }
+
+  /// Empties the batch, keeping its capacity.
+  public mutating func removeAll() {
+    content.removeAll(keepingCapacity: true)
+    contentEnds.removeAll(keepingCapacity: true)
+    ids.removeAll(keepingCapacity: true)
+    previews.removeAll(keepingCapacity: true)
+    locations.removeAll(keepingCapacity: true)
+    inputByteCount = 0
+  }
+
+  /// The range of document `index`'s record in `records`.
+  /// - Precondition: the batch was read with `keepsRecords`.
+  public func recordRange(of index: Int) -> Range<Int> {
+    (index == 0 ? 0 : recordEnds[index - 1])..<recordEnds[index]
+  }
+
+  mutating func removeAllRecords() {
+    records.removeAll(keepingCapacity: true)
+    recordEnds.removeAll(keepingCapacity: true)
+  }
+
+  mutating func appendRecord(_ bytes: UnsafeBufferPointer<UInt8>) {
+    records.append(contentsOf: bytes)
+    recordEnds.append(records.count)
+  }
+
+  /// Appends `{"id": id, "text": body}` as the record of a document that was not a
+  /// JSON line; invalid UTF-8 in the body becomes U+FFFD.
+  mutating func appendSynthesizedRecord(id: String, body: UnsafeBufferPointer<UInt8>) {
+    records.append(contentsOf: Array(#"{"id": "#.utf8))
+    appendJSONString(id, to: &records)
+    records.append(contentsOf: Array(#", "text": "#.utf8))
+    appendJSONString(String(decoding: body, as: UTF8.self), to: &records)
+    records.append(UInt8(ascii: "}"))
+    recordEnds.append(records.count)
+  }
+
+  /// Appends one document whose text is `title` (if any and non-empty), a newline,
+  /// and `body`.
+  mutating func append(
+    id: String, title: UnsafeBufferPointer<UInt8>?, body: UnsafeBufferPointer<UInt8>, location: DocumentLocation
+  ) {
+    if let title, !title.isEmpty {
+      content.append(contentsOf: title)
+      content.append(0x0A)
+      previews.append(Self.preview(title))
+    } else {
+      previews.append(Self.preview(body))
+    }
+    content.append(contentsOf: body)
+    contentEnds.append(content.count)
+    ids.append(id)
+    locations.append(location)
+  }
+
+  /// The longest preview kept, in bytes.
+  static let previewLength = 80
+
+  /// The first non-blank line of `text`, whitespace collapsed, cut to about
+  /// `previewLength` bytes at a character boundary.
+  static func preview(_ text: UnsafeBufferPointer<UInt8>) -> String {
+    var bytes: [UInt8] = []
+    var pendingSpace = false
+    for byte in text {
+      if byte == 0x0A && !bytes.isEmpty { break }
+      if byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A {
+        pendingSpace = !bytes.isEmpty
+        continue
+      }
+      if bytes.count >= previewLength && byte & 0xC0 != 0x80 { break }
+      if pendingSpace {
+        if bytes.count >= previewLength { break }
+        bytes.append(0x20)
+        pendingSpace = false
+      }
+      bytes.append(byte)
+    }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+}

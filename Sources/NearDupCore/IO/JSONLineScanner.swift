@@ -1,0 +1,389 @@
+/// The value found for one wanted field of a JSON Lines record.
+enum JSONFieldValue: Equatable {
+  /// The record has no such field.
+  case missing
+  /// The field is `null`.
+  case null
+  /// A string, decoded to UTF-8 into the scanner's `decoded` buffer at this range.
+  case string(Range<Int>)
+  /// A number; its source text is copied into `decoded` at this range.
+  case number(Range<Int>)
+  /// Any other JSON value (true, false, object, array), named for messages.
+  case other(String)
+}
+
+/// A JSON syntax error at a 1-based column of the line.
+struct JSONSyntaxError: Error, Equatable {
+  var message: String
+  var column: Int
+}
+
+/// Reads one JSON Lines record: validates that the line is exactly one JSON object
+/// (RFC 8259) and decodes only the fields NearDup needs, skipping the others without
+/// building them. No general JSON parser or object tree is involved.
+///
+/// - Invariant: after `scan` returns, the ranges it returned index `decoded`.
+/// - Complexity: O(line length); nesting is limited to `maximumDepth` levels.
+struct JSONLineScanner {
+  /// The deepest nesting of objects and arrays accepted.
+  static let maximumDepth = 512
+
+  /// The names of the wanted fields, as UTF-8.
+  let keys: [[UInt8]]
+  /// Decoded strings and copied numbers of the last scanned line.
+  private(set) var decoded: [UInt8] = []
+  private var keyScratch: [UInt8] = []
+
+  /// Creates a scanner for the fields named `keys`.
+  init(keys: [String]) {
+    self.keys = keys.map { Array($0.utf8) }
+  }
+
+  /// Scans `line`; returns one value per wanted key, in the order of `keys`.
+  /// - Throws: `JSONSyntaxError` when the line is not a single valid JSON object, or
+  ///   names a wanted field twice.
+  mutating func scan(_ line: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> [JSONFieldValue] {
+    decoded.removeAll(keepingCapacity: true)
+    var values = [JSONFieldValue](repeating: .missing, count: keys.count)
+    var cursor = Cursor(bytes: line)
+    cursor.skipWhitespace()
+    guard cursor.peek() == UInt8(ascii: "{") else {
+      throw cursor.error(cursor.atEnd ? "empty record" : "expected a JSON object ('{')")
+    }
+    cursor.advance()
+    cursor.skipWhitespace()
+    if cursor.peek() == UInt8(ascii: "}") {
+      cursor.advance()
+    } else {
+      while true {
+        guard cursor.peek() == UInt8(ascii: "\"") else { throw cursor.error("expected a field name in double quotes") }
+        keyScratch.removeAll(keepingCapacity: true)
+        try cursor.string(into: &keyScratch)
+        cursor.skipWhitespace()
+        guard cursor.peek() == UInt8(ascii: ":") else {
+          throw cursor.error("expected ':' after field name \"\(String(decoding: keyScratch, as: UTF8.self))\"")
+        }
+        cursor.advance()
+        cursor.skipWhitespace()
+        if let wanted = keys.firstIndex(of: keyScratch) {
+          guard values[wanted] == .missing else {
+            throw cursor.error("field \"\(String(decoding: keyScratch, as: UTF8.self))\" appears twice")
+          }
+          values[wanted] = try wantedValue(&cursor)
+        } else {
+          try cursor.skipValue(depth: 1)
+        }
+        cursor.skipWhitespace()
+        if cursor.peek() == UInt8(ascii: ",") {
+          cursor.advance()
+          cursor.skipWhitespace()
+          continue
+        }
+        guard cursor.peek() == UInt8(ascii: "}") else {
+          throw cursor.error(
+            "expected ',' or '}' after the value of \"\(String(decoding: keyScratch, as: UTF8.self))\"")
+        }
+        cursor.advance()
+        break
+      }
+    }
+    cursor.skipWhitespace()
+    guard cursor.atEnd else { throw cursor.error("unexpected text after the JSON object") }
+    return values
+  }
+
+  /// Reads the value of a wanted field, decoding strings and copying numbers.
+  private mutating func wantedValue(_ cursor: inout Cursor) throws(JSONSyntaxError) -> JSONFieldValue {
+    guard let first = cursor.peek() else { throw cursor.error("missing value") }
+    switch first {
+    case UInt8(ascii: "\""):
+      let start = decoded.count
+      try cursor.string(into: &decoded)
+      return .string(start..<decoded.count)
+    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+      let from = cursor.offset
+      try cursor.number()
+      let start = decoded.count
+      decoded.append(contentsOf: cursor.bytes[from..<cursor.offset])
+      return .number(start..<decoded.count)
+    case UInt8(ascii: "n"):
+      try cursor.literal("null")
+      return .null
+    case UInt8(ascii: "t"):
+      try cursor.literal("true")
+      return .other("true")
+    case UInt8(ascii: "f"):
+      try cursor.literal("false")
+      return .other("false")
+    case UInt8(ascii: "{"):
+      try cursor.skipValue(depth: 1)
+      return .other("an object")
+    case UInt8(ascii: "["):
+      try cursor.skipValue(depth: 1)
+      return .other("an array")
+    default:
+      throw cursor.error("unexpected character \(cursor.describeCurrent())")
+    }
+  }
+}
+
+/// A position in one line, with the JSON grammar's lexical rules.
+private struct Cursor {
+  let bytes: UnsafeBufferPointer<UInt8>
+  var offset = 0
+
+  init(bytes: UnsafeBufferPointer<UInt8>) {
+    self.bytes = bytes
+  }
+
+  var atEnd: Bool { offset >= bytes.count }
+
+  @inline(__always)
+  func peek() -> UInt8? { offset < bytes.count ? bytes[offset] : nil }
+
+  @inline(__always)
+  mutating func advance() { offset += 1 }
+
+  func error(_ message: String) -> JSONSyntaxError {
+    JSONSyntaxError(message: message, column: offset + 1)
+  }
+
+  func describeCurrent() -> String {
+    guard let byte = peek() else { return "end of line" }
+    if byte >= 0x20 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
+    return "byte 0x" + String(byte, radix: 16, uppercase: true)
+  }
+
+  @inline(__always)
+  mutating func skipWhitespace() {
+    while offset < bytes.count {
+      switch bytes[offset] {
+      case 0x20, 0x09, 0x0A, 0x0D: offset += 1
+      default: return
+      }
+    }
+  }
+
+  mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {
+    let count = word.utf8CodeUnitCount
+    let expected = UnsafeBufferPointer(start: word.utf8Start, count: count)
+    guard offset + count <= bytes.count,
+      (0..<count).allSatisfy({ bytes[offset + $0] == expected[$0] })
+    else { throw error("invalid literal (expected \(word))") }
+    offset += count
+  }
+
+  /// Validates a number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+  mutating func number() throws(JSONSyntaxError) {
+    if peek() == UInt8(ascii: "-") { advance() }
+    guard let first = peek(), first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9") else {
+      throw error("invalid number")
+    }
+    advance()
+    if first != UInt8(ascii: "0") { skipDigits() }
+    if peek() == UInt8(ascii: ".") {
+      advance()
+      guard skipDigits() > 0 else { throw error("invalid number: digits expected after '.'") }
+    }
+    if peek() == UInt8(ascii: "e") || peek() == UInt8(ascii: "E") {
+      advance()
+      if peek() == UInt8(ascii: "+") || peek() == UInt8(ascii: "-") { advance() }
+      guard skipDigits() > 0 else { throw error("invalid number: digits expected in exponent") }
+    }
+  }
+
+  @discardableResult
+  mutating func skipDigits() -> Int {
+    let from = offset
+    while let byte = peek(), byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") { advance() }
+    return offset - from
+  }
+
+  /// Decodes the string at the cursor (which is at its opening quote), appending its
+  /// UTF-8 to `out`. Lone surrogate escapes decode to U+FFFD.
+  mutating func string(into out: inout [UInt8]) throws(JSONSyntaxError) {
+    advance()  // opening quote
+    while true {
+      // Fast path: copy the run of plain bytes up to the next quote, backslash or control.
+      let runStart = offset
+      while offset < bytes.count {
+        let byte = bytes[offset]
+        if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+        offset += 1
+      }
+      if offset > runStart { out.append(contentsOf: bytes[runStart..<offset]) }
+      guard let byte = peek() else { throw error("unterminated string") }
+      if byte == UInt8(ascii: "\"") {
+        advance()
+        return
+      }
+      if byte < 0x20 { throw error("unescaped control character (byte 0x\(String(byte, radix: 16))) in a string") }
+      advance()  // backslash
+      guard let escape = peek() else { throw error("unterminated string") }
+      advance()
+      switch escape {
+      case UInt8(ascii: "\""): out.append(0x22)
+      case UInt8(ascii: "\\"): out.append(0x5C)
+      case UInt8(ascii: "/"): out.append(0x2F)
+      case UInt8(ascii: "b"): out.append(0x08)
+      case UInt8(ascii: "f"): out.append(0x0C)
+      case UInt8(ascii: "n"): out.append(0x0A)
+      case UInt8(ascii: "r"): out.append(0x0D)
+      case UInt8(ascii: "t"): out.append(0x09)
+      case UInt8(ascii: "u"):
+        var scalar = try hexQuad()
+        if (0xD800...0xDBFF).contains(scalar) {
+          // A high surrogate must be followed by an escaped low surrogate.
+          if offset + 1 < bytes.count && bytes[offset] == UInt8(ascii: "\\") && bytes[offset + 1] == UInt8(ascii: "u") {
+            let save = offset
+            offset += 2
+            let low = try hexQuad()
+            if (0xDC00...0xDFFF).contains(low) {
+              scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            } else {
+              offset = save
+              scalar = 0xFFFD
+            }
+          } else {
+            scalar = 0xFFFD
+          }
+        } else if (0xDC00...0xDFFF).contains(scalar) {
+          scalar = 0xFFFD
+        }
+        appendUTF8(scalar, to: &out)
+      default:
+        offset -= 1
+        throw error("invalid escape \\\(describeCurrent())")
+      }
+    }
+  }
+
+  mutating func hexQuad() throws(JSONSyntaxError) -> UInt32 {
+    guard offset + 4 <= bytes.count else { throw error("invalid \\u escape: four hex digits expected") }
+    var value: UInt32 = 0
+    for _ in 0..<4 {
+      let byte = bytes[offset]
+      let digit: UInt8
+      switch byte {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+      case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+      case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+      default: throw error("invalid \\u escape: four hex digits expected")
+      }
+      value = value << 4 | UInt32(digit)
+      offset += 1
+    }
+    return value
+  }
+
+  func appendUTF8(_ value: UInt32, to out: inout [UInt8]) {
+    switch value {
+    case 0..<0x80:
+      out.append(UInt8(value))
+    case 0x80..<0x800:
+      out.append(UInt8(0xC0 | value >> 6))
+      out.append(UInt8(0x80 | value & 0x3F))
+    case 0x800..<0x10000:
+      out.append(UInt8(0xE0 | value >> 12))
+      out.append(UInt8(0x80 | (value >> 6) & 0x3F))
+      out.append(UInt8(0x80 | value & 0x3F))
+    default:
+      out.append(UInt8(0xF0 | value >> 18))
+      out.append(UInt8(0x80 | (value >> 12) & 0x3F))
+      out.append(UInt8(0x80 | (value >> 6) & 0x3F))
+      out.append(UInt8(0x80 | value & 0x3F))
+    }
+  }
+
+  /// Skips (and validates) any value; `depth` counts the enclosing containers.
+  mutating func skipValue(depth: Int) throws(JSONSyntaxError) {
+    guard depth <= JSONLineScanner.maximumDepth else {
+      throw error("nesting deeper than \(JSONLineScanner.maximumDepth) levels")
+    }
+    guard let byte = peek() else { throw error("missing value") }
+    switch byte {
+    case UInt8(ascii: "\""):
+      try skipString()
+    case UInt8(ascii: "{"):
+      advance()
+      skipWhitespace()
+      if peek() == UInt8(ascii: "}") {
+        advance()
+        return
+      }
+      while true {
+        guard peek() == UInt8(ascii: "\"") else { throw error("expected a field name in double quotes") }
+        try skipString()
+        skipWhitespace()
+        guard peek() == UInt8(ascii: ":") else { throw error("expected ':' after a field name") }
+        advance()
+        skipWhitespace()
+        try skipValue(depth: depth + 1)
+        skipWhitespace()
+        if peek() == UInt8(ascii: ",") {
+          advance()
+          skipWhitespace()
+          continue
+        }
+        guard peek() == UInt8(ascii: "}") else { throw error("expected ',' or '}' in an object") }
+        advance()
+        return
+      }
+    case UInt8(ascii: "["):
+      advance()
+      skipWhitespace()
+      if peek() == UInt8(ascii: "]") {
+        advance()
+        return
+      }
+      while true {
+        try skipValue(depth: depth + 1)
+        skipWhitespace()
+        if peek() == UInt8(ascii: ",") {
+          advance()
+          skipWhitespace()
+          continue
+        }
+        guard peek() == UInt8(ascii: "]") else { throw error("expected ',' or ']' in an array") }
+        advance()
+        return
+      }
+    case UInt8(ascii: "t"): try literal("true")
+    case UInt8(ascii: "f"): try literal("false")
+    case UInt8(ascii: "n"): try literal("null")
+    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try number()
+    default: throw error("unexpected character \(describeCurrent())")
+    }
+  }
+
+  /// Skips a string, validating escapes and control characters without decoding.
+  mutating func skipString() throws(JSONSyntaxError) {
+    advance()
+    while offset < bytes.count {
+      let byte = bytes[offset]
+      switch byte {
+      case UInt8(ascii: "\""):
+        advance()
+        return
+      case UInt8(ascii: "\\"):
+        advance()
+        guard let escape = peek() else { throw error("unterminated string") }
+        switch escape {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+          UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+          advance()
+        case UInt8(ascii: "u"):
+          advance()
+          _ = try hexQuad()
+        default:
+          throw error("invalid escape \\\(describeCurrent())")
+        }
+      case 0..<0x20:
+        throw error("unescaped control character (byte 0x\(String(byte, radix: 16))) in a string")
+      default:
+        advance()
+      }
+    }
+    throw error("unterminated string")
+  }
+}

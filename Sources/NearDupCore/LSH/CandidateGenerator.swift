@@ -1,0 +1,105 @@
+/// Finds candidate pairs by LSH banding: documents whose signatures agree on every
+/// slot of at least one band.
+///
+/// For each band (bands run in parallel), every document's band key — XXH3-64 of the
+/// band's r slot values — is paired with its document number, and the pairs are
+/// sorted; documents with equal keys (a bucket) then sit next to each other. This
+/// replaces a hash map of buckets with one flat sort.
+///
+/// A bucket of m documents yields all m(m−1)/2 pairs while m is at most
+/// `largeBucketSize`. A larger bucket (thousands of near-identical pages, or a
+/// site template) yields only the pairs of each document with the next
+/// `largeBucketWindow` documents of the bucket: O(m·w) candidates rather than O(m²),
+/// so 10,000 copies of one page cost O(m log m) for the sort and O(m) after it.
+/// Because every bucket member is linked to its neighbours and clusters form by
+/// transitive closure, a large bucket of true near-duplicates still ends up in one
+/// cluster; only pairs that are never adjacent in any band go unlisted.
+///
+/// - Complexity: O(b · (N log N + C)) for N documents, b bands and C candidates
+///   emitted, plus O(C log C) to merge the bands' candidates.
+public struct CandidateGenerator: Sendable {
+  /// The banding.
+  public let lsh: LSHParameters
+  /// The largest bucket that yields all of its pairs.
+  public var largeBucketSize = 256
+  /// In a larger bucket, the number of following members each member is paired with.
+  public var largeBucketWindow = 32
+
+  /// Creates a generator for `lsh`.
+  public init(lsh: LSHParameters) {
+    self.lsh = lsh
+  }
+
+  /// The band key of rows `band·r ..< (band+1)·r` of a signature.
+  /// - Complexity: O(r).
+  @inlinable
+  public func bandKey(_ signature: UnsafeBufferPointer<UInt32>, band: Int) -> UInt64 {
+    let start = band * lsh.rows
+    return XXH3.hash(littleEndianSlots: UnsafeBufferPointer(rebasing: signature[start..<start + lsh.rows]), seed: UInt64(band))
+  }
+
+  /// The distinct candidate pairs among `documents`, as packed `UInt64`s with the
+  /// smaller document number in the high 32 bits, sorted ascending.
+  ///
+  /// - Parameters:
+  ///   - signatures: All documents' signatures.
+  ///   - documents: The document numbers that take part, ascending.
+  ///   - threads: The largest number of threads to use.
+  /// - Returns: Packed pairs `a << 32 | b` with a < b, sorted, without repeats; the
+  ///   same for every thread count.
+  public func candidates(in signatures: SignatureMatrix, among documents: [UInt32], threads: Int) -> [UInt64] {
+    let k = signatures.permutationCount
+    var perBand = [[UInt64]](repeating: [], count: lsh.bands)
+    perBand.withUnsafeMutableBufferPointer { perBandBuffer in
+      let output = DisjointRows(perBandBuffer)
+      signatures.withRows { rows in
+        parallelForEach(chunkCount: lsh.bands, threads: threads) { band in
+          var entries = [BandEntry]()
+          entries.reserveCapacity(documents.count)
+          for document in documents {
+            let row = UnsafeBufferPointer(rebasing: rows[Int(document) * k..<(Int(document) + 1) * k])
+            entries.append(BandEntry(key: bandKey(row, band: band), document: document))
+          }
+          entries.sort()
+          output.base[band] = pairs(inSorted: entries)
+        }
+      }
+    }
+    var all = perBand.flatMap { $0 }
+    perBand = []
+    FingerprintSet.sortAndRemoveDuplicates(&all)
+    return all
+  }
+
+  /// The candidate pairs of one band's sorted entries.
+  private func pairs(inSorted entries: [BandEntry]) -> [UInt64] {
+    var pairs: [UInt64] = []
+    var start = 0
+    while start < entries.count {
+      var end = start + 1
+      while end < entries.count && entries[end].key == entries[start].key { end += 1 }
+      let size = end - start
+      if size > 1 {
+        let window = size <= largeBucketSize ? size : largeBucketWindow
+        for i in start..<end {
+          let a = UInt64(entries[i].document) << 32
+          for j in (i + 1)..<min(end, i + 1 + window) {
+            pairs.append(a | UInt64(entries[j].document))
+          }
+        }
+      }
+      start = end
+    }
+    return pairs
+  }
+}
+
+/// One document's key in one band; sorts by key, then document.
+struct BandEntry: Comparable {
+  var key: UInt64
+  var document: UInt32
+
+  static func < (lhs: BandEntry, rhs: BandEntry) -> Bool {
+    lhs.key != rhs.key ? lhs.key < rhs.key : lhs.document < rhs.document
+  }
+}

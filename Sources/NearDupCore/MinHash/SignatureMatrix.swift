@@ -1,0 +1,53 @@
+/// The signatures of N documents as one flat N×k array of slot values, row i being
+/// document i's signature.
+///
+/// One contiguous allocation instead of N arrays: no per-row object or reference
+/// count, and rows of consecutive documents sit next to each other in memory.
+///
+/// - Invariant: `values.count == count * permutationCount`.
+public struct SignatureMatrix: Sendable {
+  /// k, the slots per row.
+  public let permutationCount: Int
+  /// All slot values, row-major.
+  public private(set) var values: ContiguousArray<UInt32> = []
+
+  /// Creates an empty matrix for signatures of `permutationCount` slots.
+  public init(permutationCount: Int) {
+    self.permutationCount = permutationCount
+  }
+
+  /// N, the number of rows.
+  public var count: Int { values.count / permutationCount }
+
+  /// Appends `rowCount` rows filled with `UInt32.max` and calls `body` with a
+  /// buffer over exactly those new rows, for the caller to fill.
+  /// - Complexity: O(rowCount·k).
+  public mutating func appendRows(
+    _ rowCount: Int, _ body: (UnsafeMutableBufferPointer<UInt32>) throws -> Void
+  ) rethrows {
+    let start = values.count
+    values.append(contentsOf: repeatElement(UInt32.max, count: rowCount * permutationCount))
+    try values.withUnsafeMutableBufferPointer { all in
+      try body(UnsafeMutableBufferPointer(rebasing: all[start..<all.count]))
+    }
+  }
+
+  /// Appends the rows in `rows` (a multiple of k values).
+  /// - Complexity: O(rows.count).
+  public mutating func append(rows: UnsafeBufferPointer<UInt32>) {
+    precondition(rows.count % permutationCount == 0, "\(rows.count) values are not whole rows of \(permutationCount)")
+    values.append(contentsOf: rows)
+  }
+
+  /// Row `index` as a `Signature`.
+  /// - Complexity: O(k).
+  public func signature(_ index: Int) -> Signature {
+    Signature(values: Array(values[index * permutationCount..<(index + 1) * permutationCount]))
+  }
+
+  /// Calls `body` with all rows; row i is `matrix[i*k..<(i+1)*k]`. The pointer must
+  /// not escape `body`.
+  public func withRows<Result>(_ body: (UnsafeBufferPointer<UInt32>) throws -> Result) rethrows -> Result {
+    try values.withUnsafeBufferPointer(body)
+  }
+}

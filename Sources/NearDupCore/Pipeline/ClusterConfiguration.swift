@@ -1,0 +1,69 @@
+import Foundation
+
+/// Everything that shapes a clustering run.
+///
+/// - Invariant: `0 < threshold <= 1`, `threads >= 1`; `lsh` (when set) fits
+///   `sketch.permutationCount`.
+public struct ClusterConfiguration: Sendable, Equatable {
+  /// Shingling and MinHash parameters.
+  public var sketch: SketchParameters
+  /// The smallest similarity at which two documents are near-duplicates.
+  public var threshold: Double
+  /// Jaccard or containment.
+  public var measure: SimilarityMeasure
+  /// An explicit banding; nil picks `LSHParameters.optimal` for `candidateThreshold`.
+  public var lsh: LSHParameters?
+  /// Exact or estimated verification of candidates.
+  public var verification: VerificationMethod
+  /// Which member represents a cluster.
+  public var keep: KeepPolicy
+  /// The largest number of threads.
+  public var threads: Int
+  /// Documents per batch read and sketched together.
+  public var batchSize: Int
+
+  /// For `.containment`: the largest ratio |B| / |A| of shingle-set sizes (B the
+  /// larger document) for which candidates are found with the banding's designed
+  /// recall. A story inside a page with a boilerplate tail as long as itself is at
+  /// ratio 2.
+  public static let containmentSizeRatio = 2.0
+
+  /// Creates a configuration; every argument has NearDup's default.
+  /// - Throws: `ParameterError` for a threshold outside (0, 1], fewer than one
+  ///   thread, or a banding that does not fit the permutations.
+  public init(
+    sketch: SketchParameters = .default, threshold: Double = 0.8, measure: SimilarityMeasure = .containment,
+    lsh: LSHParameters? = nil, verification: VerificationMethod = .exact, keep: KeepPolicy = .longest,
+    threads: Int = ProcessInfo.processInfo.activeProcessorCount, batchSize: Int = 4096
+  ) throws(ParameterError) {
+    guard threshold > 0, threshold <= 1 else { throw .threshold(threshold) }
+    guard threads >= 1 else { throw .threads(threads) }
+    if let lsh, lsh.bands * lsh.rows > sketch.permutationCount {
+      throw .bandsAndRows(bands: lsh.bands, rows: lsh.rows, permutationCount: sketch.permutationCount)
+    }
+    self.sketch = sketch
+    self.threshold = threshold
+    self.measure = measure
+    self.lsh = lsh
+    self.verification = verification
+    self.keep = keep
+    self.threads = threads
+    self.batchSize = max(1, batchSize)
+  }
+
+  /// The Jaccard similarity the banding is designed for: the threshold itself for
+  /// `.jaccard`; for `.containment`, the lowest Jaccard similarity of a pair with
+  /// containment `threshold` and size ratio up to `containmentSizeRatio`:
+  /// t / (1 + ρ − t), since |A ∩ B| ≥ t|A| and |A ∪ B| ≤ (1 + ρ − t)|A|.
+  public var candidateThreshold: Double {
+    switch measure {
+    case .jaccard: threshold
+    case .containment: threshold / (1 + Self.containmentSizeRatio - threshold)
+    }
+  }
+
+  /// The banding in use: `lsh`, or the optimal one for `candidateThreshold`.
+  public var resolvedLSH: LSHParameters {
+    lsh ?? LSHParameters.optimal(threshold: candidateThreshold, permutationCount: sketch.permutationCount)
+  }
+}
