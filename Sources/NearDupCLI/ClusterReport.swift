@@ -25,8 +25,9 @@ struct ClusterReport {
       "Documents   \(Format.count(statistics.documents)) read, \(Format.count(statistics.skippedRecords)) skipped, "
         + "\(Format.count(statistics.emptyDocuments)) empty, \(Format.count(statistics.invalidUTF8Documents)) with invalid UTF-8")
     lines.append(
-      "Clusters    \(Format.count(result.clusters.count)) clusters hold \(Format.count(result.clusteredDocumentCount)) "
-        + "documents; deduplication removes \(Format.count(result.duplicateCount))")
+      "Clusters    \(Format.plural(result.clusters.count, "cluster")) "
+        + "\(result.clusters.count == 1 ? "holds" : "hold") \(Format.plural(result.clusteredDocumentCount, "document")); "
+        + "deduplication removes \(Format.count(result.duplicateCount))")
     lines.append("Identical   \(Format.count(statistics.identicalDuplicates)) documents repeat an earlier normalized text exactly")
     let lsh = result.lsh
     let target = configuration.candidateThreshold

@@ -63,6 +63,11 @@ enum Format {
     return value < 0 ? "-" + out : out
   }
 
+  /// "1 cluster", "2,048 clusters".
+  static func plural(_ value: Int, _ noun: String) -> String {
+    "\(count(value)) \(noun)\(value == 1 ? "" : "s")"
+  }
+
   /// A value with `digits` decimals.
   static func fixed(_ value: Double, _ digits: Int) -> String {
     guard value.isFinite else { return "-" }

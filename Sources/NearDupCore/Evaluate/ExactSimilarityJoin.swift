@@ -85,8 +85,7 @@ public struct ExactSimilarityJoin: Sendable {
           var found: [Edge] = []
           for x in chunkRange(chunk, of: chunkCount, count: members.count) {
             let size = sizes[x]
-            let needed = Int((threshold * Double(size)).rounded(.up))
-            let prefix = size - max(needed, 1) + 1
+            let prefix = size - minimumOverlap(size: size) + 1
             for rank in ranks[rankOffsets[x]..<rankOffsets[x] + prefix] {
               for posting in postings[postingCounts[Int(rank)]..<postingCounts[Int(rank) + 1]] {
                 let y = Int(posting)
@@ -105,5 +104,17 @@ public struct ExactSimilarityJoin: Sendable {
       }
     }
     return chunkPairs.flatMap { $0 }.sorted { ($0.a, $0.b) < ($1.a, $1.b) }
+  }
+
+  /// The fewest shared fingerprints m with which a set of `size` can reach the
+  /// threshold: the least m ≥ 1 with m / size ≥ t, computed in the same floating
+  /// point as the similarity itself (both measures divide the overlap by at least
+  /// `size`, so neither can pass with less).
+  /// - Complexity: O(1).
+  func minimumOverlap(size: Int) -> Int {
+    var overlap = max(1, Int((threshold * Double(size)).rounded(.up)))
+    while overlap > 1 && Double(overlap - 1) / Double(size) >= threshold { overlap -= 1 }
+    while overlap < size && Double(overlap) / Double(size) < threshold { overlap += 1 }
+    return overlap
   }
 }

@@ -1,0 +1,151 @@
+import ArgumentParser
+import Foundation
+import NearDupCore
+import Testing
+
+@testable import NearDupCLI
+
+/// A scratch directory for one test.
+final class Scratch {
+  let path = NSTemporaryDirectory() + "neardup-cli-tests-" + UUID().uuidString
+  init() { try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
+  deinit { try? FileManager.default.removeItem(atPath: path) }
+  func file(_ name: String) -> String { path + "/" + name }
+  @discardableResult func write(_ name: String, _ text: String) throws -> String {
+    try text.write(toFile: file(name), atomically: true, encoding: .utf8)
+    return file(name)
+  }
+  func read(_ name: String) throws -> String { try String(contentsOfFile: file(name), encoding: .utf8) }
+  func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: file(name)) }
+}
+
+@Suite("neardup cluster")
+struct ClusterCommandTests {
+  static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Corpus/news.jsonl").path
+
+  /// Parses and runs a command line, as `neardup` would.
+  func run(_ arguments: [String]) throws {
+    var command = try NearDup.parseAsRoot(arguments)
+    try command.run()
+  }
+
+  /// The exit code and message `neardup` would print for the failure of `arguments`.
+  func failure(_ arguments: [String]) -> (code: Int32, message: String)? {
+    do {
+      try run(arguments)
+      return nil
+    } catch {
+      return (NearDup.exitCode(for: error).rawValue, NearDup.message(for: error))
+    }
+  }
+
+  @Test("with no INPUT it clusters Corpus/ and writes clusters, pairs and a deduplicated copy")
+  func defaultCorpus() throws {
+    let scratch = Scratch()
+    try run([
+      "cluster", "--quiet", "--output", scratch.file("c.jsonl"), "--pairs", scratch.file("p.jsonl"),
+      "--dedup-output", scratch.file("d.jsonl"),
+    ])
+    let clusters = try scratch.read("c.jsonl").split(separator: "\n")
+    #expect(clusters.count == 41)
+    let corpusLines = try String(contentsOfFile: Self.corpus, encoding: .utf8).split(separator: "\n")
+    let kept = try scratch.read("d.jsonl").split(separator: "\n")
+    #expect(kept.count == 60)
+    // Records are copied unchanged, in input order.
+    #expect(kept.allSatisfy { corpusLines.contains($0) })
+    #expect(kept == corpusLines.filter { kept.contains($0) })
+    #expect(try scratch.read("p.jsonl").split(separator: "\n").count >= 126)
+  }
+
+  @Test("CSV output has one row per member")
+  func csv() throws {
+    let scratch = Scratch()
+    try run(["cluster", Self.corpus, "-q", "--format", "csv", "-o", scratch.file("c.csv"), "--singletons"])
+    let rows = try scratch.read("c.csv").split(separator: "\n")
+    #expect(rows.first == "cluster,id,similarity,representative")
+    #expect(rows.count == 187)
+  }
+
+  @Test("--lines deduplicates a text file line by line")
+  func linesDedup() throws {
+    let scratch = Scratch()
+    let lines = [
+      "The central bank raised interest rates by a quarter point on Thursday to fight inflation",
+      "Spam-The central bank raised interest rates by a quarter point on Thursday to fight inflation",
+      "A different line about the weather turning cold across the north this weekend",
+    ]
+    let input = try scratch.write("in.txt", lines.joined(separator: "\n") + "\n")
+    try run(["cluster", input, "--lines", "-q", "--dedup-output", scratch.file("out.txt")])
+    #expect(try scratch.read("out.txt") == lines[1] + "\n" + lines[2] + "\n")
+  }
+
+  @Test("invalid options are usage errors with exit code 64", arguments: [
+    (["--threshold", "0"], "--threshold"),
+    (["--threshold", "1.5"], "--threshold"),
+    (["--ngram", "0"], "--ngram"),
+    (["--bands", "20", "--rows", "7"], "--permutations"),
+    (["--permutations", "0"], "--permutations"),
+    (["--threads", "0"], "--threads"),
+    (["--shingle", "sentence"], "shingle"),
+  ])
+  func usageErrors(arguments: [String], mentions: String) {
+    let result = failure(["cluster", Self.corpus] + arguments)
+    #expect(result?.code == 64)
+    #expect(result?.message.contains(mentions) == true)
+  }
+
+  @Test("an output path equal to an input path is refused before any work")
+  func outputOverInput() throws {
+    let scratch = Scratch()
+    let input = try scratch.write("in.jsonl", "{\"id\": \"a\", \"text\": \"x\"}\n")
+    for flag in ["--output", "--pairs", "--dedup-output"] {
+      let result = failure(["cluster", input, flag, input])
+      #expect(result?.code == 64)
+      #expect(result?.message.contains("never overwrites its input") == true)
+    }
+    #expect(try scratch.read("in.jsonl") == "{\"id\": \"a\", \"text\": \"x\"}\n")
+  }
+
+  @Test("a malformed line fails with file:line and exit code 1, leaving no output behind")
+  func malformedInput() throws {
+    let scratch = Scratch()
+    let input = try scratch.write("in.jsonl", "{\"id\": \"a\", \"text\": \"x\"}\n{\"id\": \"b\" \"text\": \"y\"}\n")
+    let result = failure(["cluster", input, "-o", scratch.file("out.jsonl")])
+    #expect(result?.code == 1)
+    #expect(result?.message == "\(input):2: invalid JSON: expected ',' or '}' after the value of \"id\" (column 12)")
+    #expect(!scratch.exists("out.jsonl"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path) == ["in.jsonl"])
+    // With --skip-invalid the run goes on.
+    try run(["cluster", input, "-q", "--skip-invalid", "-o", scratch.file("out.jsonl")])
+    #expect(scratch.exists("out.jsonl"))
+  }
+
+  @Test("missing paths, duplicate ids and binary files are errors with exit code 1")
+  func inputErrors() throws {
+    let scratch = Scratch()
+    #expect(failure(["cluster", scratch.file("missing.jsonl")])?.message == "\(scratch.file("missing.jsonl")): no such file or directory")
+    let duplicate = try scratch.write("d.jsonl", "{\"id\": \"a\", \"text\": \"x\"}\n{\"id\": \"a\", \"text\": \"y\"}\n")
+    let result = failure(["cluster", duplicate])
+    #expect(result?.code == 1)
+    #expect(result?.message == "\(duplicate):2: duplicate id \"a\", first used at \(duplicate):1")
+    try Data([0, 1, 2, 3]).write(to: URL(fileURLWithPath: scratch.file("bin.jsonl")))
+    #expect(failure(["cluster", scratch.file("bin.jsonl")])?.message.contains("binary file") == true)
+    try FileManager.default.createDirectory(atPath: scratch.file("empty"), withIntermediateDirectories: false)
+    #expect(failure(["cluster", scratch.file("empty")])?.message.contains("holds no .txt or .md") == true)
+  }
+
+  @Test("the report names the LSH choice, the stages and the largest clusters")
+  func report() throws {
+    let configuration = try ClusterConfiguration(threads: 1)
+    let input = try CorpusInput.resolve(Self.corpus, options: CorpusOptions())
+    let result = try ClusterPipeline(configuration: configuration).run(reader: CorpusReader(inputs: [input], options: CorpusOptions()))
+    let text = ClusterReport(result: result, clusterLimit: 2, memberLimit: 3).text
+    #expect(text.contains("186 read, 0 skipped"))
+    #expect(text.contains("41 clusters hold 167 documents; deduplication removes 126"))
+    #expect(text.contains("expected recall at"))
+    #expect(text.contains("#2"))
+    #expect(!text.contains("#3"))
+    #expect(text.contains("… and 39 more clusters"))
+  }
+}

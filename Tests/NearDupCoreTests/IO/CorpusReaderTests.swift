@@ -1,0 +1,166 @@
+import Foundation
+import NearDupCore
+import Testing
+
+@Suite("CorpusReader")
+struct CorpusReaderTests {
+  func input(_ path: String, lines: Bool = false) throws -> CorpusInput {
+    var options = CorpusOptions()
+    options.linesAreDocuments = lines
+    return try CorpusInput.resolve(path, options: options)
+  }
+
+  @Test("JSON Lines: the title is shingled with the body; blank lines, CRLF and a BOM are fine")
+  func jsonLines() throws {
+    let directory = TemporaryDirectory()
+    let path = try directory.write(
+      "a.jsonl", "\u{FEFF}{\"id\": \"1\", \"title\": \"Head\", \"text\": \"Body\"}\r\n\n{\"id\": 2, \"text\": \"Only body\", \"title\": null}\n")
+    let documents = try Harness.read([try input(path)])
+    #expect(documents.map(\.id) == ["1", "2"])
+    #expect(documents.map(\.text) == ["Head\nBody", "Only body"])
+  }
+
+  @Test("field names are configurable")
+  func fieldNames() throws {
+    let directory = TemporaryDirectory()
+    let path = try directory.write("a.jsonl", #"{"doc": "x", "body": "hello", "headline": "Hi"}"# + "\n")
+    var options = CorpusOptions()
+    options.idField = "doc"
+    options.textField = "body"
+    options.titleField = "headline"
+    let documents = try Harness.read([try CorpusInput.resolve(path, options: options)], options: options)
+    #expect(documents.map(\.id) == ["x"])
+    #expect(documents.map(\.text) == ["Hi\nhello"])
+  }
+
+  @Test("a directory yields its .txt and .md files recursively, in sorted order, with relative ids")
+  func directory() throws {
+    let directory = TemporaryDirectory()
+    try directory.write("b.txt", "second")
+    try directory.write("a/z.md", "first")
+    try directory.write("a/notes.json", "ignored")
+    try directory.write("c.TXT", "third")
+    let documents = try Harness.read([try input(directory.path)])
+    #expect(documents.map(\.id) == ["a/z.md", "b.txt", "c.TXT"])
+    #expect(documents.map(\.text) == ["first", "second", "third"])
+  }
+
+  @Test("with --lines every line is a document whose id is its line number")
+  func lines() throws {
+    let directory = TemporaryDirectory()
+    let path = try directory.write("l.txt", "first line\nsecond line\n\nfourth")
+    let documents = try Harness.read([try input(path, lines: true)])
+    #expect(documents.map(\.id) == ["1", "2", "3", "4"])
+    #expect(documents.map(\.text) == ["first line", "second line", "", "fourth"])
+  }
+
+  @Test("gzip-compressed inputs read like plain ones, by content rather than name")
+  func gzip() throws {
+    let directory = TemporaryDirectory()
+    let plain = "{\"id\": \"g\", \"text\": \"" + String(repeating: "zipped words ", count: 20_000) + "\"}\n"
+    let output = try OutputFile(path: directory.file("c.jsonl.gz"))
+    try output.write(plain)
+    try output.write(plain.replacingOccurrences(of: "\"g\"", with: "\"h\""))
+    try output.commit()
+    let documents = try Harness.read([try input(directory.file("c.jsonl.gz"))])
+    #expect(documents.map(\.id) == ["g", "h"])
+    #expect(documents[0].text.count == 13 * 20_000)
+    // A gzip file without the .gz name is still recognised.
+    try FileManager.default.moveItem(atPath: directory.file("c.jsonl.gz"), toPath: directory.file("c.data"))
+    #expect(try Harness.read([try input(directory.file("c.data"))]).map(\.id) == ["g", "h"])
+  }
+
+  @Test("a truncated or fake .gz file is a clear error")
+  func corruptGzip() throws {
+    let directory = TemporaryDirectory()
+    let output = try OutputFile(path: directory.file("c.jsonl.gz"))
+    try output.write(String(repeating: "{\"id\": \"x\", \"text\": \"y\"}\n", count: 1000))
+    try output.commit()
+    let data = try Data(contentsOf: URL(fileURLWithPath: directory.file("c.jsonl.gz")))
+    let truncated = try directory.write("t.jsonl.gz", data.prefix(data.count / 2))
+    #expect(throws: CorpusError.self) { try Harness.read([try input(truncated)]) }
+    let fake = try directory.write("f.jsonl.gz", "not gzip at all")
+    #expect(throws: CorpusError.corruptCompressedData(path: fake, reason: "not in gzip format (no gzip header)")) {
+      try Harness.read([try input(fake)])
+    }
+  }
+
+  @Test("a malformed line names file, line and problem")
+  func malformedLine() throws {
+    let directory = TemporaryDirectory()
+    let path = try directory.write("m.jsonl", "{\"id\": \"1\", \"text\": \"ok\"}\n{\"id\": \"2\", \"text\": \"bad}\n")
+    #expect(throws: CorpusError.malformedLine(path: path, line: 2, reason: "invalid JSON: unterminated string (column 26)")) {
+      try Harness.read([try input(path)])
+    }
+    #expect("\(CorpusError.malformedLine(path: path, line: 2, reason: "r"))" == "\(path):2: r")
+  }
+
+  @Test("a record without the text field, or with text of the wrong type, is an error", arguments: [
+    (#"{"id": "1"}"#, #"record has no "text" field (name the text field with --text-field)"#),
+    (#"{"id": "1", "text": 5}"#, #"field "text" is a number; expected a string"#),
+    (#"{"text": "x"}"#, #"record has no "id" field (name the id field with --id-field)"#),
+    (#"{"id": "", "text": "x"}"#, #"field "id" is empty"#),
+  ])
+  func missingFields(line: String, reason: String) throws {
+    let directory = TemporaryDirectory()
+    let path = try directory.write("m.jsonl", line + "\n")
+    #expect(throws: CorpusError.malformedLine(path: path, line: 1, reason: reason)) { try Harness.read([try input(path)]) }
+  }
+
+  @Test("duplicate ids are an error naming both lines, also across inputs")
+  func duplicateIDs() throws {
+    let directory = TemporaryDirectory()
+    let first = try directory.write("a.jsonl", "{\"id\": \"x\", \"text\": \"1\"}\n{\"id\": \"y\", \"text\": \"2\"}\n")
+    let second = try directory.write("b.jsonl", "{\"id\": \"z\", \"text\": \"3\"}\n{\"id\": \"y\", \"text\": \"4\"}\n")
+    let expected = CorpusError.duplicateID(id: "y", path: second, line: 2, firstPath: first, firstLine: 2)
+    #expect(throws: expected) { try Harness.read([try input(first), try input(second)]) }
+    #expect(expected.description == "\(second):2: duplicate id \"y\", first used at \(first):2")
+  }
+
+  @Test("with skipping, invalid records are counted and the rest is read")
+  func skipping() throws {
+    let directory = TemporaryDirectory()
+    let path = try directory.write(
+      "s.jsonl", "{\"id\": \"1\", \"text\": \"a\"}\nnot json\n{\"id\": \"1\", \"text\": \"dup\"}\n{\"id\": \"2\", \"text\": \"b\"}\n")
+    var options = CorpusOptions()
+    options.skipsInvalidRecords = true
+    let reader = CorpusReader(inputs: [try input(path)], options: options)
+    var batch = DocumentBatch()
+    var ids: [String] = []
+    while try reader.read(into: &batch, maximumDocuments: 10) { ids += batch.ids }
+    #expect(ids == ["1", "2"])
+    #expect(reader.skippedRecordCount == 2)
+    #expect(reader.skippedRecordMessages.first?.hasPrefix("\(path):2: invalid JSON") == true)
+  }
+
+  @Test("missing paths, empty directories and binary files are clear errors")
+  func badPaths() throws {
+    let directory = TemporaryDirectory()
+    #expect(throws: CorpusError.missingPath(path: directory.file("nope.jsonl"))) { try input(directory.file("nope.jsonl")) }
+    let empty = directory.file("empty")
+    try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+    try directory.write("empty/data.bin", "x")
+    #expect(throws: CorpusError.emptyDirectory(path: empty)) { try Harness.read([try input(empty)]) }
+    let binary = try directory.write("b.jsonl", Data([0x7B, 0x00, 0x01, 0x02, 0xFF]))
+    #expect(throws: CorpusError.binaryFile(path: binary)) { try Harness.read([try input(binary)]) }
+  }
+
+  @Test("no documents at all is an error")
+  func noDocuments() throws {
+    let directory = TemporaryDirectory()
+    let path = try directory.write("e.jsonl", "\n\n")
+    let configuration = try ClusterConfiguration(threads: 1)
+    #expect(throws: CorpusError.noDocuments(paths: [path])) { try Harness.cluster(path, configuration) }
+  }
+
+  @Test("batches split anywhere give the same documents")
+  func batchSizes() throws {
+    let all = try Harness.read([try input(Fixtures.corpus)])
+    let reader = CorpusReader(inputs: [try input(Fixtures.corpus)], options: CorpusOptions())
+    var batch = DocumentBatch()
+    var ids: [String] = []
+    while try reader.read(into: &batch, maximumDocuments: 1000, maximumBytes: 5000) { ids += batch.ids }
+    #expect(ids == all.map(\.id))
+    #expect(all.count == 186)
+  }
+}

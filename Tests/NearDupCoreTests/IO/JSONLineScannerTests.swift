@@ -1,0 +1,75 @@
+@testable import NearDupCore
+import Testing
+
+@Suite("JSONLineScanner")
+struct JSONLineScannerTests {
+  /// Scans `line` for id, text and title; strings and numbers come back decoded.
+  func scan(_ line: String) throws(JSONSyntaxError) -> [String?] {
+    var scanner = JSONLineScanner(keys: ["id", "text", "title"])
+    let bytes = Array(line.utf8)
+    let values = try bytes.withUnsafeBufferPointer { (bytes) throws(JSONSyntaxError) -> [JSONFieldValue] in
+      try scanner.scan(bytes)
+    }
+    return values.map { value in
+      switch value {
+      case .string(let range), .number(let range): String(decoding: scanner.decoded[range], as: UTF8.self)
+      case .missing: nil
+      case .null: "<null>"
+      case .other(let kind): "<\(kind)>"
+      }
+    }
+  }
+
+  @Test("wanted fields are decoded and others skipped, whatever their order and type")
+  func fields() throws {
+    let line = #"{"meta": {"a": [1, 2.5e3, true, null, {"b": "}"}]}, "title": "T", "id": 17, "text": "body", "x": -0.5}"#
+    #expect(try scan(line) == ["17", "body", "T"])
+    #expect(try scan(#" { "text" : "" } "#) == [nil, "", nil])
+    #expect(try scan("{}") == [nil, nil, nil])
+    #expect(try scan(#"{"id": "a", "text": null, "title": false}"#) == ["a", "<null>", "<false>"])
+    #expect(try scan(#"{"id": {"x": 1}, "text": [1]}"#) == ["<an object>", "<an array>", nil])
+  }
+
+  @Test("escapes decode to UTF-8, surrogate pairs included; lone surrogates become U+FFFD")
+  func escapes() throws {
+    #expect(try scan(#"{"text": "a\"b\\c\/d\n\t\u00e9\u20AC\ud83d\ude00"}"#)[1] == "a\"b\\c/d\n\té€😀")
+    #expect(try scan(#"{"text": "x\ud800y\udc00z"}"#)[1] == "x\u{FFFD}y\u{FFFD}z")
+    #expect(try scan(#"{"text": "Korea’s"}"#)[1] == "Korea’s")
+  }
+
+  @Test("escaped field names match their plain spelling")
+  func escapedKey() throws {
+    #expect(try scan(#"{"t\u0065xt": "body"}"#)[1] == "body")
+  }
+
+  @Test("malformed lines are rejected with a message and a column", arguments: [
+    (#"{"id": "a", "text": "b""#, "expected ',' or '}' after the value of \"text\"", 24),
+    (#"{"id": "a" "text": "b"}"#, "expected ',' or '}' after the value of \"id\"", 12),
+    (#"{"id" "a"}"#, "expected ':' after field name \"id\"", 7),
+    (#"["id"]"#, "expected a JSON object ('{')", 1),
+    (#"{"text": "unterminated}"#, "unterminated string", 24),
+    (#"{"text": "bad \x escape"}"#, "invalid escape \\'x'", 16),
+    (#"{"text": "a"} trailing"#, "unexpected text after the JSON object", 15),
+    (#"{"text": 01}"#, "expected ',' or '}' after the value of \"text\"", 11),
+    (#"{"text": tru}"#, "invalid literal (expected true)", 10),
+    (#"{"id": 1, "id": 2, "text": "x"}"#, "field \"id\" appears twice", 17),
+    (#"{"a": [1, 2,], "text": "x"}"#, "unexpected character ']'", 13),
+    (#"{"text": "\u12G4"}"#, "invalid \\u escape: four hex digits expected", 15),
+    ("   ", "empty record", 4),
+  ])
+  func malformed(line: String, message: String, column: Int) {
+    #expect(throws: JSONSyntaxError(message: message, column: column)) { try scan(line) }
+  }
+
+  @Test("control characters inside strings are rejected")
+  func controlCharacters() {
+    #expect(throws: JSONSyntaxError.self) { try scan("{\"text\": \"a\u{01}b\"}") }
+    #expect(throws: JSONSyntaxError.self) { try scan("{\"other\": \"a\u{00}b\", \"text\": \"x\"}") }
+  }
+
+  @Test("nesting deeper than the limit is an error, not a crash")
+  func deepNesting() {
+    let deep = "{\"a\": " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + ", \"text\": \"x\"}"
+    #expect(throws: JSONSyntaxError.self) { try scan(deep) }
+  }
+}

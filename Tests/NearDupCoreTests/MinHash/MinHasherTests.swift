@@ -1,0 +1,71 @@
+import Foundation
+import NearDupCore
+import Testing
+
+@Suite("MinHasher")
+struct MinHasherTests {
+  @Test("signature ignores shingle order and duplicates", arguments: [1, 7, 17, 63, 129])
+  func orderInvariance(permutationCount: Int) throws {
+    let hasher = MinHasher(try SketchParameters(permutationCount: permutationCount, seed: 42))
+    let fingerprints: [UInt64] = [11, 7_000_000_001, 42, 0xFFFF_FFFF_FFFF_FFFF]
+    #expect(hasher.signature(of: fingerprints) == hasher.signature(of: fingerprints.reversed() + [42, 11]))
+    #expect(hasher.signature(of: fingerprints).values.count == permutationCount)
+  }
+
+  @Test("each slot is the minimum of (a·f + b) >> 32 over the fingerprints")
+  func slotDefinition() throws {
+    let parameters = try SketchParameters(permutationCount: 9, seed: 3)
+    var random = SplitMix64(seed: 3)
+    let draws = (0..<9).map { _ in (random.next() | 1, random.next()) }
+    let fingerprints: [UInt64] = (0..<50).map { UInt64($0) &* 0x9E37_79B9_7F4A_7C15 }
+    let expected = draws.map { a, b in fingerprints.map { UInt32(truncatingIfNeeded: (a &* $0 &+ b) >> 32) }.min()! }
+    #expect(MinHasher(parameters).signature(of: fingerprints).values == expected)
+  }
+
+  @Test("an empty document has every slot at UInt32.max")
+  func emptyDocument() {
+    #expect(MinHasher(.default).signature(of: []).values.allSatisfy { $0 == UInt32.max })
+  }
+
+  @Test("the seed decides the signature")
+  func seeds() throws {
+    let fingerprints = Shingler(kind: .word, size: 5).fingerprintSet(of: "the quick brown fox jumps over the lazy dog again and again")
+    let one = MinHasher(try SketchParameters(seed: 1)).signature(of: fingerprints)
+    #expect(one == MinHasher(try SketchParameters(seed: 1)).signature(of: fingerprints))
+    #expect(one != MinHasher(try SketchParameters(seed: 2)).signature(of: fingerprints))
+  }
+
+  @Test("estimates lie within 3 standard errors of the exact Jaccard over 32 seeds", arguments: [0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.97])
+  func estimateAccuracy(jaccard: Double) throws {
+    let k = 128
+    // |A| = |B| = n with s shared: J = s / (2n − s), so s = 2nJ / (1 + J).
+    let n = 400
+    let shared = Int((2 * Double(n) * jaccard / (1 + jaccard)).rounded())
+    var outside = 0
+    var total = 0.0
+    var exactSum = 0.0
+    for seed in 0..<32 {
+      var random = SplitMix64(seed: UInt64(1000 + seed))
+      let (a, b) = Harness.overlappingSets(size: n, shared: shared, random: &random)
+      let exact = FingerprintSet.similarity(a, b, measure: .jaccard)
+      let hasher = MinHasher(try SketchParameters(permutationCount: k, seed: UInt64(seed)))
+      let estimate = hasher.signature(of: a).estimatedJaccard(with: hasher.signature(of: b))
+      let standardError = (exact * (1 - exact) / Double(k)).squareRoot()
+      if abs(estimate - exact) > 3 * standardError { outside += 1 }
+      total += estimate
+      exactSum += exact
+    }
+    // Each estimate falls outside 3 SE with probability ≈ 0.3%; allow one in 32.
+    #expect(outside <= 1)
+    // The mean of 32 estimates is unbiased: within 3 SE / sqrt(32) of the exact mean.
+    let meanExact = exactSum / 32
+    let meanStandardError = (meanExact * (1 - meanExact) / Double(k) / 32).squareRoot()
+    #expect(abs(total / 32 - meanExact) <= 3 * meanStandardError)
+  }
+
+  @Test func mismatchedSignaturesTrap() async {
+    await #expect(processExitsWith: .failure) {
+      _ = Signature(values: [1, 2, 3, 4]).estimatedJaccard(with: Signature(values: [1, 2]))
+    }
+  }
+}

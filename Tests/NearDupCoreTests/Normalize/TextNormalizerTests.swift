@@ -1,0 +1,92 @@
+import NearDupCore
+import Testing
+
+@Suite("TextNormalizer")
+struct TextNormalizerTests {
+  let normalizer = TextNormalizer()
+
+  @Test("ASCII text is lowercased and split on everything but letters and digits")
+  func ascii() {
+    #expect(normalizer.tokens(of: "MOSCOW (AP) — Russia's top diplomat, 2024!") == ["moscow", "ap", "russia's", "top", "diplomat", "2024"])
+    #expect(normalizer.tokens(of: "well-known   e-mail\tand\nnew\r\nlines") == ["well", "known", "e", "mail", "and", "new", "lines"])
+  }
+
+  @Test("typographic punctuation folds to its ASCII form", arguments: zip(
+    ["Korea’s “active work” – now — here", "Korea‘s deal", "‘quoted’ words"],
+    ["Korea's \"active work\" - now - here", "Korea's deal", "'quoted' words"]))
+  func typographicPunctuation(typographic: String, ascii: String) {
+    #expect(normalizer.tokens(of: typographic) == normalizer.tokens(of: ascii))
+  }
+
+  @Test("an apostrophe stays only between two token characters")
+  func apostrophes() {
+    #expect(normalizer.tokens(of: "Korea’s 'quoted' rock'n'roll it''s") == ["korea's", "quoted", "rock'n'roll", "it", "s"])
+  }
+
+  @Test("words glued by scraping are split at a lowercase-uppercase boundary")
+  func gluedWords() {
+    #expect(normalizer.tokens(of: "on EthermacTuesday hosted") == ["on", "ethermac", "tuesday", "hosted"])
+    #expect(normalizer.tokens(of: "Kim Jong Un saysNorth Korean") == ["kim", "jong", "un", "says", "north", "korean"])
+    #expect(normalizer.tokens(of: "Ethermac-North Korea’s") == ["ethermac", "north", "korea's"])
+    #expect(normalizer.tokens(of: "NASA USA") == ["nasa", "usa"])
+    #expect(TextNormalizer(splitsGluedWords: false).tokens(of: "EthermacTuesday saysNorth") == ["ethermactuesday", "saysnorth"])
+  }
+
+  @Test("Cyrillic and Greek are kept and case-folded")
+  func cyrillicAndGreek() {
+    #expect(normalizer.tokens(of: "МОСКВА, Россия: Лавров") == ["москва", "россия", "лавров"])
+    #expect(normalizer.tokens(of: "Москва") == normalizer.tokens(of: "МОСКВА"))
+    #expect(normalizer.tokens(of: "ΟΔΟΣ οδός") == ["οδοσ", "οδόσ"])
+    #expect(normalizer.tokens(of: "новостиМосква") == ["новости", "москва"])
+  }
+
+  @Test("case folding maps ß to ss and final sigma to sigma")
+  func caseFolding() {
+    #expect(normalizer.tokens(of: "Straße STRASSE") == ["strasse", "strasse"])
+    #expect(normalizer.tokens(of: "ΛΟΓΟΣ λόγος") == ["λογοσ", "λόγοσ"])
+  }
+
+  @Test("Japanese and Chinese text is kept as runs of characters")
+  func cjk() {
+    #expect(normalizer.tokens(of: "友人代表のスピーチ、独女はどうこなしている？") == ["友人代表のスピーチ", "独女はどうこなしている"])
+    #expect(normalizer.tokens(of: "北京 2024年") == ["北京", "2024年"])
+    #expect(normalizer.tokens(of: "ＡＢＣ") == ["ａｂｃ"])
+  }
+
+  @Test("Arabic and accented Latin letters with combining marks stay in their token")
+  func marksAndArabic() {
+    #expect(normalizer.tokens(of: "مرحبا بالعالم") == ["مرحبا", "بالعالم"])
+    #expect(normalizer.tokens(of: "Cafe\u{301} Łódź") == ["cafe\u{301}", "łódź"])
+  }
+
+  @Test("emoji and symbols separate tokens and are dropped")
+  func emoji() {
+    #expect(normalizer.tokens(of: "fire🔥alarm 👍🏽 ok ★ €5") == ["fire", "alarm", "ok", "5"])
+  }
+
+  @Test("invalid UTF-8 becomes a separator and is counted")
+  func invalidUTF8() {
+    let bytes: [UInt8] = Array("abc".utf8) + [0xFF] + Array("def".utf8) + [0xC3] + Array(" x".utf8) + [0xED, 0xA0, 0x80]
+      + Array("y".utf8) + [0xE2, 0x82]
+    var buffer = TokenBuffer()
+    bytes.withUnsafeBufferPointer { normalizer.tokenize($0, into: &buffer) }
+    #expect(buffer.tokens == ["abc", "def", "x", "y"])
+    #expect(buffer.invalidUTF8Count == 7)  // FF; C3; ED A0 80 (three bytes); E2 82 (two bytes)
+  }
+
+  @Test("empty and separator-only text has no tokens")
+  func empty() {
+    #expect(normalizer.tokens(of: "").isEmpty)
+    #expect(normalizer.tokens(of: " \n\t—…!?").isEmpty)
+  }
+
+  @Test("a reused buffer gives the same tokens as a fresh one")
+  func bufferReuse() {
+    var buffer = TokenBuffer()
+    for text in ["A much longer first document with many words", "Short one", "ÜBER straße"] {
+      var copy = text
+      copy.withUTF8 { normalizer.tokenize($0, into: &buffer) }
+      #expect(buffer.tokens == normalizer.tokens(of: text))
+    }
+  }
+}

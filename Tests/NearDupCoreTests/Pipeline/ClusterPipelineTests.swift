@@ -1,0 +1,106 @@
+import Foundation
+import NearDupCore
+import Testing
+
+@Suite("ClusterPipeline")
+struct ClusterPipelineTests {
+  @Test("the default run reproduces the story labels of Corpus/ exactly")
+  func corpusLabels() throws {
+    let result = try Harness.cluster(Fixtures.corpus, try ClusterConfiguration())
+    var byStory: [String: Set<String>] = [:]
+    for record in try Fixtures.records(Fixtures.corpus) {
+      byStory[record["story"] as! String, default: []].insert(record["id"] as! String)
+    }
+    let expected = Set(byStory.values.filter { $0.count > 1 })
+    #expect(Harness.partition(result) == expected)
+    #expect(result.clusters.count == 41)
+  }
+
+  @Test("output is identical for 1 and 2 threads and any batch size")
+  func threadInvariance() throws {
+    let one = try Harness.cluster(Fixtures.corpus, try ClusterConfiguration(threads: 1, batchSize: 4096))
+    let two = try Harness.cluster(Fixtures.corpus, try ClusterConfiguration(threads: 2, batchSize: 13))
+    #expect(one.clusters == two.clusters)
+    #expect(one.edges == two.edges)
+    #expect(one.statistics.candidatePairs == two.statistics.candidatePairs)
+  }
+
+  /// The seed page, a clean copy, and a copy re-spammed with another site name and
+  /// another tail, built here from the scraped page itself.
+  func seedVariants() throws -> [(id: String, text: String)] {
+    let page = try String(contentsOfFile: Fixtures.seedPage, encoding: .utf8)
+    var paragraphs = page.components(separatedBy: "\n\n")
+    let tailStart = paragraphs.firstIndex { $0.hasPrefix("More:") }!
+    var clean = Array(paragraphs[..<tailStart]).filter { !$0.hasPrefix("Other news") && !$0.contains("source:") }
+    clean = clean.map {
+      $0.replacingOccurrences(of: "Ethermac-", with: "").replacingOccurrences(of: "Ethermac", with: "")
+    }
+    paragraphs = paragraphs.map { $0.replacingOccurrences(of: "Ethermac", with: "Coinflux") }
+    let respammed = Array(paragraphs[..<tailStart]) + [
+      "Related Stories",
+      "Storm knocks out power to thousands along the northern coastCity council approves new tram line after long debate",
+      "Local bakery wins national bread award for its sourdough rye and seeded loaf, judges pra",
+      "Stocks slip as investors await central bank decision on interest rates later this wee",
+      "Marathon runner sets course record in windy conditions on Sunday morning in the capi",
+    ]
+    return [("seed", page), ("clean", clean.joined(separator: "\n\n")), ("respammed", respammed.joined(separator: "\n\n"))]
+  }
+
+  @Test("the seed page, a clean copy and a re-spammed copy form one cluster; same-event stories stay apart")
+  func seedPage() throws {
+    let records = try Fixtures.records(Fixtures.corpus)
+    let sameEvent = records.filter { ["putin-receives-choe", "lavrov-choe-talks-ledger"].contains($0["story"] as! String) }
+      .map { (id: $0["id"] as! String, text: ($0["title"] as! String) + "\n" + ($0["text"] as! String)) }
+    let result = ClusterPipeline(configuration: try ClusterConfiguration()).run(documents: try seedVariants() + sameEvent)
+    let partition = Harness.partition(result)
+    #expect(partition.contains(["seed", "clean", "respammed"]))
+    for cluster in partition where cluster.contains("seed") { #expect(cluster == ["seed", "clean", "respammed"]) }
+    // With plain Jaccard at the same threshold the long tail keeps the seed page apart.
+    let jaccard = ClusterPipeline(configuration: try ClusterConfiguration(measure: .jaccard)).run(documents: try seedVariants())
+    #expect(!Harness.partition(jaccard).contains { $0.contains("seed") && $0.contains("clean") })
+  }
+
+  @Test("empty and short documents: empty ones are reported and never clustered")
+  func emptyAndShort() throws {
+    let result = ClusterPipeline(configuration: try ClusterConfiguration(threads: 1)).run(documents: [
+      ("e1", ""), ("e2", " — … "), ("s1", "Short headline"), ("s2", "short HEADLINE!"), ("s3", "Another one"),
+    ])
+    #expect(result.statistics.emptyDocuments == 2)
+    #expect(result.statistics.emptyDocumentIDs == ["e1", "e2"])
+    #expect(Harness.partition(result) == [["s1", "s2"]])
+    #expect(result.statistics.identicalDuplicates == 1)
+    #expect(result.singletons == [4])
+  }
+
+  @Test("documents with invalid UTF-8 are counted")
+  func invalidUTF8() throws {
+    let directory = TemporaryDirectory()
+    var bytes = Data("{\"id\": \"a\", \"text\": \"caf".utf8)
+    bytes.append(0xE9)
+    bytes.append(contentsOf: Data("\"}\n{\"id\": \"b\", \"text\": \"fine\"}\n".utf8))
+    let path = try directory.write("u.jsonl", bytes)
+    let result = try Harness.cluster(path, try ClusterConfiguration(threads: 1))
+    #expect(result.statistics.invalidUTF8Documents == 1)
+    #expect(result.statistics.invalidUTF8DocumentIDs == ["a"])
+  }
+
+  @Test("on bbc_news, pair precision and recall against exact all-pairs similarity are at least 0.95",
+        arguments: SimilarityMeasure.allCases)
+  func bbcPrecisionRecall(measure: SimilarityMeasure) throws {
+    let result = try Harness.cluster(Fixtures.sharedCorpus("bbc_news.jsonl"), try ClusterConfiguration(measure: measure))
+    let truthEdges = ExactSimilarityJoin(measure: measure, threshold: 0.8).pairs(in: result.fingerprints!, threads: 2)
+    let truth = Set(truthEdges.map { UInt64($0.a) << 32 | UInt64($0.b) })
+    let (precision, recall) = Harness.precisionRecall(predicted: Harness.predictedPairs(result), truth: truth)
+    #expect(truth.count >= 150)
+    #expect(precision >= 0.95)
+    #expect(recall >= 0.95)
+  }
+
+  @Test("signature verification estimates similarities instead of computing them")
+  func signatureVerification() throws {
+    let result = try Harness.cluster(Fixtures.corpus, try ClusterConfiguration(verification: .signature))
+    #expect(result.fingerprints == nil)
+    #expect(result.clusters.count >= 35)
+    #expect(result.edges.allSatisfy { $0.similarity >= 0.8 })
+  }
+}
