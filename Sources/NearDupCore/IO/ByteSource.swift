@@ -115,28 +115,12 @@ final class GzipByteSource: ByteSource {
     stream.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
     stream.avail_out = UInt32(min(buffer.count, Int(UInt32.max)))
     while stream.avail_out > 0 {
-      if stream.avail_in == 0 && !inputEnded {
-        let count = try base.read(into: input)
-        if count == 0 {
-          inputEnded = true
-        } else {
-          stream.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
-          stream.avail_in = UInt32(count)
-        }
-      }
+      try refillInputIfEmpty()
       let status = inflate(&stream, Z_NO_FLUSH)
       switch status {
       case Z_STREAM_END:
         // Another gzip member may follow (concatenated .gz files, bgzip, pigz).
-        if stream.avail_in == 0 && !inputEnded {
-          let count = try base.read(into: input)
-          if count == 0 {
-            inputEnded = true
-          } else {
-            stream.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
-            stream.avail_in = UInt32(count)
-          }
-        }
+        try refillInputIfEmpty()
         if stream.avail_in == 0 && inputEnded {
           finished = true
           return buffer.count - Int(stream.avail_out)
@@ -155,6 +139,18 @@ final class GzipByteSource: ByteSource {
       }
     }
     return buffer.count
+  }
+
+  /// Reads more compressed bytes when zlib has consumed all it was given.
+  private func refillInputIfEmpty() throws(CorpusError) {
+    guard stream.avail_in == 0 && !inputEnded else { return }
+    let count = try base.read(into: input)
+    if count == 0 {
+      inputEnded = true
+    } else {
+      stream.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
+      stream.avail_in = UInt32(count)
+    }
   }
 }
 

@@ -250,7 +250,7 @@ private struct Cursor {
         } else if (0xDC00...0xDFFF).contains(scalar) {
           scalar = 0xFFFD
         }
-        appendUTF8(scalar, to: &out)
+        encodeUTF8(scalar) { out.append($0) }
       default:
         offset -= 1
         throw error("invalid escape \\\(describeCurrent())")
@@ -274,25 +274,6 @@ private struct Cursor {
       offset += 1
     }
     return value
-  }
-
-  func appendUTF8(_ value: UInt32, to out: inout [UInt8]) {
-    switch value {
-    case 0..<0x80:
-      out.append(UInt8(value))
-    case 0x80..<0x800:
-      out.append(UInt8(0xC0 | value >> 6))
-      out.append(UInt8(0x80 | value & 0x3F))
-    case 0x800..<0x10000:
-      out.append(UInt8(0xE0 | value >> 12))
-      out.append(UInt8(0x80 | (value >> 6) & 0x3F))
-      out.append(UInt8(0x80 | value & 0x3F))
-    default:
-      out.append(UInt8(0xF0 | value >> 18))
-      out.append(UInt8(0x80 | (value >> 12) & 0x3F))
-      out.append(UInt8(0x80 | (value >> 6) & 0x3F))
-      out.append(UInt8(0x80 | value & 0x3F))
-    }
   }
 
   /// Skips (and validates) any value; `depth` counts the enclosing containers.

@@ -248,21 +248,6 @@ private struct TokenWriter {
   /// Writes the UTF-8 encoding of a valid scalar value.
   @inline(__always)
   mutating func write(scalarValue value: UInt32) {
-    switch value {
-    case 0..<0x80:
-      write(UInt8(value))
-    case 0x80..<0x800:
-      write(UInt8(0xC0 | value >> 6))
-      write(UInt8(0x80 | value & 0x3F))
-    case 0x800..<0x10000:
-      write(UInt8(0xE0 | value >> 12))
-      write(UInt8(0x80 | (value >> 6) & 0x3F))
-      write(UInt8(0x80 | value & 0x3F))
-    default:
-      write(UInt8(0xF0 | value >> 18))
-      write(UInt8(0x80 | (value >> 12) & 0x3F))
-      write(UInt8(0x80 | (value >> 6) & 0x3F))
-      write(UInt8(0x80 | value & 0x3F))
-    }
+    encodeUTF8(value) { write($0) }
   }
 }
