@@ -56,10 +56,13 @@ public enum ResultWriter {
   }
 
   /// Writes one line per edge: `{"a": "ID", "b": "ID", "similarity": 0.87}`, where a
-  /// comes before b in the input.
+  /// comes before b in the input. A document whose normalized text repeats an earlier
+  /// one exactly is listed once, against the first occurrence, marked
+  /// `"identical": true`; the pairs among such copies follow from those lines.
   /// - Complexity: O(E).
   public static func writePairs(_ result: ClusterResult, to file: OutputFile) throws(OutputError) {
     let ids = result.documents.ids
+    let canonical = result.canonicalDocuments
     var line: [UInt8] = []
     for edge in result.edges {
       line.removeAll(keepingCapacity: true)
@@ -67,7 +70,9 @@ public enum ResultWriter {
       appendJSONString(ids[Int(edge.a)], to: &line)
       line.append(contentsOf: Array(", \"b\": ".utf8))
       appendJSONString(ids[Int(edge.b)], to: &line)
-      line.append(contentsOf: Array(", \"similarity\": \(formatSimilarity(edge.similarity))}\n".utf8))
+      line.append(contentsOf: Array(", \"similarity\": \(formatSimilarity(edge.similarity))".utf8))
+      if canonical[Int(edge.b)] == edge.a { line.append(contentsOf: Array(", \"identical\": true".utf8)) }
+      line.append(contentsOf: Array("}\n".utf8))
       try file.write(line)
     }
   }

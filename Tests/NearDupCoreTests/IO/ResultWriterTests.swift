@@ -58,6 +58,7 @@ struct ResultWriterTests {
     // d3 repeats d0's text exactly, so it is listed once, against d0.
     #expect(pairs.map { "\($0["a"]!)-\($0["b"]!)" } == ["d0-d2", "d0-d3"])
     #expect(pairs.allSatisfy { ($0["similarity"] as! Double) >= 0.8 })
+    #expect(pairs.map { $0["identical"] as? Bool } == [nil, true])
   }
 
   @Test("similarities print with at most four decimals, never rounded up to the threshold")
