@@ -9,6 +9,7 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
   ],
   targets: [
     .systemLibrary(
@@ -25,6 +26,7 @@ let package = Package(
       dependencies: [
         "NearDupCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Hummingbird", package: "hummingbird"),
       ],
       swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
     .testTarget(name: "NearDupCoreTests", dependencies: ["NearDupCore"]),

@@ -12,6 +12,8 @@ extension NearDup {
         INPUT is a JSON Lines file, a directory of .txt/.md files, a text file (one
         document, or one per line with --lines), or - for standard input; any of them
         may be gzip-compressed. With no INPUT, the embedded corpus Corpus/ is clustered.
+        With --index, the documents of an index are clustered without re-reading texts,
+        with the index's parameters.
         """)
 
     @Argument(help: "Corpus files or directories; - reads standard input. Default: Corpus/.")
@@ -20,17 +22,7 @@ extension NearDup {
     @OptionGroup(title: "Input") var corpus: CorpusOptionGroup
     @OptionGroup(title: "Shingles and signatures") var sketch: SketchOptionGroup
 
-    @Option(help: "Similarity threshold in (0, 1].")
-    var threshold = 0.8
-
-    @Option(help: "Similarity measure: jaccard, or containment (|A∩B| / min(|A|,|B|), for padded or cut copies).")
-    var measure: SimilarityMeasure = .containment
-
-    @Option(help: "LSH bands b (default: chosen from the threshold and permutations).")
-    var bands: Int?
-
-    @Option(help: "LSH rows r per band (default: chosen; with --bands alone, permutations / bands).")
-    var rows: Int?
+    @OptionGroup(title: "Similarity") var similarity: SimilarityOptionGroup
 
     @Option(help: "Candidate verification: exact (fingerprint sets) or signature (MinHash estimate).")
     var verify: VerificationMethod = .exact
@@ -62,13 +54,17 @@ extension NearDup {
     @Flag(name: .shortAndLong, help: "Print no report.")
     var quiet = false
 
+    @Option(help: "Cluster the documents of this index (built with `neardup index build`) instead of reading INPUT.")
+    var index: String?
+
     func validate() throws {
-      guard threshold > 0, threshold <= 1 else {
-        throw ValidationError("--threshold must be in (0, 1] (got \(threshold)).")
-      }
       guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads)).") }
       guard top >= 0 else { throw ValidationError("--top must not be negative.") }
-      _ = try lshParameters()
+      _ = try similarity.lshParameters(permutationCount: sketch.permutations ?? SketchParameters.default.permutationCount)
+      if index != nil && !inputs.isEmpty { throw ValidationError("Give either INPUT or --index, not both.") }
+      if index != nil && dedupOutput != nil {
+        throw ValidationError("--dedup-output needs the input records; it cannot be used with --index.")
+      }
       let outputs = [("--output", output), ("--pairs", pairs), ("--dedup-output", dedupOutput)]
         .compactMap { flag, path in path.map { (flag: flag, path: $0) } }
       if outputs.filter({ $0.path == "-" }).count > 1 { throw ValidationError("Only one output can go to standard output.") }
@@ -76,22 +72,9 @@ extension NearDup {
       try InputResolver.checkOutputs(outputs, inputs: resolved)
     }
 
-    /// The banding the flags ask for, or nil to choose it.
-    func lshParameters() throws -> LSHParameters? {
-      let k = sketch.permutations
-      guard bands != nil || rows != nil else { return nil }
-      let b = bands ?? max(1, k / max(1, rows!))
-      let r = rows ?? max(1, k / max(1, b))
-      do {
-        return try LSHParameters(bands: b, rows: r, permutationCount: k)
-      } catch {
-        throw ValidationError("--bands \(b) × --rows \(r) = \(b * r) exceeds --permutations \(k), or is below 1.")
-      }
-    }
-
     func run() throws {
       let options = corpus.corpusOptions
-      var inputs = try InputResolver.resolve(self.inputs, options: options)
+      var inputs = index == nil ? try InputResolver.resolve(self.inputs, options: options) : []
       var spooledInput: String?
       defer { if let spooledInput { try? FileManager.default.removeItem(atPath: spooledInput) } }
       if dedupOutput != nil, let index = inputs.firstIndex(where: { $0.path == "-" }) {
@@ -100,9 +83,21 @@ extension NearDup {
         spooledInput = path
         inputs[index] = CorpusInput(path: path, kind: inputs[index].kind, label: "<stdin>")
       }
-      let configuration = try ClusterConfiguration(
-        sketch: sketch.parameters(), threshold: threshold, measure: measure, lsh: lshParameters(),
-        verification: verify, keep: keep, threads: threads)
+      let configuration: ClusterConfiguration
+      let indexView: LSHIndex?
+      if let index {
+        let view = try LSHIndex.open(index)
+        try sketch.checkAgainst(view.parameters.sketch, index: index)
+        try similarity.checkAgainst(view.parameters, index: index)
+        configuration = try ClusterConfiguration(
+          sketch: view.parameters.sketch, threshold: view.parameters.threshold, measure: view.parameters.measure,
+          lsh: view.parameters.lsh, verification: verify, keep: keep, threads: threads)
+        indexView = view
+      } else {
+        configuration = try similarity.configuration(
+          sketch: sketch.parameters(), verification: verify, keep: keep, threads: threads)
+        indexView = nil
+      }
 
       // Create output files first: a bad output path fails before the work.
       let clusterFile = try output.map { try OutputFile(path: $0) }
@@ -110,10 +105,18 @@ extension NearDup {
       let dedupFile = try dedupOutput.map { try OutputFile(path: $0) }
 
       let progress = ProgressLine()
-      let reader = CorpusReader(inputs: inputs, options: options)
+      let pipeline = ClusterPipeline(configuration: configuration)
       let result: ClusterResult
       do {
-        result = try ClusterPipeline(configuration: configuration).run(reader: reader) { progress.update($0) }
+        if let indexView {
+          var clock = Stopwatch()
+          var corpus = try indexView.sketchedCorpus()
+          corpus.statistics.times.read = clock.lap()
+          corpus.statistics.threads = threads
+          result = pipeline.cluster(corpus) { progress.update($0) }
+        } else {
+          result = try pipeline.run(reader: CorpusReader(inputs: inputs, options: options)) { progress.update($0) }
+        }
       } catch {
         progress.finish()
         throw error

@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The `neardup` command: near-duplicate detection and clustering for news text.
 @main
-struct NearDup: ParsableCommand {
+struct NearDup: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "neardup",
     abstract: "Find and cluster near-duplicate news articles.",
@@ -13,6 +13,6 @@ struct NearDup: ParsableCommand {
       (bad input, unreadable file), 64 usage error.
       """,
     version: "0.1.0",
-    subcommands: [Cluster.self],
+    subcommands: [Cluster.self, Index.self, Query.self, Serve.self],
     defaultSubcommand: Cluster.self)
 }

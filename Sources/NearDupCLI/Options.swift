@@ -37,34 +37,108 @@ struct CorpusOptionGroup: ParsableArguments {
 }
 
 /// How documents are shingled and sketched: shared by every command that sketches.
+/// Values are optional so that commands working on an index can tell an explicit
+/// flag (which must agree with the index) from a default.
 struct SketchOptionGroup: ParsableArguments {
-  @Option(help: "Shingle kind: word n-grams, or char n-grams (for headlines and scripts without spaces).")
-  var shingle: ShingleKind = .word
+  @Option(help: "Shingle kind: word n-grams, or char n-grams (for headlines and scripts without spaces). Default: word.")
+  var shingle: ShingleKind?
 
-  @Option(help: "The n of the shingle n-grams.")
-  var ngram = 5
+  @Option(help: "The n of the shingle n-grams. Default: 5.")
+  var ngram: Int?
 
-  @Option(help: "MinHash permutations k (32-bit slots per signature).")
-  var permutations = 128
+  @Option(help: "MinHash permutations k (32-bit slots per signature). Default: 128.")
+  var permutations: Int?
 
-  @Option(help: "Seed of the MinHash permutation family.")
-  var seed: UInt64 = 1
+  @Option(help: "Seed of the MinHash permutation family. Default: 1.")
+  var seed: UInt64?
 
-  @Flag(inversion: .prefixedNo, help: "Split words glued by scraping where a lowercase letter meets an uppercase one.")
-  var splitGluedWords = true
+  @Flag(inversion: .prefixedNo, help: "Split words glued by scraping where a lowercase letter meets an uppercase one. Default: on.")
+  var splitGluedWords: Bool?
 
   func validate() throws {
-    guard ngram >= 1 else { throw ValidationError("--ngram must be at least 1 (got \(ngram)).") }
-    guard (1...4096).contains(permutations) else {
+    if let ngram, ngram < 1 { throw ValidationError("--ngram must be at least 1 (got \(ngram)).") }
+    if let permutations, !(1...4096).contains(permutations) {
       throw ValidationError("--permutations must be in 1...4096 (got \(permutations)).")
     }
   }
 
+  /// The parameters with NearDup's defaults for what was not given.
   func parameters() throws -> SketchParameters {
-    try SketchParameters(
-      shingle: shingle, shingleSize: ngram, permutationCount: permutations, seed: seed,
-      splitsGluedWords: splitGluedWords)
+    let defaults = SketchParameters.default
+    return try SketchParameters(
+      shingle: shingle ?? defaults.shingle, shingleSize: ngram ?? defaults.shingleSize,
+      permutationCount: permutations ?? defaults.permutationCount, seed: seed ?? defaults.seed,
+      splitsGluedWords: splitGluedWords ?? defaults.splitsGluedWords)
   }
+
+  /// Throws if a flag that was given differs from what `stored` says.
+  func checkAgainst(_ stored: SketchParameters, index: String) throws {
+    try agree("--shingle", shingle?.rawValue, stored.shingle.rawValue, index)
+    try agree("--ngram", ngram.map(String.init), String(stored.shingleSize), index)
+    try agree("--permutations", permutations.map(String.init), String(stored.permutationCount), index)
+    try agree("--seed", seed.map(String.init), String(stored.seed), index)
+    try agree(
+      "--split-glued-words", splitGluedWords.map { $0 ? "on" : "off" }, stored.splitsGluedWords ? "on" : "off", index)
+  }
+}
+
+/// Threshold, measure and banding: stored in an index, chosen per run by `cluster`.
+struct SimilarityOptionGroup: ParsableArguments {
+  @Option(help: "Similarity threshold in (0, 1]. Default: 0.8.")
+  var threshold: Double?
+
+  @Option(help: "Similarity measure: containment (|A∩B| / min(|A|,|B|), for padded or cut copies) or jaccard. Default: containment.")
+  var measure: SimilarityMeasure?
+
+  @Option(help: "LSH bands b (default: chosen from the threshold and permutations).")
+  var bands: Int?
+
+  @Option(help: "LSH rows r per band (default: chosen; with --bands alone, permutations / bands).")
+  var rows: Int?
+
+  func validate() throws {
+    if let threshold, !(threshold > 0 && threshold <= 1) {
+      throw ValidationError("--threshold must be in (0, 1] (got \(threshold)).")
+    }
+    if let bands, bands < 1 { throw ValidationError("--bands must be at least 1 (got \(bands)).") }
+    if let rows, rows < 1 { throw ValidationError("--rows must be at least 1 (got \(rows)).") }
+  }
+
+  /// The banding the flags ask for with `permutationCount` slots, or nil to choose it.
+  func lshParameters(permutationCount k: Int) throws -> LSHParameters? {
+    guard bands != nil || rows != nil else { return nil }
+    let b = bands ?? max(1, k / rows!)
+    let r = rows ?? max(1, k / bands!)
+    do {
+      return try LSHParameters(bands: b, rows: r, permutationCount: k)
+    } catch {
+      throw ValidationError("--bands \(b) × --rows \(r) = \(b * r) slots exceed --permutations \(k).")
+    }
+  }
+
+  /// A clustering configuration with these values and NearDup's defaults.
+  func configuration(
+    sketch: SketchParameters, verification: VerificationMethod = .exact, keep: KeepPolicy = .longest, threads: Int
+  ) throws -> ClusterConfiguration {
+    try ClusterConfiguration(
+      sketch: sketch, threshold: threshold ?? 0.8, measure: measure ?? .containment,
+      lsh: lshParameters(permutationCount: sketch.permutationCount), verification: verification, keep: keep,
+      threads: threads)
+  }
+
+  /// Throws if a flag that was given differs from what `stored` says.
+  func checkAgainst(_ stored: IndexParameters, index: String) throws {
+    try agree("--threshold", threshold.map { "\($0)" }, "\(stored.threshold)", index)
+    try agree("--measure", measure?.rawValue, stored.measure.rawValue, index)
+    try agree("--bands", bands.map(String.init), String(stored.lsh.bands), index)
+    try agree("--rows", rows.map(String.init), String(stored.lsh.rows), index)
+  }
+}
+
+/// Throws the index's parameter-mismatch error when `given` is set and differs.
+private func agree(_ flag: String, _ given: String?, _ stored: String, _ index: String) throws {
+  guard let given, given != stored else { return }
+  throw IndexFileError.parameterMismatch(path: index, name: flag, stored: stored, given: "\(flag) \(given)")
 }
 
 /// Turns INPUT arguments into corpus inputs, with the embedded `Corpus/` as default.

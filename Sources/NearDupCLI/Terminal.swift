@@ -12,6 +12,9 @@ enum Terminal {
   /// Whether standard error is a terminal (progress is shown only then).
   static var standardErrorIsTerminal: Bool { isatty(2) == 1 }
 
+  /// Whether standard output is a terminal (tables for people, JSON Lines otherwise).
+  static var standardOutputIsTerminal: Bool { isatty(1) == 1 }
+
   /// Writes `text` to standard error.
   static func writeError(_ text: String) {
     var copy = text
@@ -64,8 +67,8 @@ enum Format {
   }
 
   /// "1 cluster", "2,048 clusters".
-  static func plural(_ value: Int, _ noun: String) -> String {
-    "\(count(value)) \(noun)\(value == 1 ? "" : "s")"
+  static func plural(_ value: Int, _ noun: String, _ pluralNoun: String? = nil) -> String {
+    "\(count(value)) \(value == 1 ? noun : pluralNoun ?? noun + "s")"
   }
 
   /// A value with `digits` decimals.

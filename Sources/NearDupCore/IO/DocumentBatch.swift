@@ -112,11 +112,11 @@ public struct DocumentBatch: Sendable {
   }
 
   /// The longest preview kept, in bytes.
-  static let previewLength = 80
+  public static let previewLength = 80
 
   /// The first non-blank line of `text`, whitespace collapsed, cut to about
   /// `previewLength` bytes at a character boundary.
-  static func preview(_ text: UnsafeBufferPointer<UInt8>) -> String {
+  public static func preview(_ text: UnsafeBufferPointer<UInt8>) -> String {
     var bytes: [UInt8] = []
     var pendingSpace = false
     for byte in text {

@@ -30,13 +30,6 @@ public struct CandidateGenerator: Sendable {
     self.lsh = lsh
   }
 
-  /// The band key of rows `band·r ..< (band+1)·r` of a signature.
-  /// - Complexity: O(r).
-  @inlinable
-  public func bandKey(_ signature: UnsafeBufferPointer<UInt32>, band: Int) -> UInt64 {
-    let start = band * lsh.rows
-    return XXH3.hash(littleEndianSlots: UnsafeBufferPointer(rebasing: signature[start..<start + lsh.rows]), seed: UInt64(band))
-  }
 
   /// The distinct candidate pairs among `documents`, as packed `UInt64`s with the
   /// smaller document number in the high 32 bits, sorted ascending.
@@ -58,7 +51,7 @@ public struct CandidateGenerator: Sendable {
           entries.reserveCapacity(documents.count)
           for document in documents {
             let row = UnsafeBufferPointer(rebasing: rows[Int(document) * k..<(Int(document) + 1) * k])
-            entries.append(BandEntry(key: bandKey(row, band: band), document: document))
+            entries.append(BandEntry(key: lsh.bandKey(row, band: band), document: document))
           }
           entries.sort()
           output.base[band] = pairs(inSorted: entries)
@@ -91,6 +84,18 @@ public struct CandidateGenerator: Sendable {
       start = end
     }
     return pairs
+  }
+}
+
+extension LSHParameters {
+  /// The band key of slots `band·r ..< (band+1)·r` of a signature: XXH3-64 of their
+  /// little-endian bytes, seeded with the band number. Equal keys in one band mean
+  /// (up to a 2^-64 collision) equal slots.
+  /// - Complexity: O(r).
+  @inlinable
+  public func bandKey(_ signature: UnsafeBufferPointer<UInt32>, band: Int) -> UInt64 {
+    let start = band * rows
+    return XXH3.hash(littleEndianSlots: UnsafeBufferPointer(rebasing: signature[start..<start + rows]), seed: UInt64(band))
   }
 }
 

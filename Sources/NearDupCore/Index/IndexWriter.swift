@@ -1,0 +1,261 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import Foundation
+
+/// Changes an index directory — build, add, remove, compact — crash-safely.
+///
+/// Every change follows one protocol: new segment files are written under temporary
+/// names, synced and renamed into place; then the manifest is replaced the same way
+/// (`MANIFEST.tmp`, fsync, rename, fsync of the directory). Only then are files that
+/// the new manifest no longer names deleted. A process killed at any instant leaves
+/// the index at its previous or its new state; leftovers are removed by the next
+/// writer.
+///
+/// One writer at a time: the writer holds an exclusive `flock` on `LOCK` in the
+/// directory for its lifetime. Readers take no lock.
+///
+/// New documents go to a new segment. When there are more than `maximumSegments`,
+/// the newest segments are merged, oldest order kept: the longest run of newest
+/// segments whose documents together do not outnumber the segment before them
+/// (so each document is rewritten O(log N) times). Removals are tombstones until
+/// `compact()` (or a merge) drops them.
+///
+/// - Invariant: `index` is the view of the last committed manifest.
+public final class IndexWriter {
+  /// The index directory.
+  public let path: String
+  /// The view of the current state.
+  public private(set) var index: LSHIndex
+  /// More segments than this trigger a merge of the newest ones.
+  public var maximumSegments = 8
+  private let lockDescriptor: Int32
+
+  /// Opens the existing index at `path` for writing.
+  /// - Throws: `IndexFileError.missing`, `.locked`, or the errors of damaged files.
+  public init(opening path: String) throws(IndexFileError) {
+    self.path = path
+    _ = try LSHIndex.readManifest(path)  // fail before locking when there is no index
+    lockDescriptor = try Self.lock(path)
+    do {
+      index = try LSHIndex.open(path)
+    } catch {
+      close(lockDescriptor)
+      throw error
+    }
+    removeUnreferencedFiles()
+  }
+
+  /// Creates a new index at `path` holding `corpus`.
+  /// - Throws: `.alreadyExists` when `path` holds an index, and I/O errors.
+  public init(creating path: String, corpus: SketchedCorpus, parameters: IndexParameters) throws(IndexFileError) {
+    self.path = path
+    if FileManager.default.fileExists(atPath: path + "/" + IndexManifest.fileName) { throw .alreadyExists(path: path) }
+    do {
+      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    } catch {
+      throw .io(path: path, reason: "cannot create the index directory: \(error.localizedDescription)")
+    }
+    lockDescriptor = try Self.lock(path)
+    do {
+      // Check again under the lock: another build may have won the race.
+      if FileManager.default.fileExists(atPath: path + "/" + IndexManifest.fileName) { throw IndexFileError.alreadyExists(path: path) }
+      let entry = try Self.writeSegment(corpus, parameters: parameters, in: path, generation: 1)
+      let manifest = IndexManifest(generation: 1, parameters: parameters, segments: [entry], tombstones: [])
+      try Self.commit(manifest, in: path)
+      index = try LSHIndex.open(path)
+    } catch let error as IndexFileError {
+      close(lockDescriptor)
+      throw error
+    } catch {
+      close(lockDescriptor)
+      throw .io(path: path, reason: "\(error)")
+    }
+    removeUnreferencedFiles()
+  }
+
+  deinit {
+    close(lockDescriptor)
+  }
+
+  /// Adds the documents of `corpus` as a new segment.
+  /// - Parameter replacing: Whether documents whose ids are in the index already
+  ///   replace them (else such an id is an error and nothing changes).
+  /// - Returns: The number of documents replaced.
+  @discardableResult
+  public func add(_ corpus: SketchedCorpus, replacing: Bool = false) throws(IndexFileError) -> Int {
+    guard corpus.documents.count > 0 else { return 0 }
+    var manifest = index.manifest
+    var removed: [UInt64] = []
+    for id in corpus.documents.ids {
+      if let (segment, document) = try index.location(ofID: id) {
+        guard replacing else { throw .duplicateID(path: path, id: id) }
+        removed.append(UInt64(segment) << 32 | UInt64(document))
+      }
+    }
+    manifest.generation += 1
+    manifest.tombstones = Array(Set(manifest.tombstones + removed)).sorted()
+    manifest.segments.append(
+      try Self.writeSegment(corpus, parameters: manifest.parameters, in: path, generation: manifest.generation))
+    try install(manifest)
+    if index.segments.count > maximumSegments { try mergeNewestSegments() }
+    return removed.count
+  }
+
+  /// Removes the documents with ids `ids`.
+  /// - Throws: `.unknownID` (and changes nothing) when an id is not in the index.
+  public func remove(ids: [String]) throws(IndexFileError) {
+    var manifest = index.manifest
+    var tombstones = Set(manifest.tombstones)
+    for id in ids {
+      guard let (segment, document) = try index.location(ofID: id) else { throw .unknownID(path: path, id: id) }
+      tombstones.insert(UInt64(segment) << 32 | UInt64(document))
+    }
+    manifest.generation += 1
+    manifest.tombstones = tombstones.sorted()
+    try install(manifest)
+  }
+
+  /// Rewrites all live documents into one segment and drops the tombstones.
+  public func compact() throws(IndexFileError) {
+    try merge(segments: 0..<index.segments.count)
+  }
+
+  /// Merges the newest segments, as the type's documentation describes.
+  private func mergeNewestSegments() throws(IndexFileError) {
+    let counts = index.segments.map(\.documentCount)
+    var start = counts.count - 1
+    var total = counts[start]
+    while start > 0 && (total <= counts[start - 1] || counts.count - start < 2) {
+      start -= 1
+      total += counts[start]
+    }
+    try merge(segments: start..<counts.count)
+  }
+
+  /// Replaces segments `range` by one segment of their live documents.
+  private func merge(segments range: Range<Int>) throws(IndexFileError) {
+    let parameters = index.parameters
+    var corpus = SketchedCorpus(permutationCount: parameters.sketch.permutationCount, keepsFingerprints: true)
+    let k = parameters.sketch.permutationCount
+    var signature = [UInt32](repeating: 0, count: k)
+    var set: [UInt64] = []
+    for segmentIndex in range {
+      let segment = index.segments[segmentIndex]
+      for document in 0..<segment.documentCount where !index.isRemoved(segment: segmentIndex, document: document) {
+        try signature.withUnsafeMutableBufferPointer { (buffer) throws(IndexFileError) in
+          try segment.signature(document, into: buffer)
+        }
+        try segment.fingerprints(document, into: &set)
+        let id = try segment.id(document)
+        let preview = try segment.preview(document)
+        let tokens = try segment.tokenCount(document)
+        let key = try segment.contentKey(document)
+        signature.withUnsafeBufferPointer { signature in
+          set.withUnsafeBufferPointer { set in
+            corpus.append(
+              id: id, preview: preview, location: DocumentLocation(input: 0, line: 0), tokenCount: tokens,
+              contentKey: key, signature: signature, fingerprints: set)
+          }
+        }
+      }
+    }
+    var manifest = index.manifest
+    manifest.generation += 1
+    var segments = Array(manifest.segments[..<range.lowerBound])
+    if corpus.documents.count > 0 || range.lowerBound == 0 && range.upperBound == manifest.segments.count {
+      segments.append(try Self.writeSegment(corpus, parameters: parameters, in: path, generation: manifest.generation))
+    }
+    let merged = segments.count
+    segments += manifest.segments[range.upperBound...]
+    // Tombstones of merged segments are gone; those of later segments shift down.
+    let shift = range.count - (merged - range.lowerBound)
+    manifest.tombstones = manifest.tombstones.compactMap { tombstone in
+      let segment = Int(tombstone >> 32)
+      if segment < range.lowerBound { return tombstone }
+      if range.contains(segment) { return nil }
+      return UInt64(segment - shift) << 32 | (tombstone & 0xFFFF_FFFF)
+    }
+    manifest.segments = segments
+    try install(manifest)
+  }
+
+  /// Commits `manifest`, switches to its view and deletes unreferenced files.
+  private func install(_ manifest: IndexManifest) throws(IndexFileError) {
+    try Self.commit(manifest, in: path)
+    index = try LSHIndex.open(path)
+    removeUnreferencedFiles()
+  }
+
+  // MARK: Files
+
+  /// Takes the writer lock of the index directory.
+  private static func lock(_ path: String) throws(IndexFileError) -> Int32 {
+    let descriptor = open(path + "/LOCK", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw .io(path: path, reason: "cannot create LOCK: \(String(cString: strerror(errno)))") }
+    guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+      close(descriptor)
+      throw .locked(path: path)
+    }
+    return descriptor
+  }
+
+  /// Writes `corpus` to a new, synced segment file and returns its manifest entry.
+  private static func writeSegment(_ corpus: SketchedCorpus, parameters: IndexParameters, in path: String, generation: UInt64)
+    throws(IndexFileError) -> IndexManifest.SegmentEntry
+  {
+    let name = "seg-" + String(format: "%08llu", generation) + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16) + ".ndx"
+    let temporary = path + "/." + name + ".tmp"
+    try IndexSegment.write(corpus, parameters: parameters, to: temporary)
+    guard rename(temporary, path + "/" + name) == 0 else {
+      throw .io(path: path, reason: "cannot rename \(temporary): \(String(cString: strerror(errno)))")
+    }
+    try syncDirectory(path)
+    let segment = try IndexSegment(path: path + "/" + name, name: name)
+    return IndexManifest.SegmentEntry(
+      name: name, documentCount: segment.documentCount, byteCount: segment.byteCount,
+      headerChecksum: segment.headerChecksum)
+  }
+
+  /// Replaces the manifest atomically and durably.
+  private static func commit(_ manifest: IndexManifest, in path: String) throws(IndexFileError) {
+    let temporary = path + "/" + IndexManifest.fileName + ".tmp"
+    let bytes = manifest.encoded()
+    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw .io(path: temporary, reason: String(cString: strerror(errno))) }
+    let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress!, $0.count) }
+    let synced = fsync(descriptor)
+    close(descriptor)
+    guard written == bytes.count, synced == 0 else {
+      throw .io(path: temporary, reason: "cannot write the manifest: \(String(cString: strerror(errno)))")
+    }
+    guard rename(temporary, path + "/" + IndexManifest.fileName) == 0 else {
+      throw .io(path: path, reason: "cannot install the manifest: \(String(cString: strerror(errno)))")
+    }
+    try syncDirectory(path)
+  }
+
+  /// Makes renames in `path` durable.
+  private static func syncDirectory(_ path: String) throws(IndexFileError) {
+    let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw .io(path: path, reason: String(cString: strerror(errno))) }
+    defer { close(descriptor) }
+    guard fsync(descriptor) == 0 else { throw .io(path: path, reason: "fsync failed: \(String(cString: strerror(errno)))") }
+  }
+
+  /// Deletes segment files the manifest does not name and temporary files of
+  /// interrupted writers. Readers that still map a deleted segment keep reading it.
+  private func removeUnreferencedFiles() {
+    let referenced = Set(index.manifest.segments.map(\.name))
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
+    for name in names where !referenced.contains(name) {
+      let isSegment = name.hasPrefix("seg-") && name.hasSuffix(".ndx")
+      let isTemporary = (name.hasPrefix(".seg-") && name.hasSuffix(".tmp")) || name == IndexManifest.fileName + ".tmp"
+      if isSegment || isTemporary { unlink(path + "/" + name) }
+    }
+  }
+}

@@ -1,0 +1,184 @@
+import Foundation
+
+/// A read-only view of an on-disk index: the segments and tombstones of one manifest
+/// generation, memory-mapped.
+///
+/// Opening reads the manifest and the headers of the segments — O(segments) small
+/// reads, independent of the number of documents — so an index of a million documents
+/// opens in milliseconds. A view stays consistent while writers change the index: it
+/// keeps its segments mapped even after a writer replaces or removes them.
+///
+/// ```swift
+/// let index = try LSHIndex.open("news.ndx")
+/// var querier = IndexQuerier(index: index)
+/// let matches = try querier.query(text: "North Korea's top diplomat…", options: QueryOptions())
+/// ```
+///
+/// - Invariant: every segment matches its manifest entry (name, size, header
+///   checksum, document count) and carries the manifest's parameters.
+public final class LSHIndex: Sendable {
+  /// The index directory.
+  public let path: String
+  /// The parameters every command reuses.
+  public let parameters: IndexParameters
+  /// The manifest generation this view shows.
+  public let generation: UInt64
+  /// The segments, oldest first; global document order is segment order, then
+  /// position within the segment.
+  public let segments: [IndexSegment]
+  /// Removed documents, as `segment << 32 | document`.
+  let tombstones: Set<UInt64>
+  let manifest: IndexManifest
+
+  /// Live documents (stored minus removed).
+  public var documentCount: Int { segments.reduce(0) { $0 + $1.documentCount } - tombstones.count }
+
+  init(path: String, manifest: IndexManifest, segments: [IndexSegment]) {
+    self.path = path
+    self.manifest = manifest
+    self.parameters = manifest.parameters
+    self.generation = manifest.generation
+    self.segments = segments
+    self.tombstones = Set(manifest.tombstones)
+  }
+
+  /// Opens the index in directory `path`.
+  /// - Throws: `IndexFileError.missing` when there is none, and the errors of
+  ///   damaged files.
+  public static func open(_ path: String) throws(IndexFileError) -> LSHIndex {
+    var attempts = 0
+    while true {
+      let manifest = try readManifest(path)
+      do {
+        return LSHIndex(path: path, manifest: manifest, segments: try openSegments(of: manifest, in: path))
+      } catch .missing(let segmentPath) where segmentPath != path && attempts < 5 {
+        // A writer replaced the manifest and removed its old segments between our
+        // two reads: read the new manifest.
+        attempts += 1
+        continue
+      }
+    }
+  }
+
+  /// Reads and checks `path/MANIFEST`.
+  static func readManifest(_ path: String) throws(IndexFileError) -> IndexManifest {
+    let manifestPath = path + "/" + IndexManifest.fileName
+    guard let data = FileManager.default.contents(atPath: manifestPath) else {
+      var isDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: manifestPath, isDirectory: &isDirectory) {
+        throw .io(path: manifestPath, reason: "cannot read")
+      }
+      throw .missing(path: path)
+    }
+    return try IndexManifest.decode(Array(data), path: manifestPath)
+  }
+
+  /// Maps every segment of `manifest` and checks it against its entry.
+  static func openSegments(of manifest: IndexManifest, in path: String) throws(IndexFileError) -> [IndexSegment] {
+    var segments: [IndexSegment] = []
+    for entry in manifest.segments {
+      let segmentPath = path + "/" + entry.name
+      let segment = try IndexSegment(path: segmentPath, name: entry.name)
+      guard segment.headerChecksum == entry.headerChecksum, segment.byteCount == entry.byteCount,
+        segment.documentCount == entry.documentCount
+      else { throw .corrupt(path: segmentPath, reason: "segment does not match the manifest") }
+      guard segment.parameters == manifest.parameters else {
+        throw .corrupt(path: segmentPath, reason: "segment parameters differ from the manifest's")
+      }
+      segments.append(segment)
+    }
+    return segments
+  }
+
+  /// Whether document `document` of segment `segment` has been removed.
+  @inline(__always)
+  func isRemoved(segment: Int, document: Int) -> Bool {
+    !tombstones.isEmpty && tombstones.contains(UInt64(segment) << 32 | UInt64(document))
+  }
+
+  /// The live document with id `id` as (segment, document), if any.
+  /// - Complexity: O(segments · log N).
+  public func location(ofID id: String) throws(IndexFileError) -> (segment: Int, document: Int)? {
+    for (index, segment) in segments.enumerated().reversed() {
+      if let document = try segment.document(withID: id), !isRemoved(segment: index, document: document) {
+        return (index, document)
+      }
+    }
+    return nil
+  }
+
+  /// A stored document's id, preview and sizes.
+  public struct StoredDocument: Sendable, Equatable {
+    public var id: String
+    public var preview: String
+    public var tokenCount: Int
+    public var shingleCount: Int
+    public var segment: String
+  }
+
+  /// The live document with id `id`, if any.
+  public func document(withID id: String) throws(IndexFileError) -> StoredDocument? {
+    guard let (segmentIndex, document) = try location(ofID: id) else { return nil }
+    let segment = segments[segmentIndex]
+    return StoredDocument(
+      id: id, preview: try segment.preview(document), tokenCount: try segment.tokenCount(document),
+      shingleCount: try segment.shingleCount(document), segment: segment.name)
+  }
+
+  /// Every live document, sketched, in global order: what `neardup cluster --index`
+  /// clusters without re-reading texts.
+  /// - Complexity: O(N·(k + s)) time and memory.
+  public func sketchedCorpus() throws(IndexFileError) -> SketchedCorpus {
+    let k = parameters.sketch.permutationCount
+    var corpus = SketchedCorpus(permutationCount: k, keepsFingerprints: true)
+    var signature = [UInt32](repeating: 0, count: k)
+    var set: [UInt64] = []
+    for (segmentIndex, segment) in segments.enumerated() {
+      for document in 0..<segment.documentCount where !isRemoved(segment: segmentIndex, document: document) {
+        try signature.withUnsafeMutableBufferPointer { (buffer) throws(IndexFileError) in
+          try segment.signature(document, into: buffer)
+        }
+        try segment.fingerprints(document, into: &set)
+        let id = try segment.id(document)
+        let preview = try segment.preview(document)
+        let tokens = try segment.tokenCount(document)
+        let key = try segment.contentKey(document)
+        signature.withUnsafeBufferPointer { signature in
+          set.withUnsafeBufferPointer { set in
+            corpus.append(
+              id: id, preview: preview,
+              location: DocumentLocation(input: Int32(segmentIndex), line: Int32(truncatingIfNeeded: document + 1)),
+              tokenCount: tokens, contentKey: key, signature: signature, fingerprints: set)
+          }
+        }
+        if set.isEmpty { corpus.statistics.emptyDocuments += 1 }
+      }
+    }
+    return corpus
+  }
+
+  /// Sizes and parameters for `neardup index stats`.
+  public struct Statistics: Sendable {
+    public var documents: Int
+    public var removed: Int
+    public var segments: [(name: String, documents: Int, bytes: Int)]
+    public var bytes: Int
+    public var generation: UInt64
+    public var parameters: IndexParameters
+  }
+
+  /// The index's statistics; `bytes` counts every file of the index on disk.
+  public func statistics() -> Statistics {
+    var bytes = 0
+    if let names = try? FileManager.default.contentsOfDirectory(atPath: path) {
+      for name in names {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path + "/" + name)
+        bytes += (attributes?[.size] as? Int) ?? 0
+      }
+    }
+    return Statistics(
+      documents: documentCount, removed: tombstones.count,
+      segments: segments.map { ($0.name, $0.documentCount, $0.byteCount) }, bytes: bytes, generation: generation,
+      parameters: parameters)
+  }
+}
