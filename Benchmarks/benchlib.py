@@ -22,7 +22,7 @@ import re
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -363,6 +363,28 @@ def precision_recall(found: set, truth: set) -> tuple[float | None, float | None
     precision = hits / len(found) if found else None
     recall = hits / len(truth) if truth else None
     return precision, recall
+
+
+def rensa_default_bands(threshold: float, num_perm: int) -> int:
+    """The band count rensa's RMinHashDeduplicator picks when none is given.
+
+    RMinHashLSH itself has no default, so the benchmark uses the library's own
+    rule: 4 bands at t >= 0.9, 8 at >= 0.8, 16 at >= 0.7, 32 at >= 0.5, else
+    num_perm / 2, lowered to a divisor of num_perm.
+    """
+    if threshold >= 0.9:
+        bands = 4
+    elif threshold >= 0.8:
+        bands = 8
+    elif threshold >= 0.7:
+        bands = 16
+    elif threshold >= 0.5:
+        bands = 32
+    else:
+        bands = max(num_perm // 2, 1)
+    while num_perm % bands:
+        bands -= 1
+    return bands
 
 
 # --------------------------------------------------------------------------

@@ -24,7 +24,7 @@ extension NearDup {
     var threshold: Double?
     @Option(help: "Return the k most similar stored documents.")
     var top: Int?
-    @Flag(help: "Also compute exact similarities from the stored fingerprint sets, and rank by them.")
+    @Flag(help: "Also print each match's exact Jaccard similarity (matches are always verified exactly).")
     var exact = false
     @Option(help: "Output format: table (default on a terminal) or jsonl (default otherwise).")
     var format: QueryOutputFormat?
@@ -44,9 +44,9 @@ extension NearDup {
 
     func run() throws {
       let index = try LSHIndex.open(location.index)
-      let options = QueryOptions(threshold: threshold, top: top, exact: exact)
+      let options = QueryOptions(threshold: threshold, top: top)
       let format = self.format ?? (Terminal.standardOutputIsTerminal ? .table : .jsonl)
-      let printer = QueryPrinter(format: format, index: index)
+      let printer = QueryPrinter(format: format, index: index, showsExact: exact)
       var latencies: [Double] = []
       let clock = Stopwatch()
       if let file {
@@ -147,11 +147,13 @@ enum QueryOutputFormat: String, ExpressibleByArgument, CaseIterable {
 struct QueryPrinter {
   let format: QueryOutputFormat
   let index: LSHIndex
+  /// Whether the exact Jaccard similarity is printed.
+  let showsExact: Bool
 
   func print(queryID: String, preview: String, matches: [QueryMatch]) {
     switch format {
     case .jsonl:
-      Swift.print(QueryPrinter.jsonLine(queryID: queryID, matches: matches))
+      Swift.print(QueryPrinter.jsonLine(queryID: queryID, matches: matches, exact: showsExact))
     case .table:
       Swift.print("Query \(queryID)  \(preview.prefix(60))  (\(Format.plural(matches.count, "match", "matches")))")
       guard !matches.isEmpty else { return }
@@ -159,33 +161,33 @@ struct QueryPrinter {
       let containment = index.parameters.measure == .containment
       var header = "  rank  \(Format.padded("id", idWidth))  jaccard"
       if containment { header += "  contain" }
-      if matches.first?.exactJaccard != nil { header += "  exact" }
+      if showsExact { header += "  exact" }
       Swift.print(header + "  title")
       for (rank, match) in matches.enumerated() {
         var row = "  \(Format.padded(String(rank + 1), 4))  \(Format.padded(match.id, idWidth))  \(Format.fixed(match.jaccard, 3))  "
         if let value = match.containment { row += "  \(Format.fixed(value, 3))  " }
-        if let exact = match.exactJaccard { row += "\(Format.fixed(exact, 3))  " }
+        if showsExact { row += "\(Format.fixed(match.exactJaccard, 3))  " }
         Swift.print(row + match.preview.prefix(60))
       }
     }
   }
 
   /// `{"query": "ID", "matches": [{"id": "ID", "jaccard": 0.91, "exact": 0.93}]}`;
-  /// `containment` is added for a containment index.
-  static func jsonLine(queryID: String, matches: [QueryMatch]) -> String {
+  /// `exact` only when asked for, `containment` for a containment index.
+  static func jsonLine(queryID: String, matches: [QueryMatch], exact: Bool) -> String {
     var line: [UInt8] = Array("{\"query\": ".utf8)
     appendJSONString(queryID, to: &line)
     line += Array(", \"matches\": [".utf8)
     for (position, match) in matches.enumerated() {
       if position > 0 { line += Array(", ".utf8) }
-      line += Array(matchJSON(match).utf8)
+      line += Array(matchJSON(match, exact: exact).utf8)
     }
     line += Array("]}".utf8)
     return String(decoding: line, as: UTF8.self)
   }
 
   /// One match as a JSON object.
-  static func matchJSON(_ match: QueryMatch, title: Bool = false) -> String {
+  static func matchJSON(_ match: QueryMatch, exact: Bool, title: Bool = false) -> String {
     var object: [UInt8] = Array("{\"id\": ".utf8)
     appendJSONString(match.id, to: &object)
     if title {
@@ -193,7 +195,7 @@ struct QueryPrinter {
       appendJSONString(match.preview, to: &object)
     }
     object += Array(", \"jaccard\": \(formatSimilarity(match.jaccard))".utf8)
-    if let exact = match.exactJaccard { object += Array(", \"exact\": \(formatSimilarity(exact))".utf8) }
+    if exact { object += Array(", \"exact\": \(formatSimilarity(match.exactJaccard))".utf8) }
     if let containment = match.containment { object += Array(", \"containment\": \(formatSimilarity(containment))".utf8) }
     object += Array("}".utf8)
     return String(decoding: object, as: UTF8.self)

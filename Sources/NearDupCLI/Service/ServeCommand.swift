@@ -34,6 +34,7 @@ extension NearDup {
       let service = try IndexService(path: location.index)
       let application = Self.application(service: service, host: host, port: port, maximumBodySize: maximumBodySize) { port in
         print("NearDup serving \(location.index) (\(Format.count(service.current.documentCount)) documents) on http://\(host):\(port)")
+        fflush(nil)  // the banner names the port: let a supervising process see it at once
       }
       try await application.runService()
     }

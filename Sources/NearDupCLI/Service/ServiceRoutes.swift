@@ -50,8 +50,9 @@ enum ServiceRoutes {
       let text = (body.title ?? "").isEmpty ? body.text : body.title! + "\n" + body.text
       do {
         let matches = try querier.query(
-          text: text, options: QueryOptions(threshold: body.threshold, top: body.top, exact: body.exact ?? false))
-        return json(.ok, "{\"matches\": [" + matches.map { QueryPrinter.matchJSON($0, title: true) }.joined(separator: ", ") + "]}")
+          text: text, options: QueryOptions(threshold: body.threshold, top: body.top))
+        let objects = matches.map { QueryPrinter.matchJSON($0, exact: body.exact ?? false, title: true) }
+        return json(.ok, "{\"matches\": [" + objects.joined(separator: ", ") + "]}")
       } catch {
         return self.error(.internalServerError, "\(error)")
       }

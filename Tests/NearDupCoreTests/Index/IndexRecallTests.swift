@@ -49,7 +49,7 @@ struct IndexRecallTests {
         .map { corpus.documents.ids[Int($0)] })
       expected += truth.count
       for position in queriers.indices {
-        let matches = Set(try queriers[position].query(text: query, options: QueryOptions(exact: true)).map(\.id))
+        let matches = Set(try queriers[position].query(text: query, options: QueryOptions()).map(\.id))
         found[position] += truth.intersection(matches).count
       }
     }

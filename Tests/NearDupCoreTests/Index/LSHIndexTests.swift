@@ -23,11 +23,11 @@ struct LSHIndexTests {
   }
 
   /// Every query's matches as comparable strings.
-  static func answers(_ index: LSHIndex, _ queries: [(id: String, text: String)], exact: Bool = true) throws -> [[String]] {
+  static func answers(_ index: LSHIndex, _ queries: [(id: String, text: String)]) throws -> [[String]] {
     var querier = IndexQuerier(index: index)
     return try queries.map { query in
-      try querier.query(text: query.text, options: QueryOptions(exact: exact)).map {
-        "\($0.id) \($0.jaccard) \($0.exactJaccard ?? -1) \($0.containment ?? -1)"
+      try querier.query(text: query.text, options: QueryOptions()).map {
+        "\($0.id) \($0.jaccard) \($0.exactJaccard) \($0.containment ?? -1)"
       }
     }
   }
@@ -42,7 +42,7 @@ struct LSHIndexTests {
     #expect(index.parameters == IndexParameters(Self.configuration))
     var querier = IndexQuerier(index: index)
     let seed = documents.first { $0.id == "choe-lavrov-02" }!
-    let matches = try querier.query(text: seed.text, options: QueryOptions(exact: true))
+    let matches = try querier.query(text: seed.text, options: QueryOptions())
     // The re-spammed copy (03) contains most of the clean copy too: containment index.
     #expect(Set(matches.map(\.id)) == ["choe-lavrov-01", "choe-lavrov-02", "choe-lavrov-03", "choe-lavrov-04", "choe-lavrov-05"])
     #expect(matches.first?.id == "choe-lavrov-02")
@@ -165,7 +165,7 @@ struct IndexFileTests {
     let index = try LSHIndex.open(path)
     var querier = IndexQuerier(index: index)
     for document in try LSHIndexTests.corpusDocuments()[..<40] {
-      _ = try querier.query(text: document.text, options: QueryOptions(exact: true))
+      _ = try querier.query(text: document.text, options: QueryOptions())
     }
     for segment in index.segments { try segment.verifyAll() }
   }
