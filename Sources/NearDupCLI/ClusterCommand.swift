@@ -110,8 +110,8 @@ extension NearDup {
       do {
         if let indexView {
           var clock = Stopwatch()
-          var corpus = try indexView.sketchedCorpus()
-          corpus.statistics.times.read = clock.lap()
+          var corpus = try indexView.sketchedCorpus(retention: verify == .exact ? .digests : .none)
+          corpus.statistics.times.front = clock.lap()
           corpus.statistics.threads = threads
           result = pipeline.cluster(corpus) { progress.update($0) }
         } else {

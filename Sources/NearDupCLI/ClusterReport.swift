@@ -45,10 +45,15 @@ struct ClusterReport {
     lines.append(
       "Pairs       \(Format.count(statistics.candidatePairs)) candidates, \(Format.count(statistics.verifiedPairs)) verified "
         + "(\(configuration.verification.rawValue) \(configuration.measure.rawValue) ≥ \(Format.fixed(configuration.threshold, 2)))")
+    let thread = statistics.threadTimes
     lines.append(
-      "Time        read \(Format.seconds(times.read)) · sketch \(Format.seconds(times.sketch)) · group \(Format.seconds(times.group))"
+      "Time        read and sketch \(Format.seconds(times.front)) · group \(Format.seconds(times.group))"
         + " · candidates \(Format.seconds(times.candidates)) · verify \(Format.seconds(times.verify))"
         + " · cluster \(Format.seconds(times.cluster))")
+    lines.append(
+      "            thread time: read \(Format.seconds(thread.read)) · parse \(Format.seconds(thread.parse))"
+        + " · tokenize \(Format.seconds(thread.tokenize)) · fingerprint \(Format.seconds(thread.fingerprint))"
+        + " · sketch \(Format.seconds(thread.sketch))")
     for message in statistics.skippedMessages { lines.append("Skipped     \(message)") }
     if statistics.skippedRecords > statistics.skippedMessages.count {
       lines.append("Skipped     … and \(Format.count(statistics.skippedRecords - statistics.skippedMessages.count)) more")

@@ -53,7 +53,7 @@ extension NearDup.Index {
       let inputs = try InputResolver.resolve(self.inputs, options: options)
       let clock = Stopwatch()
       let progress = ProgressLine()
-      let sketcher = CorpusSketcher(parameters: configuration.sketch, threads: threads)
+      let sketcher = CorpusSketcher(parameters: configuration.sketch, threads: threads, retention: .fingerprints)
       let corpus: SketchedCorpus
       do {
         corpus = try sketcher.sketch(reader: CorpusReader(inputs: inputs, options: options)) { progress.update($0) }
@@ -108,7 +108,7 @@ extension NearDup.Index {
       try similarity.checkAgainst(parameters, index: location.index)
       let options = corpus.corpusOptions
       let inputs = try InputResolver.resolve(self.inputs, options: options)
-      let corpus = try CorpusSketcher(parameters: parameters.sketch, threads: max(1, threads))
+      let corpus = try CorpusSketcher(parameters: parameters.sketch, threads: max(1, threads), retention: .fingerprints)
         .sketch(reader: CorpusReader(inputs: inputs, options: options))
       let replaced = try writer.add(corpus, replacing: replace)
       if !quiet {

@@ -3,6 +3,7 @@ import Foundation
 import NearDupCore
 
 extension ShingleKind: ExpressibleByArgument {}
+extension SketchScheme: ExpressibleByArgument {}
 extension SimilarityMeasure: ExpressibleByArgument {}
 extension VerificationMethod: ExpressibleByArgument {}
 extension KeepPolicy: ExpressibleByArgument {}
@@ -55,6 +56,9 @@ struct SketchOptionGroup: ParsableArguments {
   @Flag(inversion: .prefixedNo, help: "Split words glued by scraping where a lowercase letter meets an uppercase one. Default: on.")
   var splitGluedWords: Bool?
 
+  @Option(help: "Signature scheme: oph (one permutation hashing, O(s + k)) or minhash (k permutations, O(s·k)). Default: oph.")
+  var sketch: SketchScheme?
+
   func validate() throws {
     if let ngram, ngram < 1 { throw ValidationError("--ngram must be at least 1 (got \(ngram)).") }
     if let permutations, !(1...4096).contains(permutations) {
@@ -68,7 +72,7 @@ struct SketchOptionGroup: ParsableArguments {
     return try SketchParameters(
       shingle: shingle ?? defaults.shingle, shingleSize: ngram ?? defaults.shingleSize,
       permutationCount: permutations ?? defaults.permutationCount, seed: seed ?? defaults.seed,
-      splitsGluedWords: splitGluedWords ?? defaults.splitsGluedWords)
+      splitsGluedWords: splitGluedWords ?? defaults.splitsGluedWords, scheme: sketch ?? defaults.scheme)
   }
 
   /// Throws if a flag that was given differs from what `stored` says.
@@ -79,6 +83,7 @@ struct SketchOptionGroup: ParsableArguments {
     try agree("--seed", seed.map(String.init), String(stored.seed), index)
     try agree(
       "--split-glued-words", splitGluedWords.map { $0 ? "on" : "off" }, stored.splitsGluedWords ? "on" : "off", index)
+    try agree("--sketch", sketch?.rawValue, stored.scheme.rawValue, index)
   }
 }
 

@@ -35,12 +35,14 @@ final class ProgressLine {
 
   /// Redraws the line for `progress` if enough time has passed.
   func update(_ progress: PipelineProgress) {
-    guard enabled, progress.elapsed - lastDraw >= 0.1 || progress.stage != "read" else { return }
+    let streaming = progress.stage == "read" || progress.stage == "write"
+    guard enabled, progress.elapsed - lastDraw >= 0.1 || !streaming else { return }
     lastDraw = progress.elapsed
     let rate = progress.elapsed > 0 ? Double(progress.documents) / progress.elapsed : 0
     let text =
-      progress.stage == "read"
-      ? "reading: \(Format.count(progress.documents)) documents, \(Format.megabytes(progress.bytes)), \(Format.count(Int(rate))) docs/s"
+      streaming
+      ? "\(progress.stage == "read" ? "reading" : "writing"): \(Format.count(progress.documents)) documents, "
+        + (progress.bytes > 0 ? "\(Format.megabytes(progress.bytes)), " : "") + "\(Format.count(Int(rate))) docs/s"
       : "\(progress.stage): \(Format.count(progress.documents)) documents, \(Format.seconds(progress.elapsed))"
     Terminal.writeError("\r\u{1B}[K" + text)
     drawn = true

@@ -28,7 +28,7 @@ actor IndexService {
   /// Adds documents; durable when this returns.
   func add(_ documents: [(id: String, title: String?, text: String)], replacing: Bool) throws -> Int {
     let parameters = writer.index.parameters
-    let sketcher = CorpusSketcher(parameters: parameters.sketch, threads: 1)
+    let sketcher = CorpusSketcher(parameters: parameters.sketch, threads: 1, retention: .fingerprints)
     let corpus = sketcher.sketch(
       documents: documents.map { document in
         let title = document.title ?? ""

@@ -32,17 +32,17 @@ public struct ExactSimilarityJoin: Sendable {
   ///   - store: The documents' fingerprint sets.
   ///   - documents: The documents that take part, or nil for all non-empty ones.
   ///   - threads: The largest number of threads.
-  public func pairs(in store: FingerprintStore, among documents: [Int]? = nil, threads: Int = 1) -> [Edge] {
+  public func pairs<Element>(in store: FingerprintStore<Element>, among documents: [Int]? = nil, threads: Int = 1) -> [Edge] {
     let members = documents ?? (0..<store.count).filter { store.size(of: $0) > 0 }
     // Renumber fingerprints by increasing frequency (ties by value): rank sets.
-    var frequency: [UInt64: UInt32] = [:]
+    var frequency: [Element: UInt32] = [:]
     for document in members {
       for value in store.values[store.offsets[document]..<store.offsets[document + 1]] {
         frequency[value, default: 0] += 1
       }
     }
     let ordered = frequency.sorted { $0.value != $1.value ? $0.value < $1.value : $0.key < $1.key }
-    var rankOf: [UInt64: UInt32] = [:]
+    var rankOf: [Element: UInt32] = [:]
     rankOf.reserveCapacity(ordered.count)
     for (rank, entry) in ordered.enumerated() { rankOf[entry.key] = UInt32(rank) }
     frequency = [:]

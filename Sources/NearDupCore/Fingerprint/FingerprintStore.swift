@@ -1,12 +1,15 @@
-/// The fingerprint sets of N documents in one flat array, for exact verification.
+/// The fingerprint sets (or digest sets) of N documents in one flat array, for exact
+/// verification.
 ///
-/// Set i is `values[offsets[i]..<offsets[i + 1]]`, sorted and duplicate-free.
+/// Set i is `values[offsets[i]..<offsets[i + 1]]`, sorted and duplicate-free. The
+/// clustering pipeline keeps 32-bit digests (`FingerprintStore<UInt32>`); indexes
+/// keep the 64-bit fingerprints.
 ///
 /// - Invariant: `offsets.first == 0`, `offsets` is non-decreasing,
 ///   `offsets.last == values.count`, and `offsets.count == count + 1`.
-public struct FingerprintStore: Sendable {
-  /// All fingerprints, set after set.
-  public private(set) var values: [UInt64] = []
+public struct FingerprintStore<Element: FixedWidthInteger & Sendable>: Sendable {
+  /// All values, set after set.
+  public private(set) var values: [Element] = []
   /// Where each set starts, plus the end of the last one.
   public private(set) var offsets: [Int] = [0]
 
@@ -18,12 +21,11 @@ public struct FingerprintStore: Sendable {
 
   /// The size of set `index`.
   /// - Complexity: O(1).
-  @inlinable
   public func size(of index: Int) -> Int { offsets[index + 1] - offsets[index] }
 
   /// Appends one sorted, duplicate-free set.
   /// - Complexity: O(set.count) amortized.
-  public mutating func append(_ set: UnsafeBufferPointer<UInt64>) {
+  public mutating func append(_ set: UnsafeBufferPointer<Element>) {
     values.append(contentsOf: set)
     offsets.append(values.count)
   }
@@ -36,9 +38,15 @@ public struct FingerprintStore: Sendable {
     offsets.append(contentsOf: other.offsets.dropFirst().lazy.map { $0 + base })
   }
 
+  /// Reserves room for `sets` more sets of `values` values in total.
+  public mutating func reserveCapacity(sets: Int, values count: Int) {
+    values.reserveCapacity(values.count + count)
+    offsets.reserveCapacity(offsets.count + sets)
+  }
+
   /// Calls `body` with a lookup that yields set i as a buffer; the buffers must not
   /// escape `body`.
-  public func withSets<Result>(_ body: (FingerprintSets) throws -> Result) rethrows -> Result {
+  public func withSets<Result>(_ body: (FingerprintSets<Element>) throws -> Result) rethrows -> Result {
     try values.withUnsafeBufferPointer { values in
       try offsets.withUnsafeBufferPointer { offsets in
         try body(FingerprintSets(values: values, offsets: offsets))
@@ -48,18 +56,21 @@ public struct FingerprintStore: Sendable {
 
   /// Set `index` as an array; for tests and reports.
   /// - Complexity: O(size of the set).
-  public func set(_ index: Int) -> [UInt64] { Array(values[offsets[index]..<offsets[index + 1]]) }
+  public func set(_ index: Int) -> [Element] { Array(values[offsets[index]..<offsets[index + 1]]) }
 }
 
 /// A read-only view of a `FingerprintStore`, valid inside `withSets`.
-public struct FingerprintSets: @unchecked Sendable {
-  @usableFromInline let values: UnsafeBufferPointer<UInt64>
+public struct FingerprintSets<Element: FixedWidthInteger & Sendable>: @unchecked Sendable {
+  @usableFromInline let values: UnsafeBufferPointer<Element>
   @usableFromInline let offsets: UnsafeBufferPointer<Int>
 
   /// Set `index`, sorted and duplicate-free.
   /// - Complexity: O(1).
   @inlinable
-  public subscript(index: Int) -> UnsafeBufferPointer<UInt64> {
+  public subscript(index: Int) -> UnsafeBufferPointer<Element> {
     UnsafeBufferPointer(rebasing: values[offsets[index]..<offsets[index + 1]])
   }
 }
+
+/// The 32-bit digest sets the clustering pipeline verifies with.
+public typealias DigestStore = FingerprintStore<UInt32>

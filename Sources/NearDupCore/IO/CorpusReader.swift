@@ -40,10 +40,9 @@ public final class CorpusReader {
   /// Sorted file listings of the directory inputs read so far, by input index.
   private var directoryListings: [Int: [String]] = [:]
   private var fileIndex = 0
-  private var scanner: JSONLineScanner
+  private var parser: RecordParser
   private var firstLocationOfID: [String: DocumentLocation] = [:]
   private let recordsAreLines: Bool
-  private var pendingError: CorpusError?
 
   /// Creates a reader over `inputs`.
   /// - Parameters:
@@ -54,7 +53,7 @@ public final class CorpusReader {
     self.inputs = inputs
     self.options = options
     self.keepsRecords = keepsRecords
-    scanner = JSONLineScanner(keys: [options.idField, options.textField, options.titleField])
+    parser = RecordParser(options: options)
     recordsAreLines = inputs.allSatisfy { $0.kind == .lines }
   }
 
@@ -74,18 +73,21 @@ public final class CorpusReader {
   }
 
   /// Replaces `batch`'s contents with the next documents: at most `maximumDocuments`
-  /// of them, stopping early once their text exceeds `maximumBytes`.
-  /// - Returns: false when the corpus is exhausted and the batch is empty.
+  /// of them, stopping early once their text exceeds `maximumBytes`, and, with
+  /// `withinInput`, at the end of the current input.
+  /// - Returns: false when the corpus (or, with `withinInput`, the input) is
+  ///   exhausted and the batch is empty.
   /// - Throws: `CorpusError` for unreadable inputs and (without skipping) invalid records.
-  public func read(into batch: inout DocumentBatch, maximumDocuments: Int, maximumBytes: Int = 1 << 24)
-    throws(CorpusError) -> Bool
-  {
+  public func read(
+    into batch: inout DocumentBatch, maximumDocuments: Int, maximumBytes: Int = 1 << 24, withinInput: Bool = false
+  ) throws(CorpusError) -> Bool {
+    let firstInput = inputIndex
     batch.removeAll()
     if keepsRecords { batch.removeAllRecords() }
     let startBytes = bytesRead
     defer { batch.inputByteCount = bytesRead - startBytes }
     while batch.count < maximumDocuments && batch.content.count < maximumBytes {
-      guard inputIndex < inputs.count else { break }
+      guard inputIndex < inputs.count, !withinInput || inputIndex == firstInput else { break }
       let input = inputs[inputIndex]
       let produced: Bool
       switch input.kind {
@@ -137,11 +139,8 @@ public final class CorpusReader {
     _ line: UnsafeBufferPointer<UInt8>, location: DocumentLocation, into batch: inout DocumentBatch
   ) throws(CorpusError) -> Bool {
     let path = inputs[Int(location.input)].label
-    if line.contains(0) {
-      throw .malformedLine(path: path, line: Int(location.line), reason: "NUL byte in a text line (binary data?)")
-    }
-    let number = String(location.line)
-    let id = inputs.count > 1 ? "\(path):\(number)" : number
+    try RecordParser.checkTextLine(line, path: path, line: Int(location.line))
+    let id = RecordParser.lineID(Int(location.line), path: path, prefixed: inputs.count > 1)
     try register(id: id, at: location)
     batch.append(id: id, title: nil, body: line, location: location)
     if keepsRecords {
@@ -158,52 +157,13 @@ public final class CorpusReader {
   private func appendJSONRecord(
     _ line: UnsafeBufferPointer<UInt8>, location: DocumentLocation, into batch: inout DocumentBatch
   ) throws(CorpusError) -> Bool {
-    if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return false }
     let path = inputs[Int(location.input)].label
-    let lineNumber = Int(location.line)
-    func malformed(_ reason: String) -> CorpusError {
-      .malformedLine(path: path, line: lineNumber, reason: reason)
-    }
-    let values: [JSONFieldValue]
-    do {
-      values = try scanner.scan(line)
-    } catch {
-      throw malformed("invalid JSON: \(error.message) (column \(error.column))")
-    }
-    let decoded = scanner.decoded
-    let id: String
-    switch values[0] {
-    case .string(let range), .number(let range):
-      id = String(decoding: decoded[range], as: UTF8.self)
-      if id.isEmpty { throw malformed("field \"\(options.idField)\" is empty") }
-    case .missing:
-      throw malformed("record has no \"\(options.idField)\" field (name the id field with --id-field)")
-    case .null:
-      throw malformed("field \"\(options.idField)\" is null; ids must be strings or numbers")
-    case .other(let kind):
-      throw malformed("field \"\(options.idField)\" is \(kind); ids must be strings or numbers")
-    }
-    let body: Range<Int>
-    switch values[1] {
-    case .string(let range): body = range
-    case .missing:
-      throw malformed("record has no \"\(options.textField)\" field (name the text field with --text-field)")
-    case .null: throw malformed("field \"\(options.textField)\" is null; expected a string")
-    case .number: throw malformed("field \"\(options.textField)\" is a number; expected a string")
-    case .other(let kind): throw malformed("field \"\(options.textField)\" is \(kind); expected a string")
-    }
-    var title: Range<Int>?
-    switch values[2] {
-    case .string(let range): title = range
-    case .missing, .null: title = nil
-    case .number: throw malformed("field \"\(options.titleField)\" is a number; expected a string")
-    case .other(let kind): throw malformed("field \"\(options.titleField)\" is \(kind); expected a string")
-    }
-    try register(id: id, at: location)
-    decoded.withUnsafeBufferPointer { decoded in
+    guard let record = try parser.parse(line, path: path, line: Int(location.line)) else { return false }
+    try register(id: record.id, at: location)
+    parser.decoded.withUnsafeBufferPointer { decoded in
       batch.append(
-        id: id, title: title.map { UnsafeBufferPointer(rebasing: decoded[$0]) },
-        body: UnsafeBufferPointer(rebasing: decoded[body]), location: location)
+        id: record.id, title: record.title.map { UnsafeBufferPointer(rebasing: decoded[$0]) },
+        body: UnsafeBufferPointer(rebasing: decoded[record.body]), location: location)
     }
     if keepsRecords { batch.appendRecord(line) }
     return true
@@ -265,10 +225,52 @@ public final class CorpusReader {
     }
   }
 
+  // MARK: Blocks of lines, for parallel parsing
+
+  /// The index of the input the next documents come from (`inputs.count` at the end).
+  var currentInputIndex: Int { inputIndex }
+
+  /// The kind of the input the next documents come from; nil when all are read.
+  public var currentInputKind: CorpusInput.Kind? { inputIndex < inputs.count ? inputs[inputIndex].kind : nil }
+
+  /// Replaces `block` with about `targetSize` bytes of complete lines of the current
+  /// input, which must be line-oriented (JSON Lines or `--lines`). Moves on to the
+  /// next input when this one is exhausted.
+  /// - Returns: false when the current input had no more lines (the reader is then
+  ///   at the next input).
+  public func readBlock(into block: inout LineBlock, targetSize: Int = 2 << 20) throws(CorpusError) -> Bool {
+    let input = inputs[inputIndex]
+    precondition(input.kind == .jsonLines || input.kind == .lines, "\(input.label) is not read line by line")
+    let startsInput = lineReader == nil
+    if startsInput { lineReader = LineReader(source: try openTextSource(path: input.path, label: input.label)) }
+    let reader = lineReader!
+    let before = reader.bytesRead
+    let more = try reader.nextBlock(into: &block.bytes, targetSize: targetSize)
+    bytesRead += reader.bytesRead - before
+    guard more else {
+      advanceInput()
+      return false
+    }
+    block.input = inputIndex
+    block.startsInput = startsInput
+    block.path = input.label
+    block.isLines = input.kind == .lines
+    return true
+  }
+
+  /// Whether line ids get their input's name as prefix (several inputs).
+  var prefixesLineIDs: Bool { inputs.count > 1 }
+
+  /// Accounts for an invalid record found while parsing a block: counted and kept as
+  /// a message when skipping, else thrown.
+  func skipInvalidRecord(_ error: CorpusError) throws(CorpusError) {
+    try skipOrThrow(error)
+  }
+
   // MARK: Shared checks
 
   /// Records `id` as used at `location`, or throws if an earlier document has it.
-  private func register(id: String, at location: DocumentLocation) throws(CorpusError) {
+  func register(id: String, at location: DocumentLocation) throws(CorpusError) {
     if let first = firstLocationOfID[id] {
       throw .duplicateID(
         id: id, path: path(of: location), line: Int(location.line), firstPath: path(of: first),

@@ -136,3 +136,21 @@ public struct DocumentBatch: Sendable {
     return String(decoding: bytes, as: UTF8.self)
   }
 }
+
+/// A run of complete lines of one line-oriented input, read as one piece so that
+/// worker threads can parse and sketch blocks in parallel.
+public struct LineBlock: Sendable {
+  /// The lines, each with its line end (the input's last line may lack one).
+  public internal(set) var bytes: [UInt8] = []
+  /// The input's index in the reader.
+  public internal(set) var input = 0
+  /// The input's name, for messages and line ids.
+  public internal(set) var path = ""
+  /// Whether the block opens its input (its first line may start with a byte-order mark).
+  public internal(set) var startsInput = false
+  /// Whether the input holds one document per line (else JSON Lines).
+  public internal(set) var isLines = false
+
+  /// Creates an empty block.
+  public init() {}
+}

@@ -59,6 +59,54 @@ final class LineReader {
     }
   }
 
+  /// Replaces `block` with the next complete lines, about `targetSize` bytes of them
+  /// (at least one line, however long), each with its "\n" (the last line of the
+  /// source may lack it). Line ends and a byte-order mark are left for the caller.
+  /// - Returns: false at the end of the source.
+  /// - Complexity: O(bytes copied).
+  func nextBlock(into block: inout [UInt8], targetSize: Int) throws(CorpusError) -> Bool {
+    block.removeAll(keepingCapacity: true)
+    while end - start < targetSize && !atEnd { try refill() }
+    guard start < end else { return false }
+    // Bytes after `start` to search backwards for the block's last line end.
+    var limit = min(end - start, targetSize)
+    while true {
+      let base = buffer.baseAddress!
+      if let cut = lastLineEnd(in: start..<start + limit) {
+        block.append(contentsOf: UnsafeRawBufferPointer(start: base + start, count: cut - start))
+        start = cut
+        return true
+      }
+      if limit < end - start {
+        // The first line is longer than the target: look for its end further on.
+        if let newline = memchr(base + start + limit, 0x0A, end - start - limit) {
+          limit = base.distance(to: newline) + 1 - start
+        } else {
+          limit = end - start
+        }
+        continue
+      }
+      if atEnd {
+        block.append(contentsOf: UnsafeRawBufferPointer(start: base + start, count: end - start))
+        start = end
+        return true
+      }
+      try refill()
+    }
+  }
+
+  /// The offset just past the last "\n" in `range` of the buffer, if any (scanning
+  /// back from its end: at most one line).
+  private func lastLineEnd(in range: Range<Int>) -> Int? {
+    let bytes = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+    var index = range.upperBound
+    while index > range.lowerBound {
+      index -= 1
+      if bytes[index] == 0x0A { return index + 1 }
+    }
+    return nil
+  }
+
   /// Moves the unread bytes to the front, grows the buffer if it is full, and reads more.
   private func refill() throws(CorpusError) {
     if start > 0 {

@@ -104,7 +104,7 @@ public struct IndexParameters: Hashable, Sendable {
     writer.u8(sketch.shingle == .word ? 0 : 1)
     writer.u8(sketch.splitsGluedWords ? 1 : 0)
     writer.u8(measure == .jaccard ? 0 : 1)
-    writer.u8(0)  // sketch scheme: 0 = k-permutation MinHash
+    writer.u8(sketch.scheme == .minhash ? 0 : 1)
     writer.u32(UInt32(sketch.shingleSize))
     writer.u32(UInt32(sketch.permutationCount))
     writer.u32(UInt32(lsh.bands))
@@ -123,7 +123,7 @@ public struct IndexParameters: Hashable, Sendable {
     let measureCode = try reader.u8(offset + 2)
     let scheme = try reader.u8(offset + 3)
     guard shingleCode <= 1, splitCode <= 1, measureCode <= 1 else { throw corrupt("unknown parameter codes") }
-    guard scheme == 0 else { throw corrupt("unknown sketch scheme \(scheme)") }
+    guard scheme <= 1 else { throw corrupt("unknown sketch scheme \(scheme)") }
     let shingleSize = Int(try reader.u32(offset + 4))
     let permutationCount = Int(try reader.u32(offset + 8))
     let bands = Int(try reader.u32(offset + 12))
@@ -136,7 +136,7 @@ public struct IndexParameters: Hashable, Sendable {
     do {
       sketch = try SketchParameters(
         shingle: shingleCode == 0 ? .word : .character, shingleSize: shingleSize, permutationCount: permutationCount,
-        seed: seed, splitsGluedWords: splitCode == 1)
+        seed: seed, splitsGluedWords: splitCode == 1, scheme: scheme == 0 ? .minhash : .oph)
       lsh = try LSHParameters(bands: bands, rows: rows, permutationCount: permutationCount)
     } catch {
       throw corrupt("invalid parameters: \(error)")

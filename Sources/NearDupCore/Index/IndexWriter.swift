@@ -140,30 +140,7 @@ public final class IndexWriter {
   /// Replaces segments `range` by one segment of their live documents.
   private func merge(segments range: Range<Int>) throws(IndexFileError) {
     let parameters = index.parameters
-    var corpus = SketchedCorpus(permutationCount: parameters.sketch.permutationCount, keepsFingerprints: true)
-    let k = parameters.sketch.permutationCount
-    var signature = [UInt32](repeating: 0, count: k)
-    var set: [UInt64] = []
-    for segmentIndex in range {
-      let segment = index.segments[segmentIndex]
-      for document in 0..<segment.documentCount where !index.isRemoved(segment: segmentIndex, document: document) {
-        try signature.withUnsafeMutableBufferPointer { (buffer) throws(IndexFileError) in
-          try segment.signature(document, into: buffer)
-        }
-        try segment.fingerprints(document, into: &set)
-        let id = try segment.id(document)
-        let preview = try segment.preview(document)
-        let tokens = try segment.tokenCount(document)
-        let key = try segment.contentKey(document)
-        signature.withUnsafeBufferPointer { signature in
-          set.withUnsafeBufferPointer { set in
-            corpus.append(
-              id: id, preview: preview, location: DocumentLocation(input: 0, line: 0), tokenCount: tokens,
-              contentKey: key, signature: signature, fingerprints: set)
-          }
-        }
-      }
-    }
+    let corpus = try index.sketchedCorpus(segments: range, retention: .fingerprints)
     var manifest = index.manifest
     manifest.generation += 1
     var segments = Array(manifest.segments[..<range.lowerBound])

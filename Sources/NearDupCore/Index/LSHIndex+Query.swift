@@ -54,7 +54,7 @@ public struct IndexQuerier {
   /// Creates a querier for `index`.
   public init(index: LSHIndex) {
     self.index = index
-    sketcher = DocumentSketcher(parameters: index.parameters.sketch)
+    sketcher = DocumentSketcher(parameters: index.parameters.sketch, retention: .fingerprints)
     signature = [UInt32](repeating: 0, count: index.parameters.sketch.permutationCount)
     stored = signature
   }

@@ -127,13 +127,20 @@ public final class LSHIndex: Sendable {
 
   /// Every live document, sketched, in global order: what `neardup cluster --index`
   /// clusters without re-reading texts.
+  /// - Parameter retention: The sets to keep (digests for exact verification).
   /// - Complexity: O(N·(k + s)) time and memory.
-  public func sketchedCorpus() throws(IndexFileError) -> SketchedCorpus {
+  public func sketchedCorpus(retention: SetRetention = .digests) throws(IndexFileError) -> SketchedCorpus {
+    try sketchedCorpus(segments: 0..<segments.count, retention: retention)
+  }
+
+  /// The live documents of `range` of the segments, sketched, in order.
+  func sketchedCorpus(segments range: Range<Int>, retention: SetRetention) throws(IndexFileError) -> SketchedCorpus {
     let k = parameters.sketch.permutationCount
-    var corpus = SketchedCorpus(permutationCount: k, keepsFingerprints: true)
+    var corpus = SketchedCorpus(permutationCount: k, retention: retention)
     var signature = [UInt32](repeating: 0, count: k)
     var set: [UInt64] = []
-    for (segmentIndex, segment) in segments.enumerated() {
+    for segmentIndex in range {
+      let segment = segments[segmentIndex]
       for document in 0..<segment.documentCount where !isRemoved(segment: segmentIndex, document: document) {
         try signature.withUnsafeMutableBufferPointer { (buffer) throws(IndexFileError) in
           try segment.signature(document, into: buffer)

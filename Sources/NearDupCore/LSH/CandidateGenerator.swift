@@ -4,7 +4,9 @@
 /// For each band (bands run in parallel), every document's band key — XXH3-64 of the
 /// band's r slot values — is paired with its document number, and the pairs are
 /// sorted; documents with equal keys (a bucket) then sit next to each other. This
-/// replaces a hash map of buckets with one flat sort.
+/// replaces a hash map of buckets with one flat sort: below 2^24 documents a pair is
+/// one `UInt64` (the key's 40 high bits, the document's 24) sorted by radix sort; a
+/// 40-bit key collision only adds a candidate, which verification rejects.
 ///
 /// A bucket of m documents yields all m(m−1)/2 pairs while m is at most
 /// `largeBucketSize`. A larger bucket (thousands of near-identical pages, or a
@@ -43,41 +45,61 @@ public struct CandidateGenerator: Sendable {
   public func candidates(in signatures: SignatureMatrix, among documents: [UInt32], threads: Int) -> [UInt64] {
     let k = signatures.permutationCount
     var perBand = [[UInt64]](repeating: [], count: lsh.bands)
+    let packs = (documents.last ?? 0) < Self.packedDocumentLimit
     perBand.withUnsafeMutableBufferPointer { perBandBuffer in
       let output = DisjointRows(perBandBuffer)
       signatures.withRows { rows in
         parallelForEach(chunkCount: lsh.bands, threads: threads) { band in
-          var entries = [BandEntry]()
-          entries.reserveCapacity(documents.count)
-          for document in documents {
-            let row = UnsafeBufferPointer(rebasing: rows[Int(document) * k..<(Int(document) + 1) * k])
-            entries.append(BandEntry(key: lsh.bandKey(row, band: band), document: document))
+          if packs {
+            // (40 high bits of the band key, 24-bit document), radix-sorted.
+            var entries = [UInt64]()
+            entries.reserveCapacity(documents.count)
+            for document in documents {
+              let row = UnsafeBufferPointer(rebasing: rows[Int(document) * k..<(Int(document) + 1) * k])
+              entries.append(lsh.bandKey(row, band: band) & ~Self.packedDocumentMask | UInt64(document))
+            }
+            RadixSort.sort(&entries)
+            output.base[band] = pairs(inSortedCount: entries.count, key: { entries[$0] & ~Self.packedDocumentMask },
+              document: { UInt32(truncatingIfNeeded: entries[$0] & Self.packedDocumentMask) })
+          } else {
+            var entries = [BandEntry]()
+            entries.reserveCapacity(documents.count)
+            for document in documents {
+              let row = UnsafeBufferPointer(rebasing: rows[Int(document) * k..<(Int(document) + 1) * k])
+              entries.append(BandEntry(key: lsh.bandKey(row, band: band), document: document))
+            }
+            entries.sort()
+            output.base[band] = pairs(inSortedCount: entries.count, key: { entries[$0].key }, document: { entries[$0].document })
           }
-          entries.sort()
-          output.base[band] = pairs(inSorted: entries)
         }
       }
     }
     var all = perBand.flatMap { $0 }
     perBand = []
-    FingerprintSet.sortAndRemoveDuplicates(&all)
+    RadixSort.sortAndRemoveDuplicates(&all)
     return all
   }
 
-  /// The candidate pairs of one band's sorted entries.
-  private func pairs(inSorted entries: [BandEntry]) -> [UInt64] {
+  /// Documents below this are packed with 40-bit band keys into one `UInt64`.
+  static let packedDocumentLimit: UInt32 = 1 << 24
+  static let packedDocumentMask: UInt64 = (1 << 24) - 1
+
+  /// The candidate pairs of one band's entries, sorted by key then document.
+  @inline(__always)
+  private func pairs(inSortedCount count: Int, key: (Int) -> UInt64, document: (Int) -> UInt32) -> [UInt64] {
     var pairs: [UInt64] = []
     var start = 0
-    while start < entries.count {
+    while start < count {
+      let startKey = key(start)
       var end = start + 1
-      while end < entries.count && entries[end].key == entries[start].key { end += 1 }
+      while end < count && key(end) == startKey { end += 1 }
       let size = end - start
       if size > 1 {
         let window = size <= largeBucketSize ? size : largeBucketWindow
         for i in start..<end {
-          let a = UInt64(entries[i].document) << 32
+          let a = UInt64(document(i)) << 32
           for j in (i + 1)..<min(end, i + 1 + window) {
-            pairs.append(a | UInt64(entries[j].document))
+            pairs.append(a | UInt64(document(j)))
           }
         }
       }

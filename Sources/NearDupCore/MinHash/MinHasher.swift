@@ -1,12 +1,19 @@
-/// Computes MinHash signatures: for each of k permutations of the fingerprint space,
-/// the smallest permuted fingerprint of a document (Broder, *On the resemblance and
-/// containment of documents*, 1997).
+/// Computes MinHash signatures of k 32-bit slots from a document's fingerprints, by
+/// one of two schemes (`SketchScheme`):
 ///
-/// Permutation i is the multiply-shift hash h_i(f) = (a_i · f + b_i) >> 32 over 64-bit
-/// words (Dietzfelbinger et al. 1997), with a_i odd and a_i, b_i drawn from
-/// `SplitMix64(seed)`. Its top 32 bits are the slot value, so a signature is k
-/// `UInt32`s, and the probability that two documents agree in a slot is their Jaccard
-/// similarity.
+/// - `.minhash`, k permutations (Broder, *On the resemblance and containment of
+///   documents*, 1997): slot i is the minimum over the fingerprints f of the
+///   multiply-shift hash (a_i · f + b_i) >> 32 (Dietzfelbinger et al. 1997).
+/// - `.oph`, one permutation hashing (Li, Owen & Zhang, NIPS 2012) with optimal
+///   densification (Shrivastava, ICML 2017): h = a · f + b is computed once per
+///   fingerprint; its high 32 bits pick one of k bins and its low 32 bits are the
+///   value; a bin's slot is its smallest value. An empty bin i takes the slot of the
+///   first non-empty bin in the probe sequence p(i, 1), p(i, 2), …, a hash of (seed,
+///   i, attempt) — the same for every document, which keeps the collision
+///   probability of a slot equal to the Jaccard similarity.
+///
+/// In both, a_i (odd) and b_i come from `SplitMix64(seed)`, and the probability that
+/// two documents agree in a slot is their Jaccard similarity.
 ///
 /// ```swift
 /// let hasher = MinHasher(.default)
@@ -19,10 +26,12 @@
 public struct MinHasher: Sendable {
   /// The parameters the permutations come from.
   public let parameters: SketchParameters
-  /// a_i, odd.
+  /// a_i, odd. With `.oph`, a_0 is the one hash's multiplier.
   @usableFromInline let multipliers: [UInt64]
-  /// b_i.
+  /// b_i. With `.oph`, b_0 is the one hash's increment.
   @usableFromInline let increments: [UInt64]
+  /// The seed of the densification probe sequences.
+  @usableFromInline let probeSeed: UInt64
 
   /// Draws the k permutations for `parameters`.
   /// - Complexity: O(k).
@@ -37,40 +46,108 @@ public struct MinHasher: Sendable {
     }
     self.multipliers = multipliers
     self.increments = increments
+    probeSeed = random.next()
   }
 
   /// k, the number of slots in a signature.
   @inlinable public var permutationCount: Int { multipliers.count }
 
   /// Writes the signature of a document with `fingerprints` into `out`;
-  /// allocation-free. With no fingerprints every slot is `UInt32.max`.
-  ///
-  /// The loop is permutation-major: a_i, b_i and the running minimum stay in
-  /// registers while the fingerprints stream past, and the compiler vectorizes it.
-  /// Duplicate fingerprints do not change the result.
+  /// allocation-free. Duplicate fingerprints do not change the result. With no
+  /// fingerprints every slot is `UInt32.max`.
   ///
   /// - Precondition: `out.count == permutationCount`.
-  /// - Complexity: O(s·k) for s fingerprints and k permutations.
+  /// - Complexity: O(s·k) with `.minhash`, O(s + k) expected with `.oph`, for s
+  ///   fingerprints and k slots.
   public func sketch(
     _ fingerprints: UnsafeBufferPointer<UInt64>, into out: UnsafeMutableBufferPointer<UInt32>
   ) {
     precondition(out.count == multipliers.count, "signature has \(out.count) slots, expected \(multipliers.count)")
+    switch parameters.scheme {
+    case .minhash: sketchPermutations(fingerprints, into: out)
+    case .oph: sketchOnePermutation(fingerprints, into: out)
+    }
+  }
+
+  /// k-permutation MinHash. Permutation-major: a_i, b_i and four running minima stay
+  /// in registers while the fingerprints stream past, four at a time.
+  private func sketchPermutations(
+    _ fingerprints: UnsafeBufferPointer<UInt64>, into out: UnsafeMutableBufferPointer<UInt32>
+  ) {
     multipliers.withUnsafeBufferPointer { a in
       increments.withUnsafeBufferPointer { b in
+        let count = fingerprints.count
+        let whole = count & ~3
         for slot in 0..<out.count {
           let (ak, bk) = (a[slot], b[slot])
-          var minimum = UInt32.max
-          for fingerprint in fingerprints {
-            minimum = min(minimum, UInt32(truncatingIfNeeded: (ak &* fingerprint &+ bk) &>> 32))
+          var m0 = UInt64.max
+          var m1 = UInt64.max
+          var m2 = UInt64.max
+          var m3 = UInt64.max
+          var index = 0
+          while index < whole {
+            m0 = min(m0, (ak &* fingerprints[index] &+ bk) &>> 32)
+            m1 = min(m1, (ak &* fingerprints[index + 1] &+ bk) &>> 32)
+            m2 = min(m2, (ak &* fingerprints[index + 2] &+ bk) &>> 32)
+            m3 = min(m3, (ak &* fingerprints[index + 3] &+ bk) &>> 32)
+            index += 4
           }
-          out[slot] = minimum
+          while index < count {
+            m0 = min(m0, (ak &* fingerprints[index] &+ bk) &>> 32)
+            index += 1
+          }
+          out[slot] = count == 0 ? UInt32.max : UInt32(truncatingIfNeeded: min(min(m0, m1), min(m2, m3)))
         }
       }
     }
   }
 
+  /// One permutation hashing with optimal densification.
+  private func sketchOnePermutation(
+    _ fingerprints: UnsafeBufferPointer<UInt64>, into out: UnsafeMutableBufferPointer<UInt32>
+  ) {
+    let k = out.count
+    out.update(repeating: UInt32.max)
+    guard !fingerprints.isEmpty else { return }
+    let a = multipliers[0]
+    let b = increments[0]
+    let binCount = UInt64(k)
+    withUnsafeTemporaryAllocation(of: UInt64.self, capacity: (k + 63) / 64) { occupied in
+      occupied.initialize(repeating: 0)
+      for fingerprint in fingerprints {
+        let h = a &* fingerprint &+ b
+        let bin = Int(((h &>> 32) &* binCount) &>> 32)
+        out[bin] = min(out[bin], UInt32(truncatingIfNeeded: h))
+        occupied[bin &>> 6] |= 1 &<< UInt64(bin & 63)
+      }
+      // Densify: an empty bin takes the value of the first occupied bin of its probe
+      // sequence; the sequence depends on (seed, bin, attempt) only.
+      for bin in 0..<k where occupied[bin &>> 6] & (1 &<< UInt64(bin & 63)) == 0 {
+        var attempt: UInt64 = 1
+        while true {
+          let probe = Self.mix(probeSeed ^ (UInt64(bin) &<< 32) ^ attempt)
+          let source = Int(((probe &>> 32) &* binCount) &>> 32)
+          if occupied[source &>> 6] & (1 &<< UInt64(source & 63)) != 0 {
+            out[bin] = out[source]
+            break
+          }
+          attempt &+= 1
+        }
+      }
+    }
+  }
+
+  /// The SplitMix64 output function: a bijective 64-bit mixer.
+  @inline(__always)
+  static func mix(_ value: UInt64) -> UInt64 {
+    var z = value &+ 0x9E37_79B9_7F4A_7C15
+    z = (z ^ (z &>> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z &>> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z &>> 31)
+  }
+
   /// The signature of a document with `fingerprints`.
-  /// - Complexity: O(s·k).
+  /// - Complexity: that of `sketch(_:into:)`.
   public func signature(of fingerprints: [UInt64]) -> Signature {
     var values = [UInt32](repeating: 0, count: permutationCount)
     fingerprints.withUnsafeBufferPointer { fingerprints in

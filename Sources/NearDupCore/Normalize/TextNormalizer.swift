@@ -14,12 +14,17 @@
 ///   "EthermacTuesday" → "ethermac" "tuesday", "saysNorth" → "says" "north".
 /// - Invalid UTF-8 is read as U+FFFD (a separator) and counted.
 ///
+/// Two outputs share the one state machine: `tokenize` writes the folded tokens
+/// (for character shingles and tests), and `hashTokens` hashes each token with
+/// XXH3-64 straight from the input bytes when folding leaves it unchanged — a
+/// lowercase ASCII word is never copied — and from a scratch copy otherwise.
+///
 /// ```swift
 /// TextNormalizer().tokens(of: "on EthermacTuesday hosted") // ["on", "ethermac", "tuesday", "hosted"]
 /// ```
 ///
-/// - Complexity: O(b) for b input bytes; allocation-free once the `TokenBuffer`
-///   has grown to the largest document.
+/// - Complexity: O(b) for b input bytes; allocation-free once the output buffers
+///   have grown to the largest document.
 public struct TextNormalizer: Sendable {
   /// Whether lowercase-to-uppercase transitions split a token.
   public var splitsGluedWords: Bool
@@ -35,18 +40,54 @@ public struct TextNormalizer: Sendable {
     tokens.prepare(forInputByteCount: text.count)
     let (byteCount, tokenCount, invalid) = tokens.storage.withUnsafeMutableBufferPointer { out in
       tokens.endStorage.withUnsafeMutableBufferPointer { ends in
-        Self.asciiClasses.withUnsafeBufferPointer { ascii in
-          var writer = TokenWriter(
-            out: out.baseAddress!, ends: ends.baseAddress!, splitsGluedWords: splitsGluedWords)
-          let invalid = Self.scan(text, ascii: ascii, writer: &writer)
-          writer.separator()
-          return (writer.byteCount, writer.tokenCount, invalid)
-        }
+        var machine = TokenStateMachine(
+          output: FoldedTokenOutput(source: text.baseAddress ?? UnsafePointer(out.baseAddress!), out: out.baseAddress!, ends: ends.baseAddress!),
+          splitsGluedWords: splitsGluedWords)
+        let invalid = Self.scan(text, into: &machine, spans: &tokens.spans)
+        return (machine.output.byteCount, machine.output.tokenCount, invalid)
       }
     }
     tokens.byteCount = byteCount
     tokens.count = tokenCount
     tokens.invalidUTF8Count = invalid
+  }
+
+  /// Hashes every token of `text` with XXH3-64 (seed 0) into `hashes`, replacing
+  /// its contents, without materializing tokens that folding leaves unchanged.
+  /// The hashes equal those of `Shingler.hashTokens` over `tokenize`'s output.
+  /// - Parameters:
+  ///   - scratch: Reusable storage of the tokenizer.
+  ///   - appending: Keep `hashes`' contents and append (the title and the body of a
+  ///     record are hashed in turn, as if separated by a line break).
+  /// - Returns: The number of invalid UTF-8 sequences.
+  /// - Complexity: O(text.count).
+  @discardableResult
+  public func hashTokens(
+    _ text: UnsafeBufferPointer<UInt8>, into hashes: inout [UInt64], scratch: inout TokenizerScratch, appending: Bool = false
+  ) -> Int {
+    if !appending { hashes.removeAll(keepingCapacity: true) }
+    if scratch.folded.count < 3 * text.count + 16 { scratch.folded = [UInt8](repeating: 0, count: 3 * text.count + 16) }
+    if scratch.hashes.count < text.count + 1 { scratch.hashes = [UInt64](repeating: 0, count: text.count + 1) }
+    var folded = scratch.folded
+    var hashBuffer = scratch.hashes
+    scratch.folded = []
+    scratch.hashes = []
+    defer {
+      scratch.folded = folded
+      scratch.hashes = hashBuffer
+    }
+    return folded.withUnsafeMutableBufferPointer { folded in
+      hashBuffer.withUnsafeMutableBufferPointer { hashBuffer in
+        // There are never more tokens than bytes: hashes go to scratch storage, then
+        // into `hashes` in one copy.
+        var machine = TokenStateMachine(
+          output: HashingTokenOutput(source: text, scratch: folded.baseAddress!, hashes: hashBuffer.baseAddress!),
+          splitsGluedWords: splitsGluedWords)
+        let invalid = Self.scan(text, into: &machine, spans: &scratch)
+        hashes.append(contentsOf: UnsafeBufferPointer(rebasing: hashBuffer[0..<machine.output.hashCount]))
+        return invalid
+      }
+    }
   }
 
   /// Tokenizes a string; a convenience for tests and small inputs.
@@ -58,51 +99,196 @@ public struct TextNormalizer: Sendable {
     return buffer.tokens
   }
 
-  /// Walks the scalars of `text`, feeding `writer`. Returns the number of invalid
-  /// UTF-8 sequences.
+  /// Walks `text`, feeding `machine`; returns the number of invalid UTF-8 sequences.
+  ///
+  /// Two passes. The first classifies eight bytes at a time without branches (SWAR)
+  /// into a bit per byte — token byte or not, and "complex": uppercase, apostrophe or
+  /// non-ASCII — and records where runs of token bytes (spans) start and end. The
+  /// second emits a span of lowercase ASCII letters and digits — most words — as one
+  /// token directly, and runs the full scalar state machine over the others. ASCII
+  /// separators end every token and reset the state machine, so the result equals
+  /// that of the state machine over the whole text.
   @inline(__always)
-  private static func scan(
-    _ text: UnsafeBufferPointer<UInt8>, ascii: UnsafeBufferPointer<UInt8>,
-    writer: inout TokenWriter
+  static func scan<Output: TokenOutput>(
+    _ text: UnsafeBufferPointer<UInt8>, into machine: inout TokenStateMachine<Output>, spans: inout TokenizerScratch
   ) -> Int {
-    var invalid = 0
-    var i = 0
     let n = text.count
-    while i < n {
-      let lead = text[i]
-      if lead < 0x80 {
-        let scalarClass = ascii[Int(lead)]
-        switch scalarClass {
-        case ScalarClass.separator.rawValue: writer.separator()
-        case ScalarClass.apostrophe.rawValue: writer.apostrophe()
-        case ScalarClass.upper.rawValue:
-          writer.beginScalar(.upper)
-          writer.write(lead | 0x20)
-        default:
-          writer.beginScalar(scalarClass == ScalarClass.lower.rawValue ? .lower : .caseless)
-          writer.write(lead)
+    guard n > 0, let base = text.baseAddress else { return 0 }
+    let blockCount = (n + 63) / 64
+    if spans.boundaries.count < n + 2 { spans.boundaries = [Int32](repeating: 0, count: n + 2) }
+    if spans.complexBlocks.count < blockCount { spans.complexBlocks = [UInt64](repeating: 0, count: blockCount) }
+    return spans.boundaries.withUnsafeMutableBufferPointer { boundaries in
+      spans.complexBlocks.withUnsafeMutableBufferPointer { complexBlocks in
+        // Pass 1: span boundaries (alternately starts and ends) and complex bits.
+        var count = 0
+        var carry: UInt64 = 0
+        let raw = UnsafeRawPointer(base)
+        for block in 0..<blockCount {
+          var tokenMask: UInt64 = 0
+          var complexMask: UInt64 = 0
+          let blockStart = block &* 64
+          var word = 0
+          while word < 8 {
+            let offset = blockStart &+ word &* 8
+            if offset >= n { break }
+            let value: UInt64
+            if offset &+ 8 <= n {
+              value = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            } else {
+              var partial: UInt64 = 0  // zero bytes are separators
+              for index in 0..<(n &- offset) { partial |= UInt64(base[offset &+ index]) &<< UInt64(8 &* index) }
+              value = partial
+            }
+            let (token, complex) = classify(value)
+            tokenMask |= token &<< UInt64(word &* 8)
+            complexMask |= complex &<< UInt64(word &* 8)
+            word &+= 1
+          }
+          complexBlocks[block] = complexMask
+          var transitions = tokenMask ^ ((tokenMask &<< 1) | carry)
+          carry = tokenMask &>> 63
+          while transitions != 0 {
+            boundaries[count] = Int32(truncatingIfNeeded: blockStart &+ transitions.trailingZeroBitCount)
+            count &+= 1
+            transitions &= transitions &- 1
+          }
         }
-        i += 1
-        continue
+        if carry == 1 {
+          boundaries[count] = Int32(truncatingIfNeeded: n)
+          count &+= 1
+        }
+        // Pass 2: tokens.
+        var invalid = 0
+        var span = 0
+        while span < count {
+          let start = Int(boundaries[span])
+          let end = Int(boundaries[span &+ 1])
+          if !containsComplexByte(complexBlocks, start, end) {
+            machine.output.begin(at: start)
+            machine.output.appendPlainRun(start..<end)
+            machine.output.finish(at: end)
+          } else if base[start] &- UInt8(ascii: "A") < 26 && !containsComplexByte(complexBlocks, start &+ 1, end) {
+            // A capitalized word: an uppercase ASCII letter, then lowercase letters or
+            // digits. No glued word can split it.
+            machine.output.begin(at: start)
+            machine.output.appendASCII(base[start] | 0x20, at: start)
+            machine.output.appendPlainRun((start &+ 1)..<end)
+            machine.output.finish(at: end)
+          } else {
+            invalid &+= scanScalars(text, start..<end, into: &machine)
+            machine.separator()
+          }
+          span &+= 2
+        }
+        return invalid
       }
-      let (value, length) = decodeScalar(text, at: i)
-      guard length > 0 else {
-        invalid += 1
-        i += 1
-        writer.separator()
-        continue
-      }
-      i += length
-      writer.write(nonASCII: value)
     }
-    return invalid
+  }
+
+  /// One bit per byte of `word` (bit i for byte i): a token byte (ASCII letter or
+  /// digit, apostrophe, or any byte of a non-ASCII scalar), and a complex one
+  /// (uppercase ASCII, apostrophe, non-ASCII). SWAR: each test leaves 0x80 in the
+  /// bytes that pass; a multiply gathers the eight high bits.
+  @inline(__always)
+  static func classify(_ word: UInt64) -> (token: UInt64, complex: UInt64) {
+    let high: UInt64 = 0x8080_8080_8080_8080
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    // Setting bit 5 maps A–Z onto a–z and leaves digits alone; with the high bit
+    // forced, subtracting a constant never borrows across bytes, so each test leaves
+    // 0x80 exactly in the bytes that pass.
+    let folded = word | (0x20 &* ones) | high
+    let plain = word | high
+    let letter = ((folded &- 0x61 &* ones) & ~(folded &- 0x7B &* ones)) & high
+    let digit = ((plain &- 0x30 &* ones) & ~(plain &- 0x3A &* ones)) & high
+    let upper = letter & ~(word &<< 2)  // bit 5 clear: an uppercase letter
+    let apostropheDifference = word ^ (0x27 &* ones)
+    let apostrophe = ~(((apostropheDifference & ~high) &+ ~high) | apostropheDifference) & high
+    let special = (word & high) | apostrophe  // non-ASCII bytes and apostrophes
+    let ascii = ~word & high
+    @inline(__always) func gather(_ flags: UInt64) -> UInt64 { ((flags &>> 7) &* 0x0102_0408_1020_4080) &>> 56 }
+    return (gather(((letter | digit) & ascii) | special), gather((upper & ascii) | special))
+  }
+
+  /// Whether any byte in `start..<end` is complex.
+  @inline(__always)
+  static func containsComplexByte(_ blocks: UnsafeMutableBufferPointer<UInt64>, _ start: Int, _ end: Int) -> Bool {
+    guard start < end else { return false }
+    let first = start &>> 6
+    let last = (end &- 1) &>> 6
+    if first == last {
+      // The usual case: the span lies within one 64-byte block.
+      let length = UInt64(end &- start)
+      let window: UInt64 = length == 64 ? ~0 : (1 &<< length) &- 1
+      return (blocks[first] &>> UInt64(start & 63)) & window != 0
+    }
+    var block = first
+    while block <= last {
+      var mask = blocks[block]
+      if block == first { mask &= ~0 &<< UInt64(start & 63) }
+      if block == last { mask &= ~0 &>> UInt64(63 &- ((end &- 1) & 63)) }
+      if mask != 0 { return true }
+      block &+= 1
+    }
+    return false
+  }
+
+  /// The scalar state machine over `range` of `text`; returns the invalid UTF-8
+  /// sequences met. Does not end the last token (the caller does).
+  @inline(__always)
+  static func scanScalars<Output: TokenOutput>(
+    _ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into machine: inout TokenStateMachine<Output>
+  ) -> Int {
+    asciiClasses.withUnsafeBufferPointer { ascii in
+      var invalid = 0
+      var i = range.lowerBound
+      let n = range.upperBound
+      while i < n {
+        let lead = text[i]
+        if lead < 0x80 {
+          let scalarClass = ascii[Int(lead)]
+          if scalarClass == ScalarClass.lower.rawValue || scalarClass == ScalarClass.caseless.rawValue {
+            // A run of lowercase ASCII letters and digits reads the same folded, so
+            // it enters the token in one step.
+            var j = i + 1
+            while j < n {
+              let next = text[j]
+              guard next < 0x80 else { break }
+              let nextClass = ascii[Int(next)]
+              guard nextClass == ScalarClass.lower.rawValue || nextClass == ScalarClass.caseless.rawValue else { break }
+              j += 1
+            }
+            machine.plainRun(
+              i..<j, firstClass: scalarClass == ScalarClass.lower.rawValue ? .lower : .caseless,
+              endsLower: ascii[Int(text[j - 1])] == ScalarClass.lower.rawValue)
+            i = j
+            continue
+          }
+          switch scalarClass {
+          case ScalarClass.separator.rawValue: machine.separator()
+          case ScalarClass.apostrophe.rawValue: machine.apostrophe(at: i, length: 1)
+          default: machine.ascii(.upper, folded: lead | 0x20, at: i)
+          }
+          i += 1
+          continue
+        }
+        let (value, length) = decodeScalar(text, at: i, end: n)
+        guard length > 0 else {
+          invalid += 1
+          i += 1
+          machine.separator()
+          continue
+        }
+        machine.nonASCII(value, at: i, length: length)
+        i += length
+      }
+      return invalid
+    }
   }
 
   /// Decodes the multi-byte UTF-8 sequence at `i`. Returns length 0 when it is
   /// invalid (bad lead byte, truncated, overlong, surrogate or beyond U+10FFFF).
   @inline(__always)
-  private static func decodeScalar(_ text: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32, Int) {
-    let n = text.count
+  static func decodeScalar(_ text: UnsafeBufferPointer<UInt8>, at i: Int, end n: Int) -> (UInt32, Int) {
     let b0 = text[i]
     @inline(__always) func isContinuation(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }
     switch b0 {
@@ -135,7 +321,7 @@ public struct TextNormalizer: Sendable {
   }
 
   /// `ScalarClass` raw values of the 128 ASCII scalars.
-  private static let asciiClasses: [UInt8] = (0..<128).map { (byte: Int) -> UInt8 in
+  static let asciiClasses: [UInt8] = (0..<128).map { (byte: Int) -> UInt8 in
     switch UInt8(byte) {
     case UInt8(ascii: "a")...UInt8(ascii: "z"): ScalarClass.lower.rawValue
     case UInt8(ascii: "A")...UInt8(ascii: "Z"): ScalarClass.upper.rawValue
@@ -146,108 +332,263 @@ public struct TextNormalizer: Sendable {
   }
 }
 
-/// The tokenizer's output cursor and state machine, kept in registers.
+/// Reusable storage of the tokenizer: span boundaries and classes of the first pass,
+/// and the folded copies of tokens that folding changes.
+public struct TokenizerScratch: Sendable {
+  var folded: [UInt8] = []
+  var hashes: [UInt64] = []
+  var boundaries: [Int32] = []
+  var complexBlocks: [UInt64] = []
+
+  /// Creates empty scratch storage.
+  public init() {}
+}
+
+/// Where the tokenizer's tokens go.
 ///
-/// - Invariant: `inToken` is true exactly when a token has been started and not yet
-///   finished; `pendingApostrophe` only while `inToken`.
-private struct TokenWriter {
-  let out: UnsafeMutablePointer<UInt8>
-  let ends: UnsafeMutablePointer<Int32>
+/// The state machine calls `begin` at a token's first scalar, then one `append…`
+/// per scalar (apostrophes only when a token character follows them), then `finish`
+/// with the source offset just past the token's last scalar.
+protocol TokenOutput {
+  mutating func begin(at position: Int)
+  /// An ASCII token character whose folded form is `folded`.
+  mutating func appendASCII(_ folded: UInt8, at position: Int)
+  /// A run of token characters that folding leaves unchanged (lowercase ASCII
+  /// letters and digits).
+  mutating func appendPlainRun(_ range: Range<Int>)
+  /// An apostrophe inside a token; `ascii` when the source has ' itself.
+  mutating func appendApostrophe(ascii: Bool, at position: Int)
+  /// A non-ASCII token character folded to `fold`'s UTF-8.
+  mutating func appendFold(_ fold: Fold, at position: Int)
+  mutating func finish(at end: Int)
+}
+
+/// The case fold of one non-ASCII scalar.
+enum Fold {
+  /// One scalar.
+  case scalar(UInt32)
+  /// Several scalars, as UTF-8 ("ß" → "ss").
+  case bytes([UInt8])
+}
+
+/// The tokenizer's state machine: token boundaries, apostrophes, glued words.
+///
+/// - Invariant: `inToken` is true exactly when `begin` was called without a matching
+///   `finish`; `pendingApostrophe` only while `inToken`.
+struct TokenStateMachine<Output: TokenOutput> {
+  var output: Output
   let splitsGluedWords: Bool
-  var byteCount = 0
-  var tokenCount = 0
   var inToken = false
   var previousWasLower = false
   var pendingApostrophe = false
+  var pendingApostropheIsASCII = false
+  var pendingApostrophePosition = 0
+  /// The source offset just past the last scalar appended to the current token.
+  var end = 0
 
-  init(out: UnsafeMutablePointer<UInt8>, ends: UnsafeMutablePointer<Int32>, splitsGluedWords: Bool) {
-    self.out = out
-    self.ends = ends
+  init(output: Output, splitsGluedWords: Bool) {
+    self.output = output
     self.splitsGluedWords = splitsGluedWords
   }
 
   /// A separator: finishes the current token, dropping a trailing apostrophe.
   @inline(__always)
   mutating func separator() {
-    if inToken { finishToken() }
-  }
-
-  /// An apostrophe: kept only if a token character follows it directly.
-  @inline(__always)
-  mutating func apostrophe() {
-    if inToken && !pendingApostrophe { pendingApostrophe = true } else { separator() }
-  }
-
-  /// Starts or continues a token with a scalar of class `scalarClass`, whose
-  /// folded bytes the caller writes next.
-  @inline(__always)
-  mutating func beginScalar(_ scalarClass: ScalarClass) {
-    if inToken {
-      if pendingApostrophe {
-        write(UInt8(ascii: "'"))
-        pendingApostrophe = false
-      } else if splitsGluedWords && previousWasLower && scalarClass == .upper {
-        finishToken()
-        inToken = true
-      }
-    } else {
-      inToken = true
-    }
-    if scalarClass != .mark { previousWasLower = scalarClass == .lower }
+    if inToken { finish() }
   }
 
   @inline(__always)
-  mutating func finishToken() {
-    ends[tokenCount] = Int32(truncatingIfNeeded: byteCount)
-    tokenCount += 1
+  mutating func finish() {
+    output.finish(at: end)
     inToken = false
     pendingApostrophe = false
     previousWasLower = false
   }
 
+  /// An apostrophe: kept only if a token character follows it directly.
   @inline(__always)
-  mutating func write(_ byte: UInt8) {
+  mutating func apostrophe(at position: Int, length: Int) {
+    if inToken && !pendingApostrophe {
+      pendingApostrophe = true
+      pendingApostropheIsASCII = length == 1
+      pendingApostrophePosition = position
+    } else {
+      separator()
+    }
+  }
+
+  /// Starts or continues a token with a scalar of class `scalarClass` at `position`.
+  @inline(__always)
+  mutating func enter(_ scalarClass: ScalarClass, at position: Int) {
+    if inToken {
+      if pendingApostrophe {
+        output.appendApostrophe(ascii: pendingApostropheIsASCII, at: pendingApostrophePosition)
+        pendingApostrophe = false
+      } else if splitsGluedWords && previousWasLower && scalarClass == .upper {
+        finish()
+        inToken = true
+        output.begin(at: position)
+      }
+    } else {
+      inToken = true
+      output.begin(at: position)
+    }
+    if scalarClass != .mark { previousWasLower = scalarClass == .lower }
+  }
+
+  /// A run of lowercase ASCII letters and digits, entered as one step.
+  @inline(__always)
+  mutating func plainRun(_ range: Range<Int>, firstClass: ScalarClass, endsLower: Bool) {
+    enter(firstClass, at: range.lowerBound)
+    output.appendPlainRun(range)
+    end = range.upperBound
+    previousWasLower = endsLower
+  }
+
+  @inline(__always)
+  mutating func ascii(_ scalarClass: ScalarClass, folded: UInt8, at position: Int) {
+    enter(scalarClass, at: position)
+    output.appendASCII(folded, at: position)
+    end = position + 1
+  }
+
+  /// Classifies and appends a scalar above U+007F.
+  mutating func nonASCII(_ value: UInt32, at position: Int, length: Int) {
+    let scalarClass: ScalarClass
+    let fold: Fold
+    if value < 0x10000 {
+      let table = UnicodeClasses.shared
+      scalarClass = ScalarClass(rawValue: table.classes[Int(value)])!
+      guard scalarClass != .separator else { return separator() }
+      guard scalarClass != .apostrophe else { return apostrophe(at: position, length: length) }
+      let folded = table.folds[Int(value)]
+      fold = folded == UnicodeClasses.multiScalarMarker ? .bytes(table.multiScalarFolds[value]!) : .scalar(folded)
+    } else if (0x1F000...0x1FAFF).contains(value) {
+      return separator()  // emoji and pictographs: by far the most common scalars above the BMP
+    } else {
+      let (slowClass, scalars) = UnicodeClasses.classify(Unicode.Scalar(value)!)
+      scalarClass = slowClass
+      guard scalarClass != .separator else { return separator() }
+      guard scalarClass != .apostrophe else { return apostrophe(at: position, length: length) }
+      var bytes: [UInt8] = []
+      for scalar in scalars { encodeUTF8(scalar.value) { bytes.append($0) } }
+      fold = .bytes(bytes)
+    }
+    enter(scalarClass, at: position)
+    output.appendFold(fold, at: position)
+    end = position + length
+  }
+}
+
+/// Writes folded tokens back to back, with their end offsets (a `TokenBuffer`).
+struct FoldedTokenOutput: TokenOutput {
+  let source: UnsafePointer<UInt8>
+  let out: UnsafeMutablePointer<UInt8>
+  let ends: UnsafeMutablePointer<Int32>
+  var byteCount = 0
+  var tokenCount = 0
+
+  @inline(__always) mutating func begin(at position: Int) {}
+
+  @inline(__always) mutating func write(_ byte: UInt8) {
     out[byteCount] = byte
     byteCount += 1
   }
 
-  /// Classifies and writes a scalar above U+007F.
-  mutating func write(nonASCII value: UInt32) {
-    if value < 0x10000 {
-      let table = UnicodeClasses.shared
-      let scalarClass = ScalarClass(rawValue: table.classes[Int(value)])!
-      switch scalarClass {
-      case .separator: separator()
-      case .apostrophe: apostrophe()
-      default:
-        beginScalar(scalarClass)
-        let fold = table.folds[Int(value)]
-        if fold == UnicodeClasses.multiScalarMarker {
-          for byte in table.multiScalarFolds[value]! { write(byte) }
-        } else {
-          write(scalarValue: fold)
-        }
-      }
-      return
-    }
-    // Emoji and pictographs: by far the most common scalars above the BMP.
-    if (0x1F000...0x1FAFF).contains(value) {
-      separator()
-      return
-    }
-    let (scalarClass, fold) = UnicodeClasses.classify(Unicode.Scalar(value)!)
-    switch scalarClass {
-    case .separator: separator()
-    case .apostrophe: apostrophe()
-    default:
-      beginScalar(scalarClass)
-      for scalar in fold { write(scalarValue: scalar.value) }
+  @inline(__always) mutating func appendASCII(_ folded: UInt8, at position: Int) { write(folded) }
+  @inline(__always) mutating func appendApostrophe(ascii: Bool, at position: Int) { write(UInt8(ascii: "'")) }
+
+  @inline(__always) mutating func appendPlainRun(_ range: Range<Int>) {
+    for offset in range { write(source[offset]) }
+  }
+
+  mutating func appendFold(_ fold: Fold, at position: Int) {
+    switch fold {
+    case .scalar(let value): encodeUTF8(value) { write($0) }
+    case .bytes(let bytes): for byte in bytes { write(byte) }
     }
   }
 
-  /// Writes the UTF-8 encoding of a valid scalar value.
-  @inline(__always)
-  mutating func write(scalarValue value: UInt32) {
-    encodeUTF8(value) { write($0) }
+  @inline(__always) mutating func finish(at end: Int) {
+    ends[tokenCount] = Int32(truncatingIfNeeded: byteCount)
+    tokenCount += 1
+  }
+}
+
+/// Hashes tokens: from the source bytes while a token reads the same folded
+/// ("plain"), from a scratch copy once a scalar changes under folding.
+///
+/// - Invariant: while `plain`, the folded token is exactly `source[start..<end]`;
+///   otherwise it is `scratch[0..<scratchCount]`.
+struct HashingTokenOutput: TokenOutput {
+  let source: UnsafeBufferPointer<UInt8>
+  let scratch: UnsafeMutablePointer<UInt8>
+  let hashes: UnsafeMutablePointer<UInt64>
+  var hashCount = 0
+  var start = 0
+  var plain = true
+  var scratchCount = 0
+
+  init(source: UnsafeBufferPointer<UInt8>, scratch: UnsafeMutablePointer<UInt8>, hashes: UnsafeMutablePointer<UInt64>) {
+    self.source = source
+    self.scratch = scratch
+    self.hashes = hashes
+  }
+
+  @inline(__always) mutating func begin(at position: Int) {
+    start = position
+    plain = true
+    scratchCount = 0
+  }
+
+  /// Leaves the plain state: copies the token so far (identical when folded).
+  @inline(__always) mutating func materialize(upTo position: Int) {
+    guard plain else { return }
+    plain = false
+    for offset in start..<position {
+      scratch[scratchCount] = source[offset]
+      scratchCount += 1
+    }
+  }
+
+  @inline(__always) mutating func write(_ byte: UInt8) {
+    scratch[scratchCount] = byte
+    scratchCount += 1
+  }
+
+  @inline(__always) mutating func appendASCII(_ folded: UInt8, at position: Int) {
+    if plain && folded == source[position] { return }
+    materialize(upTo: position)
+    write(folded)
+  }
+
+  @inline(__always) mutating func appendPlainRun(_ range: Range<Int>) {
+    if plain { return }
+    for offset in range {
+      scratch[scratchCount] = source[offset]
+      scratchCount += 1
+    }
+  }
+
+  @inline(__always) mutating func appendApostrophe(ascii: Bool, at position: Int) {
+    if plain && ascii { return }
+    materialize(upTo: position)
+    write(UInt8(ascii: "'"))
+  }
+
+  mutating func appendFold(_ fold: Fold, at position: Int) {
+    materialize(upTo: position)
+    switch fold {
+    case .scalar(let value): encodeUTF8(value) { write($0) }
+    case .bytes(let bytes): for byte in bytes { write(byte) }
+    }
+  }
+
+  @inline(__always) mutating func finish(at end: Int) {
+    hashes[hashCount] =
+      plain
+      ? XXH3.hash(UnsafeRawPointer(source.baseAddress! + start), count: end - start, seed: 0)
+      : XXH3.hash(UnsafeRawPointer(scratch), count: scratchCount, seed: 0)
+    hashCount += 1
   }
 }

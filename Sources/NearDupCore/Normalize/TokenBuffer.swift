@@ -17,6 +17,8 @@ public struct TokenBuffer: Sendable {
   public internal(set) var count = 0
   /// Invalid UTF-8 sequences met in the last document (each read as U+FFFD).
   public internal(set) var invalidUTF8Count = 0
+  /// The tokenizer's span scratch.
+  var spans = TokenizerScratch()
 
   /// Creates an empty buffer.
   public init() {}

@@ -44,7 +44,7 @@ public final class ClusterPipeline {
   private func makeSketcher() -> CorpusSketcher {
     CorpusSketcher(
       parameters: configuration.sketch, threads: configuration.threads, batchSize: configuration.batchSize,
-      keepsFingerprints: configuration.verification == .exact)
+      retention: configuration.verification == .exact ? .digests : .none)
   }
 
   /// Clusters an already sketched corpus (from a reader, or from an index).
@@ -52,8 +52,8 @@ public final class ClusterPipeline {
   ///   fingerprint sets if verification is exact.
   public func cluster(_ corpus: SketchedCorpus, progress: ((PipelineProgress) -> Void)? = nil) -> ClusterResult {
     precondition(
-      configuration.verification == .signature || corpus.fingerprints != nil,
-      "exact verification needs the corpus's fingerprint sets")
+      configuration.verification == .signature || corpus.digests != nil,
+      "exact verification needs the corpus's digest sets")
     let started = Stopwatch()
     var clock = Stopwatch()
     var statistics = corpus.statistics
@@ -96,9 +96,9 @@ public final class ClusterPipeline {
     report("verify")
     let verifier = CandidateVerifier(
       method: configuration.verification, measure: configuration.measure, threshold: configuration.threshold)
-    let exactSets = configuration.verification == .exact ? corpus.fingerprints : nil
+    let exactSets = configuration.verification == .exact ? corpus.digests : nil
     var edges = verifier.verify(
-      candidates, fingerprints: exactSets, setSizes: documents.shingleCounts, signatures: signatures, threads: threads)
+      candidates, digests: exactSets, setSizes: documents.shingleCounts, signatures: signatures, threads: threads)
     statistics.verifiedPairs = edges.count
     statistics.times.verify = clock.lap()
 
@@ -129,6 +129,6 @@ public final class ClusterPipeline {
 
     return ClusterResult(
       configuration: configuration, lsh: lsh, documents: documents, clusters: clusters, edges: edges,
-      statistics: statistics, canonicalDocuments: canonical, fingerprints: exactSets)
+      statistics: statistics, canonicalDocuments: canonical, digests: exactSets)
   }
 }

@@ -1,11 +1,9 @@
 /// Counts and timings of one run, for reports and benchmarks.
 public struct PipelineStatistics: Sendable {
-  /// Seconds spent in each stage, in pipeline order.
+  /// Wall-clock seconds of each stage, in pipeline order.
   public struct StageTimes: Sendable {
-    /// Reading and parsing input (including decompression).
-    public var read = 0.0
-    /// Normalize, tokenize, shingle, fingerprint and MinHash.
-    public var sketch = 0.0
+    /// Reading, parsing and sketching, which overlap (documents stream through).
+    public var front = 0.0
     /// Grouping identical normalized texts.
     public var group = 0.0
     /// LSH banding.
@@ -15,8 +13,29 @@ public struct PipelineStatistics: Sendable {
     /// Union-find, representatives and similarities.
     public var cluster = 0.0
 
-    /// The sum of all stages.
-    public var total: Double { read + sketch + group + candidates + verify + cluster }
+    /// The sum of all stages: the run's wall-clock time.
+    public var total: Double { front + group + candidates + verify + cluster }
+  }
+
+  /// Thread-seconds of the streaming stages, summed over threads.
+  public struct ThreadTimes: Sendable {
+    /// Reading input (and decompressing it).
+    public var read = 0.0
+    /// Reading JSON records out of lines.
+    public var parse = 0.0
+    /// Normalizing, tokenizing and hashing tokens.
+    public var tokenize = 0.0
+    /// Shingle fingerprints.
+    public var fingerprint = 0.0
+    /// MinHash signatures, set sorting and content keys.
+    public var sketch = 0.0
+
+    mutating func add(_ nanoseconds: StageNanoseconds) {
+      parse += Double(nanoseconds.parse) / 1e9
+      tokenize += Double(nanoseconds.tokenize) / 1e9
+      fingerprint += Double(nanoseconds.fingerprint) / 1e9
+      sketch += Double(nanoseconds.sketch) / 1e9
+    }
   }
 
   /// Documents read.
@@ -40,6 +59,8 @@ public struct PipelineStatistics: Sendable {
   public var verifiedPairs = 0
   /// Wall-clock seconds per stage.
   public var times = StageTimes()
+  /// Thread-seconds per streaming stage.
+  public var threadTimes = ThreadTimes()
   /// Threads used.
   public var threads = 1
 
@@ -65,8 +86,8 @@ public struct ClusterResult: Sendable {
   /// For each document, the first document with identical normalized text (itself
   /// when there is none), or `UInt32.max` for an empty document.
   public var canonicalDocuments: [UInt32]
-  /// Every document's fingerprint set (kept with exact verification, else nil).
-  public var fingerprints: FingerprintStore?
+  /// Every document's digest set (kept with exact verification, else nil).
+  public var digests: DigestStore?
 
   /// The number of documents in clusters.
   public var clusteredDocumentCount: Int { clusters.reduce(0) { $0 + $1.size } }

@@ -1,3 +1,6 @@
+import Dispatch
+import Foundation
+
 /// Progress of a running pipeline, reported after every batch and stage.
 public struct PipelineProgress: Sendable {
   /// The stage under way ("read", "candidates", …).
@@ -8,35 +11,46 @@ public struct PipelineProgress: Sendable {
   public var bytes: Int
   /// Seconds since the run started.
   public var elapsed: Double
+
+  /// Creates a progress report.
+  public init(stage: String, documents: Int, bytes: Int, elapsed: Double) {
+    self.stage = stage
+    self.documents = documents
+    self.bytes = bytes
+    self.elapsed = elapsed
+  }
 }
 
 /// Every document of a corpus reduced to what the later stages need: the
-/// `DocumentTable`, the signatures, the fingerprint sets (when kept) and the content
-/// keys that identify identical normalized texts.
+/// `DocumentTable`, the signatures, the digest or fingerprint sets (as kept) and the
+/// content keys that identify identical normalized texts.
 ///
-/// - Invariant: the table, the signature matrix, `contentKeys` and (when present) the
-///   fingerprint store all hold `documents.count` rows in input order.
+/// - Invariant: the table, the signature matrix, `contentKeys` and the kept set
+///   store all hold `documents.count` rows in input order.
 public struct SketchedCorpus: Sendable {
   /// Ids, previews, origins and sizes.
   public var documents = DocumentTable()
   /// One signature per document.
   public var signatures: SignatureMatrix
-  /// One fingerprint set per document, or nil when they were not kept.
-  public var fingerprints: FingerprintStore?
+  /// One sorted 32-bit digest set per document, with `.digests` retention.
+  public var digests: DigestStore?
+  /// One sorted 64-bit fingerprint set per document, with `.fingerprints` retention.
+  public var fingerprints: FingerprintStore<UInt64>?
   /// One 128-bit hash of the normalized text per document.
   public var contentKeys: [ContentKey] = []
   /// Counts and the read and sketch timings.
   public var statistics = PipelineStatistics()
 
   /// An empty corpus for signatures of `permutationCount` slots.
-  public init(permutationCount: Int, keepsFingerprints: Bool) {
+  public init(permutationCount: Int, retention: SetRetention) {
     signatures = SignatureMatrix(permutationCount: permutationCount)
-    fingerprints = keepsFingerprints ? FingerprintStore() : nil
+    digests = retention == .digests ? DigestStore() : nil
+    fingerprints = retention == .fingerprints ? FingerprintStore() : nil
   }
 
-  /// Appends one document that was sketched elsewhere (an index segment, say).
-  /// - Precondition: `signature.count == signatures.permutationCount`, and
-  ///   `fingerprints` is given exactly when this corpus keeps fingerprint sets.
+  /// Appends one document that was sketched elsewhere (an index segment): its
+  /// fingerprint set is kept as fingerprints or digests, as this corpus keeps sets.
+  /// - Precondition: `signature.count == signatures.permutationCount`.
   public mutating func append(
     id: String, preview: String, location: DocumentLocation, tokenCount: Int, contentKey: ContentKey,
     signature: UnsafeBufferPointer<UInt32>, fingerprints set: UnsafeBufferPointer<UInt64>
@@ -45,28 +59,42 @@ public struct SketchedCorpus: Sendable {
     documents.previews.append(preview)
     documents.locations.append(location)
     documents.tokenCounts.append(UInt32(clamping: tokenCount))
-    documents.shingleCounts.append(UInt32(clamping: set.count))
     contentKeys.append(contentKey)
     signatures.append(rows: signature)
     fingerprints?.append(set)
+    var digestSet = set.map(FingerprintSet.digest)
+    FingerprintSet.sortAndRemoveDuplicates(&digestSet)
+    digestSet.withUnsafeBufferPointer { digests?.append($0) }
+    documents.shingleCounts.append(UInt32(clamping: fingerprints != nil ? set.count : digestSet.count))
     statistics.documents = documents.count
   }
 }
 
-/// The front of the pipeline: reads documents in batches and sketches each batch in
-/// parallel chunks (`DispatchQueue.concurrentPerform`) — normalize, tokenize, shingle,
-/// fingerprint, MinHash — keeping only a `SketchedCorpus`.
+/// The front of the pipeline: reads documents and sketches them in parallel —
+/// normalize, tokenize, shingle, fingerprint, MinHash — keeping only a
+/// `SketchedCorpus`.
+///
+/// Line-oriented inputs (JSON Lines, `--lines`) stream as blocks of about 2 MiB of
+/// whole lines: while `threads` workers parse and sketch one wave of blocks
+/// (`DispatchQueue.concurrentPerform`), another thread reads (and decompresses) the
+/// next wave; the collector then appends the wave's documents in input order,
+/// checking ids. Other inputs (directories, single files) are read in batches and
+/// sketched in parallel chunks.
 ///
 /// - Invariant: the result is identical for every thread count and batch size.
-/// - Complexity: O(B + N·s·k) for N documents of B bytes and s shingles. Memory:
-///   O(N·(k + s)) for signatures and fingerprint sets, plus one batch of raw text.
+/// - Complexity: O(B + N·(s + k)) for N documents of B bytes and s shingles (O(N·s·k)
+///   with `.minhash`). Memory: O(N·(k + s)) for signatures and sets, plus two waves of
+///   raw text.
 public final class CorpusSketcher {
   /// The sketch parameters.
   public let parameters: SketchParameters
   /// The largest number of threads.
   public let threads: Int
-  /// Documents per batch.
+  /// Documents per batch (batch path).
   public let batchSize: Int
+  /// The sets kept per document.
+  public let retention: SetRetention
+  private let minHasher: MinHasher
   private var sketchers: [DocumentSketcher]
   private var corpus: SketchedCorpus
   private let started = Stopwatch()
@@ -74,42 +102,156 @@ public final class CorpusSketcher {
   /// Sketching chunks per batch: enough to balance threads, few enough to keep the
   /// per-chunk overhead small.
   private static let chunksPerBatch = 16
+  /// Bytes of whole lines per block.
+  static let blockSize = 2 << 20
 
   /// Creates a sketcher; MinHash permutations are drawn here.
-  /// - Parameter keepsFingerprints: Whether fingerprint sets are kept (exact
-  ///   verification and indexes need them).
-  public init(parameters: SketchParameters, threads: Int, batchSize: Int = 4096, keepsFingerprints: Bool = true) {
+  /// - Parameter retention: Which sets are kept: digests for exact verification,
+  ///   fingerprints for an index, none for signature verification.
+  public init(parameters: SketchParameters, threads: Int, batchSize: Int = 4096, retention: SetRetention = .digests) {
     self.parameters = parameters
     self.threads = threads
     self.batchSize = max(1, batchSize)
+    self.retention = retention
     let minHasher = MinHasher(parameters)
-    sketchers = (0..<Self.chunksPerBatch).map { _ in DocumentSketcher(parameters: parameters, minHasher: minHasher) }
-    corpus = SketchedCorpus(permutationCount: parameters.permutationCount, keepsFingerprints: keepsFingerprints)
+    self.minHasher = minHasher
+    sketchers = (0..<Self.chunksPerBatch).map { _ in
+      DocumentSketcher(parameters: parameters, retention: retention, minHasher: minHasher)
+    }
+    corpus = SketchedCorpus(permutationCount: parameters.permutationCount, retention: retention)
     corpus.statistics.threads = threads
   }
 
   /// Reads and sketches every document of `reader`.
-  /// - Parameter progress: Called on the calling thread after each batch.
+  /// - Parameter progress: Called on the calling thread after each wave or batch.
   /// - Throws: `CorpusError` from reading; `.noDocuments` when there are none.
   public func sketch(reader: CorpusReader, progress: ((PipelineProgress) -> Void)? = nil) throws(CorpusError)
     -> SketchedCorpus
   {
+    let clock = Stopwatch()
     var batch = DocumentBatch()
-    while true {
-      var clock = Stopwatch()
-      let more = try reader.read(into: &batch, maximumDocuments: batchSize)
-      corpus.statistics.times.read += clock.lap()
-      corpus.statistics.bytesRead += batch.inputByteCount
-      guard more else { break }
-      ingest(batch)
-      progress?(
-        PipelineProgress(
-          stage: "read", documents: corpus.documents.count, bytes: corpus.statistics.bytesRead, elapsed: started.elapsed))
+    while let kind = reader.currentInputKind {
+      if (kind == .jsonLines || kind == .lines) && !reader.keepsRecords {
+        try sketchLines(reader, progress: progress)
+        continue
+      }
+      while true {
+        var readClock = Stopwatch()
+        let more = try reader.read(into: &batch, maximumDocuments: batchSize, withinInput: true)
+        corpus.statistics.threadTimes.read += readClock.lap()
+        guard more else { break }
+        ingest(batch)
+        reportProgress(progress, reader)
+      }
     }
+    corpus.statistics.bytesRead = reader.bytesRead
     corpus.statistics.skippedRecords = reader.skippedRecordCount
     corpus.statistics.skippedMessages = reader.skippedRecordMessages
+    corpus.statistics.times.front = clock.elapsed
+    for sketcher in sketchers { corpus.statistics.threadTimes.add(sketcher.times) }
     guard corpus.documents.count > 0 else { throw .noDocuments(paths: reader.inputs.map(\.label)) }
     return corpus
+  }
+
+  private func reportProgress(_ progress: ((PipelineProgress) -> Void)?, _ reader: CorpusReader) {
+    progress?(
+      PipelineProgress(stage: "read", documents: corpus.documents.count, bytes: reader.bytesRead, elapsed: started.elapsed))
+  }
+
+  // MARK: Blocks of lines
+
+  /// Sketches the current (line-oriented) input block by block. With one thread it
+  /// reads, sketches and collects each block in turn; with more, a `BlockPipeline`
+  /// keeps a reader thread, `threads` worker threads and this thread (collecting in
+  /// input order) busy at once.
+  private func sketchLines(_ reader: CorpusReader, progress: ((PipelineProgress) -> Void)?) throws(CorpusError) {
+    let input = reader.currentInputIndex
+    var lineBase = 0
+    func collectBlock(_ result: SketchedBlock, _ block: LineBlock) throws(CorpusError) {
+      try collect(result, block: block, reader: reader, lineBase: lineBase)
+      lineBase += result.lineCount
+      corpus.statistics.threadTimes.add(result.times)
+      reportProgress(progress, reader)
+    }
+    if threads == 1 {
+      var worker = BlockSketcher(parameters: parameters, retention: retention, options: reader.options, minHasher: minHasher)
+      var block = LineBlock()
+      var result = SketchedBlock()
+      while reader.currentInputIndex == input {
+        var clock = Stopwatch()
+        let more = try reader.readBlock(into: &block, targetSize: Self.blockSize)
+        corpus.statistics.threadTimes.read += clock.lap()
+        guard more else { break }
+        worker.sketch(block, into: &result)
+        try collectBlock(result, block)
+      }
+      return
+    }
+    let pipeline = BlockPipeline(
+      reader: reader, workers: (0..<threads).map { _ in
+        BlockSketcher(parameters: parameters, retention: retention, options: reader.options, minHasher: minHasher)
+      })
+    pipeline.start()
+    defer { pipeline.finish() }
+    while let (result, block) = try pipeline.nextResult() {
+      try collectBlock(result, block)
+      pipeline.release()
+    }
+    corpus.statistics.threadTimes.read += pipeline.readSeconds
+  }
+
+  /// Appends a sketched block's documents in line order, registering ids and
+  /// accounting for invalid records.
+  private func collect(_ result: SketchedBlock, block: LineBlock, reader: CorpusReader, lineBase: Int) throws(CorpusError) {
+    let k = parameters.permutationCount
+    var errorIndex = 0
+    func flushErrors(before line: Int) throws(CorpusError) {
+      while errorIndex < result.errors.count && result.errors[errorIndex].line < line {
+        try reader.skipInvalidRecord(result.errors[errorIndex].error.shiftingLines(by: lineBase))
+        errorIndex += 1
+      }
+    }
+    for position in result.lines.indices {
+      try flushErrors(before: result.lines[position])
+      let line = lineBase + result.lines[position]
+      let id = block.isLines ? RecordParser.lineID(line, path: block.path, prefixed: reader.prefixesLineIDs) : result.ids[position]
+      let location = DocumentLocation(input: Int32(block.input), line: Int32(truncatingIfNeeded: line))
+      do throws(CorpusError) {
+        try reader.register(id: id, at: location)
+      } catch {
+        try reader.skipInvalidRecord(error)
+        continue
+      }
+      result.signatures.withUnsafeBufferPointer { rows in
+        corpus.signatures.append(rows: UnsafeBufferPointer(rebasing: rows[position * k..<(position + 1) * k]))
+      }
+      switch retention {
+      case .digests: result.digests.withSets { sets in corpus.digests!.append(sets[position]) }
+      case .fingerprints: result.fingerprints.withSets { sets in corpus.fingerprints!.append(sets[position]) }
+      case .none: break
+      }
+      record(result.sketches[position], id: id, preview: result.previews[position], location: location)
+    }
+    try flushErrors(before: Int.max)
+  }
+
+  /// Appends one document's table entries and counts its warnings.
+  private func record(_ sketch: DocumentSketch, id: String, preview: String, location: DocumentLocation) {
+    corpus.documents.ids.append(id)
+    corpus.documents.previews.append(preview)
+    corpus.documents.locations.append(location)
+    corpus.documents.tokenCounts.append(UInt32(clamping: sketch.tokenCount))
+    corpus.documents.shingleCounts.append(UInt32(clamping: sketch.shingleCount))
+    corpus.contentKeys.append(sketch.contentKey)
+    if sketch.shingleCount == 0 {
+      corpus.statistics.emptyDocuments += 1
+      if corpus.statistics.emptyDocumentIDs.count < 10 { corpus.statistics.emptyDocumentIDs.append(id) }
+    }
+    if sketch.invalidUTF8Count > 0 {
+      corpus.statistics.invalidUTF8Documents += 1
+      if corpus.statistics.invalidUTF8DocumentIDs.count < 10 { corpus.statistics.invalidUTF8DocumentIDs.append(id) }
+    }
+    corpus.statistics.documents = corpus.documents.count
   }
 
   /// Sketches documents given in memory as (id, text) pairs, with line numbers as
@@ -128,39 +270,44 @@ public final class CorpusSketcher {
       }
       ingest(batch)
     }
+    for sketcher in sketchers { corpus.statistics.threadTimes.add(sketcher.times) }
     return corpus
   }
 
   /// Sketches one batch in parallel chunks and appends it to the corpus.
   private func ingest(_ batch: DocumentBatch) {
-    var clock = Stopwatch()
     let count = batch.count
     let k = parameters.permutationCount
     let chunkCount = min(Self.chunksPerBatch, count)
     let keepsFingerprints = corpus.fingerprints != nil
-    var sketches = [DocumentSketch](
-      repeating: DocumentSketch(
-        tokenCount: 0, shingleCount: 0, invalidUTF8Count: 0, contentKey: ContentKey(low: 0, high: 0)),
-      count: count)
-    var chunkSets = [FingerprintStore](repeating: FingerprintStore(), count: chunkCount)
+    let keepsDigests = corpus.digests != nil
+    var sketches = [DocumentSketch](repeating: .empty, count: count)
+    var chunkSets = [FingerprintStore<UInt64>](repeating: FingerprintStore(), count: chunkCount)
+    var chunkDigests = [DigestStore](repeating: DigestStore(), count: chunkCount)
     corpus.signatures.appendRows(count) { rows in
       let signatureRows = DisjointRows(rows)
       sketches.withUnsafeMutableBufferPointer { sketchBuffer in
         let sketchOutput = DisjointRows(sketchBuffer)
         chunkSets.withUnsafeMutableBufferPointer { setsBuffer in
           let setOutput = DisjointRows(setsBuffer)
-          sketchers.withUnsafeMutableBufferPointer { sketcherBuffer in
-            let workers = DisjointRows(sketcherBuffer)
-            batch.content.withUnsafeBufferPointer { content in
-              parallelForEach(chunkCount: chunkCount, threads: threads) { chunk in
-                var store = FingerprintStore()
-                for document in chunkRange(chunk, of: chunkCount, count: count) {
-                  let text = UnsafeBufferPointer(rebasing: content[batch.contentRange(of: document)])
-                  let row = UnsafeMutableBufferPointer(rebasing: signatureRows.base[document * k..<(document + 1) * k])
-                  sketchOutput.base[document] = workers.base[chunk].sketch(text, signature: row)
-                  if keepsFingerprints { workers.base[chunk].fingerprints.withUnsafeBufferPointer { store.append($0) } }
+          chunkDigests.withUnsafeMutableBufferPointer { digestsBuffer in
+            let digestOutput = DisjointRows(digestsBuffer)
+            sketchers.withUnsafeMutableBufferPointer { sketcherBuffer in
+              let workers = DisjointRows(sketcherBuffer)
+              batch.content.withUnsafeBufferPointer { content in
+                parallelForEach(chunkCount: chunkCount, threads: threads) { chunk in
+                  for document in chunkRange(chunk, of: chunkCount, count: count) {
+                    let text = UnsafeBufferPointer(rebasing: content[batch.contentRange(of: document)])
+                    let row = UnsafeMutableBufferPointer(rebasing: signatureRows.base[document * k..<(document + 1) * k])
+                    sketchOutput.base[document] = workers.base[chunk].sketch(text, signature: row)
+                    if keepsFingerprints {
+                      workers.base[chunk].fingerprints.withUnsafeBufferPointer { setOutput.base[chunk].append($0) }
+                    }
+                    if keepsDigests {
+                      workers.base[chunk].digests.withUnsafeBufferPointer { digestOutput.base[chunk].append($0) }
+                    }
+                  }
                 }
-                setOutput.base[chunk] = store
               }
             }
           }
@@ -168,26 +315,153 @@ public final class CorpusSketcher {
       }
     }
     if keepsFingerprints { for store in chunkSets { corpus.fingerprints!.append(contentsOf: store) } }
+    if keepsDigests { for store in chunkDigests { corpus.digests!.append(contentsOf: store) } }
     for index in 0..<count {
-      let sketch = sketches[index]
-      corpus.documents.ids.append(batch.ids[index])
-      corpus.documents.previews.append(batch.previews[index])
-      corpus.documents.locations.append(batch.locations[index])
-      corpus.documents.tokenCounts.append(UInt32(clamping: sketch.tokenCount))
-      corpus.documents.shingleCounts.append(UInt32(clamping: sketch.shingleCount))
-      corpus.contentKeys.append(sketch.contentKey)
-      if sketch.shingleCount == 0 {
-        corpus.statistics.emptyDocuments += 1
-        if corpus.statistics.emptyDocumentIDs.count < 10 { corpus.statistics.emptyDocumentIDs.append(batch.ids[index]) }
-      }
-      if sketch.invalidUTF8Count > 0 {
-        corpus.statistics.invalidUTF8Documents += 1
-        if corpus.statistics.invalidUTF8DocumentIDs.count < 10 {
-          corpus.statistics.invalidUTF8DocumentIDs.append(batch.ids[index])
-        }
-      }
+      record(sketches[index], id: batch.ids[index], preview: batch.previews[index], location: batch.locations[index])
     }
-    corpus.statistics.documents = corpus.documents.count
-    corpus.statistics.times.sketch += clock.lap()
+  }
+}
+
+/// Keeps a reader thread, worker threads and the collecting thread busy at once over
+/// the blocks of one line-oriented input.
+///
+/// Blocks live in a ring of `capacity` slots, each taken in turn by the reader (fill),
+/// a worker (sketch) and the collector (append in input order, then release). The
+/// reader runs at most `capacity` blocks ahead of the collector, so memory stays
+/// bounded whatever the input size.
+///
+/// - Invariant: a slot is touched by one thread at a time, as its state says; all
+///   state changes happen under `condition`.
+final class BlockPipeline: @unchecked Sendable {
+  private enum SlotState { case empty, read, sketching, sketched }
+
+  private let reader: CorpusReader
+  private let input: Int
+  private var workers: [BlockSketcher]
+  private let capacity: Int
+  private var blocks: [LineBlock]
+  private var results: [SketchedBlock]
+  private var states: [SlotState]
+  private let condition = NSCondition()
+  private var readCount = 0
+  private var sketchCount = 0
+  private var collectCount = 0
+  private var readingDone = false
+  private var stopping = false
+  private var readError: CorpusError?
+  private let threadsDone = DispatchGroup()
+  /// Seconds the reader thread spent reading.
+  private(set) var readSeconds = 0.0
+
+  init(reader: CorpusReader, workers: [BlockSketcher]) {
+    self.reader = reader
+    input = reader.currentInputIndex
+    self.workers = workers
+    capacity = 4 * workers.count
+    blocks = [LineBlock](repeating: LineBlock(), count: capacity)
+    results = [SketchedBlock](repeating: SketchedBlock(), count: capacity)
+    states = [SlotState](repeating: .empty, count: capacity)
+  }
+
+  /// Starts the reader and worker threads.
+  func start() {
+    threadsDone.enter()
+    Thread { self.readLoop() }.start()
+    for worker in workers.indices {
+      threadsDone.enter()
+      Thread { self.workLoop(worker) }.start()
+    }
+  }
+
+  /// Stops the threads (also after an error) and waits for them.
+  func finish() {
+    condition.lock()
+    stopping = true
+    condition.broadcast()
+    condition.unlock()
+    threadsDone.wait()
+  }
+
+  private func readLoop() {
+    defer { threadsDone.leave() }
+    var clock = Stopwatch()
+    while true {
+      condition.lock()
+      while readCount - collectCount >= capacity && !stopping { condition.wait() }
+      if stopping {
+        condition.unlock()
+        return
+      }
+      let slot = readCount % capacity
+      condition.unlock()
+      // The slot is empty: nobody else touches it until it is marked read.
+      _ = clock.lap()
+      let outcome = Result { () throws(CorpusError) -> Bool in
+        guard reader.currentInputIndex == input else { return false }
+        return try reader.readBlock(into: &blocks[slot], targetSize: CorpusSketcher.blockSize)
+      }
+      readSeconds += clock.lap()
+      condition.lock()
+      switch outcome {
+      case .success(true):
+        states[slot] = .read
+        readCount += 1
+      case .success(false):
+        readingDone = true
+      case .failure(let error):
+        readError = error
+        readingDone = true
+      }
+      condition.broadcast()
+      condition.unlock()
+      if readingDone { return }
+    }
+  }
+
+  private func workLoop(_ worker: Int) {
+    defer { threadsDone.leave() }
+    while true {
+      condition.lock()
+      while sketchCount == readCount && !readingDone && !stopping { condition.wait() }
+      if stopping || sketchCount == readCount {
+        condition.unlock()
+        return
+      }
+      let slot = sketchCount % capacity
+      sketchCount += 1
+      states[slot] = .sketching
+      condition.unlock()
+      workers[worker].sketch(blocks[slot], into: &results[slot])
+      condition.lock()
+      states[slot] = .sketched
+      condition.broadcast()
+      condition.unlock()
+    }
+  }
+
+  /// The next block's result in input order, waiting for it; nil when the input is
+  /// exhausted.
+  /// - Throws: the reader's error, once every block before it is collected.
+  func nextResult() throws(CorpusError) -> (SketchedBlock, LineBlock)? {
+    condition.lock()
+    defer { condition.unlock() }
+    let slot = collectCount % capacity
+    while true {
+      if collectCount < readCount && states[slot] == .sketched { return (results[slot], blocks[slot]) }
+      if collectCount == readCount && readingDone {
+        if let readError { throw readError }
+        return nil
+      }
+      condition.wait()
+    }
+  }
+
+  /// Hands the slot of the last result back to the reader.
+  func release() {
+    condition.lock()
+    states[collectCount % capacity] = .empty
+    collectCount += 1
+    condition.broadcast()
+    condition.unlock()
   }
 }

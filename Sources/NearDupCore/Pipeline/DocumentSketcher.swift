@@ -1,3 +1,5 @@
+import Dispatch
+
 /// What sketching one document reports besides its signature.
 public struct DocumentSketch: Sendable, Equatable {
   /// The number of tokens after normalization.
@@ -9,6 +11,8 @@ public struct DocumentSketch: Sendable, Equatable {
   /// A 128-bit hash of the normalized token sequence: equal for documents whose
   /// normalized texts are identical.
   public var contentKey: ContentKey
+
+  static let empty = DocumentSketch(tokenCount: 0, shingleCount: 0, invalidUTF8Count: 0, contentKey: ContentKey(low: 0, high: 0))
 }
 
 /// A 128-bit content hash (two XXH3-64 with different seeds).
@@ -17,51 +21,150 @@ public struct ContentKey: Hashable, Sendable {
   public var high: UInt64
 }
 
+/// Which exact set representation sketching keeps for each document.
+public enum SetRetention: Sendable {
+  /// None (signature verification).
+  case none
+  /// Sorted 32-bit digests: exact verification in the clustering pipeline.
+  case digests
+  /// Sorted 64-bit fingerprints: what an index stores.
+  case fingerprints
+}
+
 /// Runs the per-document front of the pipeline — normalize, tokenize, shingle,
 /// fingerprint, MinHash — with reusable scratch buffers.
 ///
-/// One sketcher per worker thread; after `sketch`, `fingerprints` holds the
-/// document's sorted, duplicate-free fingerprint set until the next call.
+/// Word shingles take the fused path (`TextNormalizer.hashTokens`: tokens hashed
+/// without copying); character shingles tokenize into a `TokenBuffer` first. After
+/// `sketch`, `digests` (or `fingerprints`) holds the document's sorted set, as
+/// `retention` asks, until the next call.
 ///
-/// - Complexity: O(b + s log s + s·k) per document of b bytes and s shingles;
-///   allocation-free once the buffers have grown to the largest document.
+/// - Complexity: O(b + s + k) per document of b bytes and s shingles with `.oph`
+///   (O(b + s·k) with `.minhash`), plus sorting its set; allocation-free once the
+///   buffers have grown to the largest document.
 public struct DocumentSketcher: Sendable {
   /// The parameters.
   public let parameters: SketchParameters
+  /// The set representation kept per document.
+  public let retention: SetRetention
   private let normalizer: TextNormalizer
   private let shingler: Shingler
   private let minHasher: MinHasher
   private var tokens = TokenBuffer()
   private var tokenHashes: [UInt64] = []
+  private var foldScratch = TokenizerScratch()
+  private var radixScratch: [UInt32] = []
   private var scratch = ShinglerScratch()
-  /// The fingerprint set of the last document sketched.
+  private var joinedText: [UInt8] = []
+  /// The shingle fingerprints of the last document (sorted and duplicate-free with
+  /// `.fingerprints` retention).
   public private(set) var fingerprints: [UInt64] = []
+  /// The sorted, duplicate-free digests of the last document (unless retention is
+  /// `.fingerprints`).
+  public private(set) var digests: [UInt32] = []
 
-  /// Creates a sketcher; the MinHash permutations are drawn once here.
-  public init(parameters: SketchParameters, minHasher: MinHasher? = nil) {
+  /// Creates a sketcher; the MinHash permutations are drawn once here unless given.
+  public init(parameters: SketchParameters, retention: SetRetention = .digests, minHasher: MinHasher? = nil) {
     self.parameters = parameters
+    self.retention = retention
     normalizer = TextNormalizer(splitsGluedWords: parameters.splitsGluedWords)
     shingler = Shingler(parameters)
     self.minHasher = minHasher ?? MinHasher(parameters)
   }
+
+  /// Nanoseconds spent per stage since creation, for reports.
+  public private(set) var times = StageNanoseconds()
 
   /// Sketches one document, writing its signature into `signature`.
   /// - Precondition: `signature.count == parameters.permutationCount`.
   public mutating func sketch(_ text: UnsafeBufferPointer<UInt8>, signature: UnsafeMutableBufferPointer<UInt32>)
     -> DocumentSketch
   {
-    normalizer.tokenize(text, into: &tokens)
-    Shingler.hashTokens(tokens, into: &tokenHashes)
-    shingler.fingerprints(of: tokens, tokenHashes: tokenHashes, into: &fingerprints, scratch: &scratch)
-    FingerprintSet.sortAndRemoveDuplicates(&fingerprints)
+    sketch(title: nil, body: text, signature: signature)
+  }
+
+  /// Sketches a document made of `title` (if any), a line break, and `body`, without
+  /// joining them first.
+  /// - Precondition: `signature.count == parameters.permutationCount`.
+  public mutating func sketch(
+    title: UnsafeBufferPointer<UInt8>?, body: UnsafeBufferPointer<UInt8>, signature: UnsafeMutableBufferPointer<UInt32>
+  ) -> DocumentSketch {
+    var clock = StageClock()
+    var invalid = 0
+    switch parameters.shingle {
+    case .word:
+      if let title { invalid += normalizer.hashTokens(title, into: &tokenHashes, scratch: &foldScratch) }
+      invalid += normalizer.hashTokens(body, into: &tokenHashes, scratch: &foldScratch, appending: title != nil)
+      times.tokenize &+= clock.lap()
+      shingler.wordFingerprints(ofTokenHashes: tokenHashes, into: &fingerprints)
+    case .character:
+      if let title {
+        joinedText.removeAll(keepingCapacity: true)
+        joinedText.append(contentsOf: title)
+        joinedText.append(0x0A)
+        joinedText.append(contentsOf: body)
+        joinedText.withUnsafeBufferPointer { normalizer.tokenize($0, into: &tokens) }
+      } else {
+        normalizer.tokenize(body, into: &tokens)
+      }
+      invalid = tokens.invalidUTF8Count
+      Shingler.hashTokens(tokens, into: &tokenHashes)
+      times.tokenize &+= clock.lap()
+      shingler.characterFingerprints(of: tokens, into: &fingerprints, scratch: &scratch)
+    }
+    times.fingerprint &+= clock.lap()
     fingerprints.withUnsafeBufferPointer { minHasher.sketch($0, into: signature) }
+    let shingleCount: Int
+    if retention == .fingerprints {
+      FingerprintSet.sortAndRemoveDuplicates(&fingerprints)
+      shingleCount = fingerprints.count
+    } else {
+      digests.removeAll(keepingCapacity: true)
+      digests.append(contentsOf: fingerprints.lazy.map(FingerprintSet.digest))
+      FingerprintSet.sortUniformAndRemoveDuplicates(&digests, scratch: &radixScratch)
+      shingleCount = digests.count
+    }
     let key = tokenHashes.withUnsafeBufferPointer { hashes in
       ContentKey(
         low: XXH3.hash(littleEndianWords: hashes, seed: 0x4E44_0001),
         high: XXH3.hash(littleEndianWords: hashes, seed: 0x4E44_0002))
     }
-    return DocumentSketch(
-      tokenCount: tokens.count, shingleCount: fingerprints.count, invalidUTF8Count: tokens.invalidUTF8Count,
-      contentKey: key)
+    times.sketch &+= clock.lap()
+    return DocumentSketch(tokenCount: tokenHashes.count, shingleCount: shingleCount, invalidUTF8Count: invalid, contentKey: key)
+  }
+}
+
+/// Nanoseconds per per-document stage, summed over documents (thread time).
+public struct StageNanoseconds: Sendable, Equatable {
+  /// Reading JSON records out of lines.
+  public var parse: UInt64 = 0
+  /// Normalizing, tokenizing and hashing tokens.
+  public var tokenize: UInt64 = 0
+  /// Shingle fingerprints.
+  public var fingerprint: UInt64 = 0
+  /// MinHash signature, set sorting and the content key.
+  public var sketch: UInt64 = 0
+
+  /// Creates zero times.
+  public init() {}
+
+  /// Adds `other` to these times.
+  public mutating func add(_ other: StageNanoseconds) {
+    parse &+= other.parse
+    tokenize &+= other.tokenize
+    fingerprint &+= other.fingerprint
+    sketch &+= other.sketch
+  }
+}
+
+/// A lap timer on the monotonic clock, cheap enough to read per document (~20 ns).
+struct StageClock {
+  private var last = DispatchTime.now().uptimeNanoseconds
+
+  /// Nanoseconds since the previous lap (or creation).
+  mutating func lap() -> UInt64 {
+    let now = DispatchTime.now().uptimeNanoseconds
+    defer { last = now }
+    return now &- last
   }
 }

@@ -46,45 +46,61 @@ public struct Shingler: Sendable {
     }
   }
 
-  /// Writes the fingerprint of every shingle into `fingerprints` (replacing its
-  /// contents), unsorted and possibly repeated.
-  ///
-  /// - Parameters:
-  ///   - tokens: The document's tokens.
-  ///   - tokenHashes: The tokens' hashes from `hashTokens(_:into:)`.
-  ///   - fingerprints: Receives the fingerprints.
-  ///   - scratch: Reusable storage for character shingles.
-  /// - Complexity: O(t) for word shingles, O(c) for character shingles.
-  public func fingerprints(
-    of tokens: TokenBuffer, tokenHashes: [UInt64], into fingerprints: inout [UInt64],
-    scratch: inout ShinglerScratch
-  ) {
+  /// Writes the fingerprints of the word shingles of a document whose tokens hash to
+  /// `tokenHashes` into `fingerprints` (replacing its contents), unsorted and
+  /// possibly repeated.
+  /// - Complexity: O(t) hashes of n·8 bytes for t tokens.
+  public func wordFingerprints(ofTokenHashes tokenHashes: [UInt64], into fingerprints: inout [UInt64]) {
     fingerprints.removeAll(keepingCapacity: true)
-    guard tokens.count > 0 else { return }
-    switch kind {
-    case .word:
-      tokenHashes.withUnsafeBufferPointer { hashes in
-        let windows = max(1, hashes.count - size + 1)
-        let width = min(size, hashes.count)
-        for start in 0..<windows {
-          let window = UnsafeBufferPointer(rebasing: hashes[start..<start + width])
-          fingerprints.append(XXH3.hash(littleEndianWords: window, seed: 0))
+    guard !tokenHashes.isEmpty else { return }
+    tokenHashes.withUnsafeBufferPointer { hashes in
+      let windows = max(1, hashes.count - size + 1)
+      let width = min(size, hashes.count)
+      fingerprints.append(contentsOf: repeatElement(0, count: windows))
+      fingerprints.withUnsafeMutableBufferPointer { out in
+        // A constant length lets the hash's length dispatch fold away.
+        switch width {
+        case 5: Self.hashWindows(hashes, width: 5, into: out)
+        case 3: Self.hashWindows(hashes, width: 3, into: out)
+        case 4: Self.hashWindows(hashes, width: 4, into: out)
+        default: Self.hashWindows(hashes, width: width, into: out)
         }
       }
-    case .character:
-      scratch.joinTokens(tokens)
-      scratch.joined.withUnsafeBufferPointer { joined in
-        scratch.scalarStarts.withUnsafeBufferPointer { starts in
-          // starts holds every scalar's start plus the total length at the end.
-          let scalarCount = starts.count - 1
-          let windows = max(1, scalarCount - size + 1)
-          let width = min(size, scalarCount)
-          for start in 0..<windows {
-            let lower = Int(starts[start])
-            let upper = Int(starts[start + width])
-            let raw = UnsafeRawPointer(joined.baseAddress!) + lower
-            fingerprints.append(XXH3.hash(raw, count: upper - lower, seed: 0))
-          }
+    }
+  }
+
+  /// XXH3-64 of every window of `width` consecutive token hashes.
+  @inline(__always)
+  private static func hashWindows(
+    _ hashes: UnsafeBufferPointer<UInt64>, width: Int, into out: UnsafeMutableBufferPointer<UInt64>
+  ) {
+    #if _endian(little)
+      let raw = UnsafeRawPointer(hashes.baseAddress!)
+      for start in 0..<out.count { out[start] = XXH3.hash(raw + 8 &* start, count: 8 &* width, seed: 0) }
+    #else
+      for start in 0..<out.count {
+        out[start] = XXH3.hash(littleEndianWords: UnsafeBufferPointer(rebasing: hashes[start..<start + width]), seed: 0)
+      }
+    #endif
+  }
+
+  /// Writes the fingerprints of the character shingles of `tokens` into
+  /// `fingerprints` (replacing its contents), unsorted and possibly repeated.
+  /// - Complexity: O(c) for c characters.
+  public func characterFingerprints(of tokens: TokenBuffer, into fingerprints: inout [UInt64], scratch: inout ShinglerScratch) {
+    fingerprints.removeAll(keepingCapacity: true)
+    guard tokens.count > 0 else { return }
+    scratch.joinTokens(tokens)
+    scratch.joined.withUnsafeBufferPointer { joined in
+      scratch.scalarStarts.withUnsafeBufferPointer { starts in
+        // starts holds every scalar's start plus the total length at the end.
+        let scalarCount = starts.count - 1
+        let windows = max(1, scalarCount - size + 1)
+        let width = min(size, scalarCount)
+        for start in 0..<windows {
+          let lower = Int(starts[start])
+          let upper = Int(starts[start + width])
+          fingerprints.append(XXH3.hash(UnsafeRawPointer(joined.baseAddress! + lower), count: upper - lower, seed: 0))
         }
       }
     }
@@ -97,11 +113,16 @@ public struct Shingler: Sendable {
     var tokens = TokenBuffer()
     var copy = text
     copy.withUTF8 { normalizer.tokenize($0, into: &tokens) }
-    var hashes: [UInt64] = []
-    Self.hashTokens(tokens, into: &hashes)
     var fingerprints: [UInt64] = []
-    var scratch = ShinglerScratch()
-    self.fingerprints(of: tokens, tokenHashes: hashes, into: &fingerprints, scratch: &scratch)
+    switch kind {
+    case .word:
+      var hashes: [UInt64] = []
+      Self.hashTokens(tokens, into: &hashes)
+      wordFingerprints(ofTokenHashes: hashes, into: &fingerprints)
+    case .character:
+      var scratch = ShinglerScratch()
+      characterFingerprints(of: tokens, into: &fingerprints, scratch: &scratch)
+    }
     FingerprintSet.sortAndRemoveDuplicates(&fingerprints)
     return fingerprints
   }

@@ -7,6 +7,18 @@ public enum ShingleKind: String, Sendable, CaseIterable, Codable {
   case character = "char"
 }
 
+/// How a signature's k slots are computed from a document's fingerprints.
+public enum SketchScheme: String, Sendable, CaseIterable, Codable {
+  /// One permutation hashing with optimal densification (Li, Owen & Zhang 2012;
+  /// Shrivastava, ICML 2017): each fingerprint is hashed once and lands in one of k
+  /// bins, whose minimum is the slot; empty bins borrow the slot of a bin chosen by a
+  /// fixed pseudo-random probe sequence. O(s + k) per document.
+  case oph
+  /// Classic k-permutation MinHash (Broder 1997): k independent hashes of every
+  /// fingerprint. O(s·k) per document.
+  case minhash
+}
+
 /// Every tunable that decides a document's fingerprints and signature.
 ///
 /// Two signatures are comparable only when they come from equal parameters; an
@@ -25,15 +37,18 @@ public struct SketchParameters: Hashable, Sendable, Codable {
   /// Whether a lowercase letter directly followed by an uppercase one starts a new
   /// token ("EthermacTuesday" → "ethermac" "tuesday").
   public var splitsGluedWords: Bool
+  /// How signatures are computed.
+  public var scheme: SketchScheme
 
-  /// The defaults: word 5-grams, 128 permutations, seed 1, glued words split.
+  /// The defaults: word 5-grams, 128 permutations, seed 1, glued words split,
+  /// one permutation hashing.
   public static let `default` = try! SketchParameters()
 
   /// Creates validated parameters.
   /// - Throws: `ParameterError` when a value is out of range.
   public init(
     shingle: ShingleKind = .word, shingleSize: Int = 5, permutationCount: Int = 128,
-    seed: UInt64 = 1, splitsGluedWords: Bool = true
+    seed: UInt64 = 1, splitsGluedWords: Bool = true, scheme: SketchScheme = .oph
   ) throws(ParameterError) {
     guard shingleSize >= 1 else { throw .shingleSize(shingleSize) }
     guard (1...4096).contains(permutationCount) else {
@@ -44,6 +59,7 @@ public struct SketchParameters: Hashable, Sendable, Codable {
     self.permutationCount = permutationCount
     self.seed = seed
     self.splitsGluedWords = splitsGluedWords
+    self.scheme = scheme
   }
 }
 

@@ -7,7 +7,7 @@ struct ExactSimilarityJoinTests {
         arguments: [(SimilarityMeasure.jaccard, 0.8), (.jaccard, 0.5), (.containment, 0.8), (.containment, 0.3), (.jaccard, 1.0)])
   func againstBruteForce(measure: SimilarityMeasure, threshold: Double) {
     var random = SplitMix64(seed: UInt64(threshold * 100) + (measure == .jaccard ? 0 : 1000))
-    var store = FingerprintStore()
+    var store = FingerprintStore<UInt64>()
     var sets: [[UInt64]] = []
     // Families of related documents over a small vocabulary: edited copies,
     // truncations, padded copies and unrelated ones.

@@ -13,6 +13,33 @@ struct FingerprintSetTests {
     #expect(empty.isEmpty)
   }
 
+  @Test("sorting uniform digests matches the standard sort", arguments: [0, 1, 31, 32, 200, 2048, 3000])
+  func uniformSort(count: Int) {
+    var random = SplitMix64(seed: UInt64(count))
+    var scratch: [UInt32] = []
+    // Repeats included: every value appears once or twice.
+    var values = (0..<count).map { _ in UInt32(truncatingIfNeeded: random.next()) }
+    values += values.prefix(count / 3)
+    var expected = values
+    FingerprintSet.sortAndRemoveDuplicates(&expected)
+    FingerprintSet.sortUniformAndRemoveDuplicates(&values, scratch: &scratch)
+    #expect(values == expected)
+  }
+
+  @Test("radix sort of 64-bit keys matches the standard sort", arguments: [10, 5000, 100_000])
+  func radixSort(count: Int) {
+    var random = SplitMix64(seed: UInt64(count) &+ 1)
+    var values = (0..<count).map { _ in random.next() >> (random.next() % 2 == 0 ? 0 : 40) }
+    values += values.prefix(count / 4)
+    var expected = values
+    expected.sort()
+    var sorted = values
+    RadixSort.sort(&sorted)
+    #expect(sorted == expected)
+    RadixSort.sortAndRemoveDuplicates(&values)
+    #expect(values == Array(Set(expected)).sorted())
+  }
+
   @Test("intersection counts match Set, for merging and galloping sizes", arguments: [(50, 40), (10, 2000), (3000, 7), (0, 10)])
   func intersectionCount(sizes: (Int, Int)) {
     var random = SplitMix64(seed: UInt64(sizes.0 * 31 + sizes.1))
@@ -34,6 +61,6 @@ struct FingerprintSetTests {
     #expect(FingerprintSet.similarity(a, b, measure: .containment) == 2.0 / 4.0)
     #expect(FingerprintSet.similarity(a, a, measure: .jaccard) == 1)
     #expect(FingerprintSet.similarity([], a, measure: .jaccard) == 0)
-    #expect(FingerprintSet.similarity([], [], measure: .containment) == 0)
+    #expect(FingerprintSet.similarity([UInt64](), [UInt64](), measure: .containment) == 0)
   }
 }

@@ -8,7 +8,7 @@ struct IndexRecallTests {
   func reutersRecall() throws {
     let path = Fixtures.sharedCorpus("reuters21578.jsonl")
     let sketch = SketchParameters.default
-    let corpus = try CorpusSketcher(parameters: sketch, threads: 2)
+    let corpus = try CorpusSketcher(parameters: sketch, threads: 2, retention: .fingerprints)
       .sketch(reader: CorpusReader(inputs: [try CorpusInput.resolve(path, options: CorpusOptions())], options: CorpusOptions()))
     // The default (containment) index, and a Jaccard index whose bands aim at 0.8 itself.
     var indexes: [LSHIndex] = []

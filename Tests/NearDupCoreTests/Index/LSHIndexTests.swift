@@ -15,7 +15,7 @@ struct LSHIndexTests {
   static let configuration = try! ClusterConfiguration(threads: 2)
 
   static func sketch(_ documents: [(id: String, text: String)]) -> SketchedCorpus {
-    CorpusSketcher(parameters: configuration.sketch, threads: 2).sketch(documents: documents)
+    CorpusSketcher(parameters: configuration.sketch, threads: 2, retention: .fingerprints).sketch(documents: documents)
   }
 
   static func build(_ documents: [(id: String, text: String)], at path: String) throws -> IndexWriter {

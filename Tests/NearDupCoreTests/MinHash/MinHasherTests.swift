@@ -4,17 +4,17 @@ import Testing
 
 @Suite("MinHasher")
 struct MinHasherTests {
-  @Test("signature ignores shingle order and duplicates", arguments: [1, 7, 17, 63, 129])
-  func orderInvariance(permutationCount: Int) throws {
-    let hasher = MinHasher(try SketchParameters(permutationCount: permutationCount, seed: 42))
+  @Test("signature ignores shingle order and duplicates", arguments: SketchScheme.allCases, [1, 7, 17, 63, 129])
+  func orderInvariance(scheme: SketchScheme, permutationCount: Int) throws {
+    let hasher = MinHasher(try SketchParameters(permutationCount: permutationCount, seed: 42, scheme: scheme))
     let fingerprints: [UInt64] = [11, 7_000_000_001, 42, 0xFFFF_FFFF_FFFF_FFFF]
     #expect(hasher.signature(of: fingerprints) == hasher.signature(of: fingerprints.reversed() + [42, 11]))
     #expect(hasher.signature(of: fingerprints).values.count == permutationCount)
   }
 
-  @Test("each slot is the minimum of (a·f + b) >> 32 over the fingerprints")
+  @Test("k permutations: each slot is the minimum of (a·f + b) >> 32 over the fingerprints")
   func slotDefinition() throws {
-    let parameters = try SketchParameters(permutationCount: 9, seed: 3)
+    let parameters = try SketchParameters(permutationCount: 9, seed: 3, scheme: .minhash)
     var random = SplitMix64(seed: 3)
     let draws = (0..<9).map { _ in (random.next() | 1, random.next()) }
     let fingerprints: [UInt64] = (0..<50).map { UInt64($0) &* 0x9E37_79B9_7F4A_7C15 }
@@ -22,21 +22,52 @@ struct MinHasherTests {
     #expect(MinHasher(parameters).signature(of: fingerprints).values == expected)
   }
 
-  @Test("an empty document has every slot at UInt32.max")
-  func emptyDocument() {
-    #expect(MinHasher(.default).signature(of: []).values.allSatisfy { $0 == UInt32.max })
+  @Test("one permutation: a full bin's slot is the least low half of a·f + b among the fingerprints in it")
+  func onePermutationDefinition() throws {
+    let k = 16
+    let parameters = try SketchParameters(permutationCount: k, seed: 5, scheme: .oph)
+    var random = SplitMix64(seed: 5)
+    let a = random.next() | 1
+    let b = random.next()
+    var generator = SplitMix64(seed: 77)
+    let fingerprints = (0..<2000).map { _ in generator.next() }
+    var expected = [UInt32](repeating: UInt32.max, count: k)
+    for f in fingerprints {
+      let h = a &* f &+ b
+      let bin = Int(((h >> 32) &* UInt64(k)) >> 32)
+      expected[bin] = min(expected[bin], UInt32(truncatingIfNeeded: h))
+    }
+    #expect(MinHasher(parameters).signature(of: fingerprints).values == expected)
   }
 
-  @Test("the seed decides the signature")
-  func seeds() throws {
+  @Test("one permutation: empty bins borrow the slot of an occupied bin, the same way for every document")
+  func densification() throws {
+    let hasher = MinHasher(try SketchParameters(permutationCount: 64, seed: 9, scheme: .oph))
+    let few: [UInt64] = [0x1234_5678_9ABC_DEF0, 0x0FED_CBA9_8765_4321, 42]
+    let signature = hasher.signature(of: few).values
+    #expect(Set(signature).count <= 3)
+    #expect(signature.allSatisfy { $0 != UInt32.max })
+    // One shared fingerprint out of one: identical signatures.
+    #expect(hasher.signature(of: [7]).values == hasher.signature(of: [7, 7]).values)
+    #expect(Set(hasher.signature(of: [7]).values).count == 1)
+  }
+
+  @Test("an empty document has every slot at UInt32.max", arguments: SketchScheme.allCases)
+  func emptyDocument(scheme: SketchScheme) throws {
+    #expect(MinHasher(try SketchParameters(scheme: scheme)).signature(of: []).values.allSatisfy { $0 == UInt32.max })
+  }
+
+  @Test("the seed decides the signature", arguments: SketchScheme.allCases)
+  func seeds(scheme: SketchScheme) throws {
     let fingerprints = Shingler(kind: .word, size: 5).fingerprintSet(of: "the quick brown fox jumps over the lazy dog again and again")
-    let one = MinHasher(try SketchParameters(seed: 1)).signature(of: fingerprints)
-    #expect(one == MinHasher(try SketchParameters(seed: 1)).signature(of: fingerprints))
-    #expect(one != MinHasher(try SketchParameters(seed: 2)).signature(of: fingerprints))
+    let one = MinHasher(try SketchParameters(seed: 1, scheme: scheme)).signature(of: fingerprints)
+    #expect(one == MinHasher(try SketchParameters(seed: 1, scheme: scheme)).signature(of: fingerprints))
+    #expect(one != MinHasher(try SketchParameters(seed: 2, scheme: scheme)).signature(of: fingerprints))
   }
 
-  @Test("estimates lie within 3 standard errors of the exact Jaccard over 32 seeds", arguments: [0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.97])
-  func estimateAccuracy(jaccard: Double) throws {
+  @Test("estimates lie within 3 standard errors of the exact Jaccard over 32 seeds",
+        arguments: SketchScheme.allCases, [0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.97])
+  func estimateAccuracy(scheme: SketchScheme, jaccard: Double) throws {
     let k = 128
     // |A| = |B| = n with s shared: J = s / (2n − s), so s = 2nJ / (1 + J).
     let n = 400
@@ -48,7 +79,7 @@ struct MinHasherTests {
       var random = SplitMix64(seed: UInt64(1000 + seed))
       let (a, b) = Harness.overlappingSets(size: n, shared: shared, random: &random)
       let exact = FingerprintSet.similarity(a, b, measure: .jaccard)
-      let hasher = MinHasher(try SketchParameters(permutationCount: k, seed: UInt64(seed)))
+      let hasher = MinHasher(try SketchParameters(permutationCount: k, seed: UInt64(seed), scheme: scheme))
       let estimate = hasher.signature(of: a).estimatedJaccard(with: hasher.signature(of: b))
       let standardError = (exact * (1 - exact) / Double(k)).squareRoot()
       if abs(estimate - exact) > 3 * standardError { outside += 1 }

@@ -89,4 +89,30 @@ struct TextNormalizerTests {
       #expect(buffer.tokens == normalizer.tokens(of: text))
     }
   }
+
+  @Test("hashing tokens in place gives the hashes of the folded tokens", arguments: [
+    "plain lowercase words only", "Capitalized Words and MIXED case", "Korea’s Korea's don't rock'n'roll 'quoted' it''s",
+    "on EthermacTuesday hosted, saysNorth", "МОСКВА Москва ΟΔΟΣ Straße STRASSE", "友人代表のスピーチ、独女", "fire🔥alarm 👍🏽 ok",
+    "Cafe\u{301} Łódź ＡＢＣ", "", " — ",
+  ])
+  func hashingMatchesTokenizing(text: String) {
+    for splits in [true, false] {
+      let normalizer = TextNormalizer(splitsGluedWords: splits)
+      var hashes: [UInt64] = []
+      var scratch = TokenizerScratch()
+      var copy = text
+      copy.withUTF8 { _ = normalizer.hashTokens($0, into: &hashes, scratch: &scratch) }
+      #expect(hashes == normalizer.tokens(of: text).map { XXH3.hash($0) })
+    }
+  }
+
+  @Test("hashing in place counts invalid UTF-8 like tokenizing")
+  func hashingInvalidUTF8() {
+    let bytes: [UInt8] = Array("Abc".utf8) + [0xFF] + Array("déf".utf8) + [0xC3]
+    var hashes: [UInt64] = []
+    var scratch = TokenizerScratch()
+    let invalid = bytes.withUnsafeBufferPointer { normalizer.hashTokens($0, into: &hashes, scratch: &scratch) }
+    #expect(invalid == 2)
+    #expect(hashes == ["abc", "déf"].map { XXH3.hash($0) })
+  }
 }

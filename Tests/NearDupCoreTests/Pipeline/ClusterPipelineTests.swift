@@ -88,7 +88,7 @@ struct ClusterPipelineTests {
         arguments: SimilarityMeasure.allCases)
   func bbcPrecisionRecall(measure: SimilarityMeasure) throws {
     let result = try Harness.cluster(Fixtures.sharedCorpus("bbc_news.jsonl"), try ClusterConfiguration(measure: measure))
-    let truthEdges = ExactSimilarityJoin(measure: measure, threshold: 0.8).pairs(in: result.fingerprints!, threads: 2)
+    let truthEdges = ExactSimilarityJoin(measure: measure, threshold: 0.8).pairs(in: result.digests!, threads: 2)
     let truth = Set(truthEdges.map { UInt64($0.a) << 32 | UInt64($0.b) })
     let (precision, recall) = Harness.precisionRecall(predicted: Harness.predictedPairs(result), truth: truth)
     #expect(truth.count >= 150)
@@ -99,7 +99,7 @@ struct ClusterPipelineTests {
   @Test("signature verification estimates similarities instead of computing them")
   func signatureVerification() throws {
     let result = try Harness.cluster(Fixtures.corpus, try ClusterConfiguration(verification: .signature))
-    #expect(result.fingerprints == nil)
+    #expect(result.digests == nil)
     #expect(result.clusters.count >= 35)
     #expect(result.edges.allSatisfy { $0.similarity >= 0.8 })
   }

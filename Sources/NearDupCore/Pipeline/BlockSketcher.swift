@@ -1,0 +1,149 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The documents of one `LineBlock`, parsed and sketched by one worker, before the
+/// collector appends them to the corpus in input order.
+///
+/// - Invariant: every per-document array has `lines.count` entries; `signatures`
+///   holds that many rows of k slots; errors are in line order.
+struct SketchedBlock {
+  /// Ids (empty for `--lines` input, whose ids the collector derives from lines).
+  var ids: [String] = []
+  var previews: [String] = []
+  /// 1-based line of each document within the block.
+  var lines: [Int] = []
+  var sketches: [DocumentSketch] = []
+  var signatures: [UInt32] = []
+  var digests = DigestStore()
+  var fingerprints = FingerprintStore<UInt64>()
+  /// Invalid records, with their 1-based line within the block.
+  var errors: [(line: Int, error: CorpusError)] = []
+  /// Lines in the block (documents, blank and invalid lines).
+  var lineCount = 0
+  /// Per-stage thread time spent on this block.
+  var times = StageNanoseconds()
+
+  mutating func removeAll() {
+    ids.removeAll(keepingCapacity: true)
+    previews.removeAll(keepingCapacity: true)
+    lines.removeAll(keepingCapacity: true)
+    sketches.removeAll(keepingCapacity: true)
+    signatures.removeAll(keepingCapacity: true)
+    digests = DigestStore()
+    fingerprints = FingerprintStore()
+    errors.removeAll(keepingCapacity: true)
+    lineCount = 0
+    times = StageNanoseconds()
+  }
+}
+
+/// Parses and sketches the lines of a `LineBlock` on one worker thread: splits
+/// lines, reads JSON records with the shared `RecordParser` (or takes each line as a
+/// document), and runs a `DocumentSketcher` on title and body without joining them.
+struct BlockSketcher {
+  private var sketcher: DocumentSketcher
+  private var parser: RecordParser
+  private let permutationCount: Int
+
+  init(parameters: SketchParameters, retention: SetRetention, options: CorpusOptions, minHasher: MinHasher) {
+    sketcher = DocumentSketcher(parameters: parameters, retention: retention, minHasher: minHasher)
+    parser = RecordParser(options: options)
+    permutationCount = parameters.permutationCount
+  }
+
+  /// Parses and sketches every line of `block` into `result` (replacing it).
+  /// Error messages carry block-relative line numbers.
+  mutating func sketch(_ block: LineBlock, into result: inout SketchedBlock) {
+    result.removeAll()
+    let before = sketcher.times
+    var parseTime: UInt64 = 0
+    block.bytes.withUnsafeBufferPointer { bytes in
+      guard let base = bytes.baseAddress else { return }
+      var start = 0
+      var line = 0
+      while start < bytes.count {
+        let end = memchr(base + start, 0x0A, bytes.count - start).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? bytes.count
+        line += 1
+        var lower = start
+        var upper = end
+        if upper > lower && bytes[upper - 1] == 0x0D { upper -= 1 }
+        if line == 1 && block.startsInput && upper - lower >= 3 && bytes[lower] == 0xEF && bytes[lower + 1] == 0xBB
+          && bytes[lower + 2] == 0xBF
+        {
+          lower += 3
+        }
+        let text = UnsafeBufferPointer(rebasing: bytes[lower..<upper])
+        start = end + 1
+        if block.isLines {
+          do throws(CorpusError) {
+            try RecordParser.checkTextLine(text, path: block.path, line: line)
+          } catch {
+            result.errors.append((line, error))
+            continue
+          }
+          append(title: nil, body: text, id: nil, line: line, into: &result)
+          continue
+        }
+        var clock = StageClock()
+        let record: ParsedRecord?
+        do throws(CorpusError) {
+          record = try parser.parse(text, path: block.path, line: line)
+        } catch {
+          result.errors.append((line, error))
+          continue
+        }
+        parseTime &+= clock.lap()
+        guard let record else { continue }
+        parser.decoded.withUnsafeBufferPointer { decoded in
+          append(
+            title: record.title.map { UnsafeBufferPointer(rebasing: decoded[$0]) },
+            body: UnsafeBufferPointer(rebasing: decoded[record.body]), id: record.id, line: line, into: &result)
+        }
+      }
+      result.lineCount = line
+    }
+    var times = sketcher.times
+    times.parse = parseTime
+    times.tokenize &-= before.tokenize
+    times.fingerprint &-= before.fingerprint
+    times.sketch &-= before.sketch
+    result.times = times
+  }
+
+  private mutating func append(
+    title: UnsafeBufferPointer<UInt8>?, body: UnsafeBufferPointer<UInt8>, id: String?, line: Int,
+    into result: inout SketchedBlock
+  ) {
+    let k = permutationCount
+    let row = result.signatures.count
+    result.signatures.append(contentsOf: repeatElement(UInt32.max, count: k))
+    let sketch = result.signatures.withUnsafeMutableBufferPointer { signatures in
+      sketcher.sketch(title: title, body: body, signature: UnsafeMutableBufferPointer(rebasing: signatures[row..<row + k]))
+    }
+    result.sketches.append(sketch)
+    if let id { result.ids.append(id) }
+    result.previews.append(DocumentBatch.preview(title ?? body))
+    result.lines.append(line)
+    switch sketcher.retention {
+    case .digests: sketcher.digests.withUnsafeBufferPointer { result.digests.append($0) }
+    case .fingerprints: sketcher.fingerprints.withUnsafeBufferPointer { result.fingerprints.append($0) }
+    case .none: break
+    }
+  }
+}
+
+extension CorpusError {
+  /// The error with its line number moved by `offset` (block-relative to absolute).
+  func shiftingLines(by offset: Int) -> CorpusError {
+    switch self {
+    case .malformedLine(let path, let line, let reason): .malformedLine(path: path, line: line + offset, reason: reason)
+    case .oversizedRecord(let path, let line, let limit): .oversizedRecord(path: path, line: line + offset, limit: limit)
+    default: self
+    }
+  }
+}
