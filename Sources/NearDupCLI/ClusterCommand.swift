@@ -54,6 +54,9 @@ extension NearDup {
     @Flag(name: .shortAndLong, help: "Print no report.")
     var quiet = false
 
+    @Option(help: "Report format: text, or json (one object, for scripts).")
+    var report: ReportFormat = .text
+
     @Option(help: "Cluster the documents of this index (built with `neardup index build`) instead of reading INPUT.")
     var index: String?
 
@@ -137,7 +140,8 @@ extension NearDup {
         try dedupFile.commit()
       }
       if !quiet {
-        let report = ClusterReport(result: result, clusterLimit: top, memberLimit: 10).text
+        let rendered = ClusterReport(result: result, clusterLimit: top, memberLimit: 10)
+        let report = self.report == .json ? rendered.json : rendered.text
         if output == "-" || pairs == "-" || dedupOutput == "-" {
           Terminal.writeError(report)
         } else {

@@ -32,6 +32,11 @@ public struct SignatureMatrix: Sendable {
     }
   }
 
+  /// Reserves room for `rows` rows in all.
+  public mutating func reserveCapacity(rows: Int) {
+    values.reserveCapacity(rows * permutationCount)
+  }
+
   /// Appends the rows in `rows` (a multiple of k values).
   /// - Complexity: O(rows.count).
   public mutating func append(rows: UnsafeBufferPointer<UInt32>) {

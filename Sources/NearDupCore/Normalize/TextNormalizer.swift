@@ -164,9 +164,7 @@ public struct TextNormalizer: Sendable {
           let start = Int(boundaries[span])
           let end = Int(boundaries[span &+ 1])
           if !containsComplexByte(complexBlocks, start, end) {
-            machine.output.begin(at: start)
-            machine.output.appendPlainRun(start..<end)
-            machine.output.finish(at: end)
+            machine.output.plainToken(start, end)
           } else if base[start] &- UInt8(ascii: "A") < 26 && !containsComplexByte(complexBlocks, start &+ 1, end) {
             // A capitalized word: an uppercase ASCII letter, then lowercase letters or
             // digits. No glued word can split it.
@@ -356,6 +354,9 @@ protocol TokenOutput {
   /// A run of token characters that folding leaves unchanged (lowercase ASCII
   /// letters and digits).
   mutating func appendPlainRun(_ range: Range<Int>)
+  /// A whole token of such characters, outside any other token: `begin`,
+  /// `appendPlainRun` and `finish` in one step, the tokenizer's fast path.
+  mutating func plainToken(_ start: Int, _ end: Int)
   /// An apostrophe inside a token; `ascii` when the source has ' itself.
   mutating func appendApostrophe(ascii: Bool, at position: Int)
   /// A non-ASCII token character folded to `fold`'s UTF-8.
@@ -502,6 +503,11 @@ struct FoldedTokenOutput: TokenOutput {
     for offset in range { write(source[offset]) }
   }
 
+  @inline(__always) mutating func plainToken(_ start: Int, _ end: Int) {
+    appendPlainRun(start..<end)
+    finish(at: end)
+  }
+
   mutating func appendFold(_ fold: Fold, at position: Int) {
     switch fold {
     case .scalar(let value): encodeUTF8(value) { write($0) }
@@ -522,6 +528,7 @@ struct FoldedTokenOutput: TokenOutput {
 ///   otherwise it is `scratch[0..<scratchCount]`.
 struct HashingTokenOutput: TokenOutput {
   let source: UnsafeBufferPointer<UInt8>
+  let sourceBase: UnsafePointer<UInt8>
   let scratch: UnsafeMutablePointer<UInt8>
   let hashes: UnsafeMutablePointer<UInt64>
   var hashCount = 0
@@ -531,6 +538,7 @@ struct HashingTokenOutput: TokenOutput {
 
   init(source: UnsafeBufferPointer<UInt8>, scratch: UnsafeMutablePointer<UInt8>, hashes: UnsafeMutablePointer<UInt64>) {
     self.source = source
+    sourceBase = source.baseAddress ?? UnsafePointer(scratch)
     self.scratch = scratch
     self.hashes = hashes
   }
@@ -560,6 +568,11 @@ struct HashingTokenOutput: TokenOutput {
     if plain && folded == source[position] { return }
     materialize(upTo: position)
     write(folded)
+  }
+
+  @inline(__always) mutating func plainToken(_ start: Int, _ end: Int) {
+    hashes[hashCount] = XXH3.hash(UnsafeRawPointer(sourceBase + start), count: end &- start, seed: 0)
+    hashCount &+= 1
   }
 
   @inline(__always) mutating func appendPlainRun(_ range: Range<Int>) {

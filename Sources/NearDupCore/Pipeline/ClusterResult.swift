@@ -106,6 +106,16 @@ public struct ClusterResult: Sendable {
     return kept
   }
 
+  /// Bytes of per-document state the run kept in memory: signatures, digest sets,
+  /// and the document table (ids, previews, origins, sizes, content keys).
+  public var stateByteCount: Int {
+    let k = configuration.sketch.permutationCount
+    var bytes = documents.count * (4 * k + 12 + 8 + 16 + 4)
+    if let digests { bytes += digests.values.count * 4 + digests.offsets.count * 8 }
+    for index in 0..<documents.count { bytes += documents.ids[index].utf8.count + documents.previews[index].utf8.count }
+    return bytes
+  }
+
   /// Non-empty documents outside every cluster, in input order.
   public var singletons: [Int] {
     var clustered = [Bool](repeating: false, count: documents.count)

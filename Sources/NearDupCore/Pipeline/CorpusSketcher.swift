@@ -48,6 +48,21 @@ public struct SketchedCorpus: Sendable {
     fingerprints = retention == .fingerprints ? FingerprintStore() : nil
   }
 
+  /// Reserves room for `documents` more documents whose sets hold `setValues`
+  /// values in all, so that growing the large arrays never copies them.
+  public mutating func reserveCapacity(documents count: Int, setValues: Int) {
+    let total = documents.count + count
+    documents.ids.reserveCapacity(total)
+    documents.previews.reserveCapacity(total)
+    documents.locations.reserveCapacity(total)
+    documents.tokenCounts.reserveCapacity(total)
+    documents.shingleCounts.reserveCapacity(total)
+    contentKeys.reserveCapacity(total)
+    signatures.reserveCapacity(rows: total)
+    digests?.reserveCapacity(sets: count, values: setValues)
+    fingerprints?.reserveCapacity(sets: count, values: setValues)
+  }
+
   /// Appends one document that was sketched elsewhere (an index segment): its
   /// fingerprint set is kept as fingerprints or digests, as this corpus keeps sets.
   /// - Precondition: `signature.count == signatures.permutationCount`.
@@ -167,7 +182,12 @@ public final class CorpusSketcher {
   private func sketchLines(_ reader: CorpusReader, progress: ((PipelineProgress) -> Void)?) throws(CorpusError) {
     let input = reader.currentInputIndex
     var lineBase = 0
+    var planned = false
     func collectBlock(_ result: SketchedBlock, _ block: LineBlock) throws(CorpusError) {
+      if !planned {
+        planned = true
+        reserveCapacity(forInput: reader.inputs[input], sample: result, sampleBytes: block.bytes.count)
+      }
       try collect(result, block: block, reader: reader, lineBase: lineBase)
       lineBase += result.lineCount
       corpus.statistics.threadTimes.add(result.times)
@@ -198,6 +218,25 @@ public final class CorpusSketcher {
       pipeline.release()
     }
     corpus.statistics.threadTimes.read += pipeline.readSeconds
+  }
+
+  /// Reserves the corpus's arrays for a whole uncompressed input file, estimated
+  /// from its size and the documents and set values per byte of its first block, so
+  /// that a million-document corpus is not copied while its arrays grow.
+  private func reserveCapacity(forInput input: CorpusInput, sample: SketchedBlock, sampleBytes: Int) {
+    guard input.path != "-", sampleBytes > 0, !sample.lines.isEmpty,
+      let attributes = try? FileManager.default.attributesOfItem(atPath: input.path),
+      let size = attributes[.size] as? Int, size > 4 * sampleBytes
+    else { return }
+    var head = [UInt8](repeating: 0, count: 2)
+    if let handle = FileHandle(forReadingAtPath: input.path) {
+      head = Array(handle.readData(ofLength: 2))
+      try? handle.close()
+    }
+    guard head != [0x1F, 0x8B] else { return }  // gzip: the file size says little
+    let scale = Double(size) / Double(sampleBytes) * 1.05
+    let setValues = retention == .fingerprints ? sample.fingerprints.values.count : sample.digests.values.count
+    corpus.reserveCapacity(documents: Int(Double(sample.lines.count) * scale), setValues: Int(Double(setValues) * scale))
   }
 
   /// Appends a sketched block's documents in line order, registering ids and

@@ -1,0 +1,268 @@
+import ArgumentParser
+import Foundation
+import NearDupCore
+
+extension NearDup {
+  /// `neardup bench`: the end-to-end throughput report.
+  struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Measure clustering throughput stage by stage, per thread count and sketch scheme.",
+      discussion: """
+        Each configuration runs `neardup cluster` as a child process on the same corpus
+        (a synthetic corpus of --docs documents when no INPUT is given), so that its peak
+        memory is its own. Reports time per stage, docs/s and MB/s overall and per core,
+        the scaling between thread counts, peak memory and bytes of state per document;
+        and, per sketch scheme, the accuracy of the Jaccard estimates (mean squared error
+        against exact Jaccard) and the LSH pair recall at the threshold, on a sample.
+        """)
+
+    @Argument(help: "A JSON Lines corpus (default: a synthetic corpus of --docs documents).")
+    var input: String?
+    @Option(help: "Documents of the synthetic corpus.")
+    var docs = 100_000
+    @Option(help: "Seed of the synthetic corpus.")
+    var seed: UInt64 = 1
+    @Option(help: "Comma-separated thread counts.")
+    var threads = "1,2"
+    @Option(help: "Comma-separated sketch schemes (oph, minhash).")
+    var sketch = "oph,minhash"
+    @Option(help: "Similarity measure of the runs.")
+    var measure: SimilarityMeasure = .jaccard
+    @Option(help: "Similarity threshold of the runs.")
+    var threshold = 0.8
+    @Option(help: "Documents sampled for the accuracy measurement (0 skips it).")
+    var accuracySample = 20_000
+    @Option(help: "Output format: text or json.")
+    var format: ReportFormat = .text
+
+    func validate() throws {
+      guard docs >= 1 else { throw ValidationError("--docs must be at least 1.") }
+      guard !threadCounts.isEmpty, threadCounts.allSatisfy({ $0 >= 1 }) else {
+        throw ValidationError("--threads takes a comma-separated list of positive counts, e.g. 1,2.")
+      }
+      guard !schemes.isEmpty, schemes.count == sketch.split(separator: ",").count else {
+        throw ValidationError("--sketch takes a comma-separated list of oph and minhash.")
+      }
+      guard threshold > 0, threshold <= 1 else { throw ValidationError("--threshold must be in (0, 1].") }
+    }
+
+    var threadCounts: [Int] { threads.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+    var schemes: [SketchScheme] { sketch.split(separator: ",").compactMap { SketchScheme(rawValue: String($0)) } }
+
+    /// One measured configuration.
+    struct Run {
+      var scheme: SketchScheme
+      var threads: Int
+      var report: [String: Any]
+      var seconds: Double
+      var peakMemory: Int
+    }
+
+    func run() throws {
+      var corpusPath = input
+      var temporary: String?
+      defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
+      if corpusPath == nil {
+        let path = NSTemporaryDirectory() + "neardup-bench-\(ProcessInfo.processInfo.processIdentifier).jsonl"
+        Terminal.writeError("Writing a synthetic corpus of \(Format.count(docs)) documents to \(path) …\n")
+        let file = try OutputFile(path: path)
+        try SyntheticCorpus(seed: seed).write(count: docs, to: file)
+        try file.commit()
+        temporary = path
+        corpusPath = path
+      }
+      let corpus = corpusPath!
+      var runs: [Run] = []
+      for scheme in schemes {
+        for threadCount in threadCounts {
+          Terminal.writeError("Running \(scheme.rawValue) on \(threadCount) thread\(threadCount == 1 ? "" : "s") …\n")
+          let arguments = [
+            "cluster", corpus, "--threads", String(threadCount), "--sketch", scheme.rawValue, "--measure", measure.rawValue,
+            "--threshold", String(threshold), "--report", "json", "--top", "0",
+          ]
+          let outcome = try ChildProcess.run(ChildProcess.currentExecutable, arguments)
+          guard outcome.status == 0,
+            let report = try? JSONSerialization.jsonObject(with: outcome.output) as? [String: Any]
+          else { throw ChildProcessError.failed(command: "neardup " + arguments.joined(separator: " "), status: outcome.status) }
+          runs.append(Run(scheme: scheme, threads: threadCount, report: report, seconds: outcome.seconds, peakMemory: outcome.peakMemory))
+        }
+      }
+      let accuracy = try accuracySample > 0 ? measureAccuracy(corpus) : []
+      switch format {
+      case .text: print(text(corpus: corpus, runs: runs, accuracy: accuracy), terminator: "")
+      case .json: print(json(corpus: corpus, runs: runs, accuracy: accuracy))
+      }
+    }
+
+    // MARK: Accuracy of the sketch schemes
+
+    /// The accuracy of one scheme's estimates on the sample.
+    struct Accuracy {
+      var scheme: SketchScheme
+      var pairs: Int
+      var meanSquaredError: Double
+      var pairsAtThreshold: Int
+      var expectedRecall: Double
+      var candidateRecall: Double
+    }
+
+    /// Sketches a sample of the corpus with every scheme; over the pairs with exact
+    /// Jaccard ≥ 0.3, compares the estimates with the exact values, and measures which
+    /// pairs at or above the threshold become LSH candidates.
+    func measureAccuracy(_ corpus: String) throws -> [Accuracy] {
+      Terminal.writeError("Measuring estimate accuracy on \(Format.count(accuracySample)) documents …\n")
+      var results: [Accuracy] = []
+      var truth: [Edge]?
+      for scheme in schemes {
+        let parameters = try SketchParameters(scheme: scheme)
+        let reader = CorpusReader(inputs: [CorpusInput(path: corpus, kind: .jsonLines)], options: CorpusOptions())
+        let sketcher = CorpusSketcher(parameters: parameters, threads: ProcessInfo.processInfo.activeProcessorCount)
+        var batch = DocumentBatch()
+        var documents: [(id: String, text: String)] = []
+        while documents.count < accuracySample, try reader.read(into: &batch, maximumDocuments: 4096) {
+          for index in 0..<batch.count where documents.count < accuracySample {
+            documents.append((batch.ids[index], String(decoding: batch.content[batch.contentRange(of: index)], as: UTF8.self)))
+          }
+        }
+        let sketched = sketcher.sketch(documents: documents)
+        if truth == nil {
+          truth = ExactSimilarityJoin(measure: .jaccard, threshold: 0.3).pairs(
+            in: sketched.digests!, threads: ProcessInfo.processInfo.activeProcessorCount)
+        }
+        let lsh = LSHParameters.optimal(threshold: threshold, permutationCount: parameters.permutationCount)
+        let candidates = Set(
+          CandidateGenerator(lsh: lsh).candidates(
+            in: sketched.signatures, among: (0..<UInt32(documents.count)).map { $0 }, threads: 2))
+        var squaredError = 0.0
+        var atThreshold = 0
+        var expected = 0.0
+        var found = 0
+        let k = parameters.permutationCount
+        sketched.signatures.withRows { rows in
+          for edge in truth! {
+            let a = Int(edge.a)
+            let b = Int(edge.b)
+            let estimate = Signature.estimatedJaccard(
+              UnsafeBufferPointer(rebasing: rows[a * k..<(a + 1) * k]), UnsafeBufferPointer(rebasing: rows[b * k..<(b + 1) * k]))
+            squaredError += (estimate - edge.similarity) * (estimate - edge.similarity)
+            if edge.similarity >= threshold {
+              atThreshold += 1
+              expected += lsh.probability(edge.similarity)
+              if candidates.contains(UInt64(edge.a) << 32 | UInt64(edge.b)) { found += 1 }
+            }
+          }
+        }
+        let pairs = truth!.count
+        results.append(
+          Accuracy(
+            scheme: scheme, pairs: pairs, meanSquaredError: pairs > 0 ? squaredError / Double(pairs) : 0,
+            pairsAtThreshold: atThreshold, expectedRecall: atThreshold > 0 ? expected / Double(atThreshold) : 1,
+            candidateRecall: atThreshold > 0 ? Double(found) / Double(atThreshold) : 1))
+      }
+      return results
+    }
+
+    // MARK: Reports
+
+    private func value(_ report: [String: Any], _ group: String, _ key: String) -> Double {
+      ((report[group] as? [String: Any])?[key] as? Double) ?? Double((report[group] as? [String: Any])?[key] as? Int ?? 0)
+    }
+
+    private func text(corpus: String, runs: [Run], accuracy: [Accuracy]) -> String {
+      var lines: [String] = []
+      let first = runs.first?.report ?? [:]
+      let documents = first["documents"] as? Int ?? 0
+      let bytes = first["bytes"] as? Int ?? 0
+      lines.append("NearDup bench: \(corpus)")
+      lines.append(
+        "\(Format.count(documents)) documents, \(Format.megabytes(bytes)); word 5-grams, 128 permutations, "
+          + "\(measure.rawValue) ≥ \(Format.fixed(threshold, 2)), exact verification")
+      lines.append("Machine: \(Bench.machine)")
+      lines.append("")
+      lines.append(
+        "sketch   threads     docs/s     MB/s  docs/s/core   wall s  read+sketch  candidates  verify  cluster   peak MiB  state B/doc")
+      for run in runs {
+        let seconds = value(run.report, "seconds", "total")
+        let rate = seconds > 0 ? Double(documents) / seconds : 0
+        lines.append(
+          Format.padded(run.scheme.rawValue, 8) + " " + Format.padded(String(run.threads), 7)
+            + leftPadded(Format.count(Int(rate)), 11) + leftPadded(Format.fixed(Double(bytes) / 1e6 / max(seconds, 1e-9), 1), 9)
+            + leftPadded(Format.count(Int(rate / Double(run.threads))), 13) + leftPadded(Format.fixed(run.seconds, 2), 9)
+            + leftPadded(Format.fixed(value(run.report, "seconds", "read_and_sketch"), 3), 13)
+            + leftPadded(Format.fixed(value(run.report, "seconds", "candidates"), 3), 12)
+            + leftPadded(Format.fixed(value(run.report, "seconds", "verify"), 3), 8)
+            + leftPadded(Format.fixed(value(run.report, "seconds", "cluster"), 3), 9)
+            + leftPadded(Format.count(run.peakMemory >> 20), 11)
+            + leftPadded(Format.count((run.report["state_bytes"] as? Int ?? 0) / max(documents, 1)), 13))
+      }
+      lines.append("")
+      lines.append("Thread-seconds of the streaming stages (summed over threads):")
+      lines.append("sketch   threads   read   parse  tokenize  fingerprint  sketch")
+      for run in runs {
+        lines.append(
+          Format.padded(run.scheme.rawValue, 8) + " " + Format.padded(String(run.threads), 7)
+            + leftPadded(Format.fixed(value(run.report, "thread_seconds", "read"), 3), 7)
+            + leftPadded(Format.fixed(value(run.report, "thread_seconds", "parse"), 3), 8)
+            + leftPadded(Format.fixed(value(run.report, "thread_seconds", "tokenize"), 3), 10)
+            + leftPadded(Format.fixed(value(run.report, "thread_seconds", "fingerprint"), 3), 13)
+            + leftPadded(Format.fixed(value(run.report, "thread_seconds", "sketch"), 3), 8))
+      }
+      for scheme in schemes {
+        let scaling = runs.filter { $0.scheme == scheme }.sorted { $0.threads < $1.threads }
+        guard let one = scaling.first, let many = scaling.last, many.threads > one.threads else { continue }
+        let speedup = value(one.report, "seconds", "total") / max(value(many.report, "seconds", "total"), 1e-9)
+        lines.append(
+          "Scaling (\(scheme.rawValue)): \(many.threads) threads run \(Format.fixed(speedup, 2))× as fast as \(one.threads), "
+            + "efficiency \(Format.fixed(100 * speedup / Double(many.threads / one.threads), 0)) %")
+      }
+      if !accuracy.isEmpty {
+        lines.append("")
+        lines.append(
+          "Estimate accuracy on the first \(Format.count(accuracySample)) documents (\(Format.count(accuracy[0].pairs)) pairs with exact Jaccard ≥ 0.3, "
+            + "\(Format.count(accuracy[0].pairsAtThreshold)) at or above \(Format.fixed(threshold, 2))):")
+        lines.append("sketch   MSE of Jaccard estimate   LSH pair recall at threshold (expected)")
+        for entry in accuracy {
+          lines.append(
+            Format.padded(entry.scheme.rawValue, 8) + " " + Format.padded(Format.fixed(entry.meanSquaredError, 6), 26)
+              + Format.fixed(entry.candidateRecall, 4) + " (" + Format.fixed(entry.expectedRecall, 4) + ")")
+        }
+      }
+      return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func json(corpus: String, runs: [Run], accuracy: [Accuracy]) -> String {
+      var runObjects: [[String: Any]] = []
+      for run in runs {
+        var object = run.report
+        object["sketch"] = run.scheme.rawValue
+        object["wall_seconds"] = run.seconds
+        object["peak_memory_bytes"] = run.peakMemory
+        runObjects.append(object)
+      }
+      let accuracyObjects: [[String: Any]] = accuracy.map {
+        [
+          "sketch": $0.scheme.rawValue, "pairs": $0.pairs, "mean_squared_error": $0.meanSquaredError,
+          "pairs_at_threshold": $0.pairsAtThreshold, "candidate_recall": $0.candidateRecall,
+          "expected_recall": $0.expectedRecall,
+        ]
+      }
+      let object: [String: Any] = ["corpus": corpus, "machine": Bench.machine, "runs": runObjects, "accuracy": accuracyObjects]
+      let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+      return String(decoding: data, as: UTF8.self)
+    }
+
+    private func leftPadded(_ text: String, _ width: Int) -> String {
+      text.count >= width ? " " + text : String(repeating: " ", count: width - text.count) + text
+    }
+
+    /// CPU model, cores and memory of this machine.
+    static var machine: String {
+      let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+      let model =
+        cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
+        .map { String($0.split(separator: ":", maxSplits: 1).last ?? "").trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
+      let memory = Double(ProcessInfo.processInfo.physicalMemory) / Double(1 << 30)
+      return "\(model), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Format.fixed(memory, 1)) GiB"
+    }
+  }
+}
