@@ -23,15 +23,7 @@ extension NearDup {
     @OptionGroup(title: "Shingles and signatures") var sketch: SketchOptionGroup
 
     @OptionGroup(title: "Similarity") var similarity: SimilarityOptionGroup
-
-    @Option(help: "Candidate verification: exact (fingerprint sets) or signature (MinHash estimate).")
-    var verify: VerificationMethod = .exact
-
-    @Option(help: "Cluster representative: longest, first or shortest member.")
-    var keep: KeepPolicy = .longest
-
-    @Option(help: "Worker threads (default: all cores).")
-    var threads = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup(title: "Clustering") var clustering: ClusteringOptionGroup
 
     @Option(name: .shortAndLong, help: "Write clusters to FILE (- for standard output; .gz compresses).")
     var output: String?
@@ -61,8 +53,7 @@ extension NearDup {
     var index: String?
 
     func validate() throws {
-      guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads)).") }
-      guard top >= 0 else { throw ValidationError("--top must not be negative.") }
+            guard top >= 0 else { throw ValidationError("--top must not be negative.") }
       _ = try similarity.lshParameters(permutationCount: sketch.permutations ?? SketchParameters.default.permutationCount)
       if index != nil && !inputs.isEmpty { throw ValidationError("Give either INPUT or --index, not both.") }
       if index != nil && dedupOutput != nil {
@@ -80,8 +71,8 @@ extension NearDup {
       var inputs = index == nil ? try InputResolver.resolve(self.inputs, options: options) : []
       var spooledInput: String?
       defer { if let spooledInput { try? FileManager.default.removeItem(atPath: spooledInput) } }
-      if dedupOutput != nil, let index = inputs.firstIndex(where: { $0.path == "-" }) {
-        // The deduplicated copy needs a second pass over the records.
+      if dedupOutput != nil || clustering.boilerplateShare != nil, let index = inputs.firstIndex(where: { $0.path == "-" }) {
+        // The deduplicated copy and the boilerplate filter need a second pass over the records.
         let path = try InputResolver.spoolStandardInput()
         spooledInput = path
         inputs[index] = CorpusInput(path: path, kind: inputs[index].kind, label: "<stdin>")
@@ -94,11 +85,11 @@ extension NearDup {
         try similarity.checkAgainst(view.parameters, index: index)
         configuration = try ClusterConfiguration(
           sketch: view.parameters.sketch, threshold: view.parameters.threshold, measure: view.parameters.measure,
-          lsh: view.parameters.lsh, verification: verify, keep: keep, threads: threads)
+          lsh: view.parameters.lsh, verification: clustering.verify, keep: clustering.keep, linkage: clustering.linkage,
+          boilerplateShare: clustering.boilerplateShare, threads: clustering.threads)
         indexView = view
       } else {
-        configuration = try similarity.configuration(
-          sketch: sketch.parameters(), verification: verify, keep: keep, threads: threads)
+        configuration = try clustering.configuration(sketch: sketch.parameters(), similarity: similarity)
         indexView = nil
       }
 
@@ -113,9 +104,10 @@ extension NearDup {
       do {
         if let indexView {
           var clock = Stopwatch()
-          var corpus = try indexView.sketchedCorpus(retention: verify == .exact ? .digests : .none)
+          var corpus = try indexView.sketchedCorpus(
+            retention: clustering.verify == .exact ? .digests : .none, boilerplateShare: clustering.boilerplateShare)
           corpus.statistics.times.front = clock.lap()
-          corpus.statistics.threads = threads
+          corpus.statistics.threads = clustering.threads
           result = pipeline.cluster(corpus) { progress.update($0) }
         } else {
           result = try pipeline.run(reader: CorpusReader(inputs: inputs, options: options)) { progress.update($0) }

@@ -29,6 +29,12 @@ struct ClusterReport {
         + "\(result.clusters.count == 1 ? "holds" : "hold") \(Format.plural(result.clusteredDocumentCount, "document")); "
         + "deduplication removes \(Format.count(result.duplicateCount))")
     lines.append("Identical   \(Format.count(statistics.identicalDuplicates)) documents repeat an earlier normalized text exactly")
+    lines.append(
+      "Settings    linkage \(configuration.linkage.rawValue), cleaning \(configuration.sketch.cleaning.argumentText), boilerplate "
+        + (configuration.boilerplateShare.map {
+          "shingles in ≥ \(Format.fixed($0 * 100, 1)) % of \(Format.count(min(configuration.boilerplateSample, statistics.documents))) sampled documents "
+            + "(\(Format.count(statistics.boilerplateShingles)) dropped)"
+        } ?? "filter off"))
     let lsh = result.lsh
     let target = configuration.candidateThreshold
     let measureText =
@@ -39,6 +45,13 @@ struct ClusterReport {
     lines.append(
       "LSH         \(lsh.bands) bands × \(lsh.rows) rows (\(lsh.bands * lsh.rows) of \(configuration.sketch.permutationCount) slots) "
         + "for \(measureText)")
+    let gaps = result.gapBandings
+    if !gaps.isEmpty {
+      lines.append(
+        "            size gaps: "
+          + gaps.map { "\($0.gap): \($0.lsh.bands)×\($0.lsh.rows)" }.joined(separator: ", ")
+          + " (pairs up to \(1 << (gaps.last!.gap + 1))× apart in size)")
+    }
     lines.append(
       "            expected recall at \(Format.fixed(target, 2)): \(Format.fixed(lsh.probability(target), 4)), "
         + "false-positive rate at \(Format.fixed(max(0, target - 0.1), 2)): \(Format.fixed(lsh.probability(max(0, target - 0.1)), 4))")

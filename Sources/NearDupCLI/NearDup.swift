@@ -13,6 +13,6 @@ struct NearDup: AsyncParsableCommand {
       (bad input, unreadable file), 64 usage error.
       """,
     version: "0.1.0",
-    subcommands: [Cluster.self, Index.self, Query.self, Serve.self, Synth.self, Bench.self],
+    subcommands: [Cluster.self, Eval.self, Index.self, Query.self, Serve.self, Synth.self, Bench.self],
     defaultSubcommand: Cluster.self)
 }

@@ -59,6 +59,9 @@ struct SketchOptionGroup: ParsableArguments {
   @Option(help: "Signature scheme: oph (one permutation hashing, O(s + k)) or minhash (k permutations, O(s·k)). Default: oph.")
   var sketch: SketchScheme?
 
+  @Option(help: "News cleaning before tokenizing: datelines, metadata, both (datelines,metadata), or none. Default: \(CleaningOptions.defaultValue.argumentText).")
+  var clean: CleaningOptions?
+
   func validate() throws {
     if let ngram, ngram < 1 { throw ValidationError("--ngram must be at least 1 (got \(ngram)).") }
     if let permutations, !(1...4096).contains(permutations) {
@@ -72,7 +75,8 @@ struct SketchOptionGroup: ParsableArguments {
     return try SketchParameters(
       shingle: shingle ?? defaults.shingle, shingleSize: ngram ?? defaults.shingleSize,
       permutationCount: permutations ?? defaults.permutationCount, seed: seed ?? defaults.seed,
-      splitsGluedWords: splitGluedWords ?? defaults.splitsGluedWords, scheme: sketch ?? defaults.scheme)
+      splitsGluedWords: splitGluedWords ?? defaults.splitsGluedWords, scheme: sketch ?? defaults.scheme,
+      cleaning: clean ?? defaults.cleaning)
   }
 
   /// Throws if a flag that was given differs from what `stored` says.
@@ -84,7 +88,71 @@ struct SketchOptionGroup: ParsableArguments {
     try agree(
       "--split-glued-words", splitGluedWords.map { $0 ? "on" : "off" }, stored.splitsGluedWords ? "on" : "off", index)
     try agree("--sketch", sketch?.rawValue, stored.scheme.rawValue, index)
+    try agree("--clean", clean?.argumentText, stored.cleaning.argumentText, index)
   }
+}
+
+/// How verified pairs become clusters: shared by `cluster` and `eval`.
+struct ClusteringOptionGroup: ParsableArguments {
+  @Option(help: "Candidate verification: exact (shingle sets) or signature (MinHash estimate).")
+  var verify: VerificationMethod = .exact
+
+  @Option(help: "Cluster representative: longest, first or shortest member.")
+  var keep: KeepPolicy = .longest
+
+  @Option(help: "Linkage: components (connected components) or center (members must be similar to the representative). Default: \(ClusterConfiguration.defaultLinkage.rawValue).")
+  var linkage: Linkage = ClusterConfiguration.defaultLinkage
+
+  @Option(help: "Drop shingles found in at least this share of the first 20,000 documents as boilerplate (0 turns the filter off). Default: \(ClusterConfiguration.defaultBoilerplateShare.map { "\($0)" } ?? "0").")
+  var boilerplate: Double = ClusterConfiguration.defaultBoilerplateShare ?? 0
+
+  @Option(help: "Worker threads (default: all cores).")
+  var threads = ProcessInfo.processInfo.activeProcessorCount
+
+  var boilerplateShare: Double? { boilerplate > 0 ? boilerplate : nil }
+
+  func validate() throws {
+    guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads)).") }
+    guard boilerplate >= 0, boilerplate < 1 else { throw ValidationError("--boilerplate must be in [0, 1) (got \(boilerplate)).") }
+  }
+
+  /// The run's configuration.
+  func configuration(sketch: SketchParameters, similarity: SimilarityOptionGroup) throws -> ClusterConfiguration {
+    try ClusterConfiguration(
+      sketch: sketch, threshold: similarity.threshold ?? 0.8, measure: similarity.measure ?? .containment,
+      lsh: similarity.lshParameters(permutationCount: sketch.permutationCount), verification: verify, keep: keep,
+      linkage: linkage, boilerplateShare: boilerplateShare, threads: threads)
+  }
+}
+
+extension Linkage: ExpressibleByArgument {}
+
+extension CleaningOptions: ExpressibleByArgument {
+  /// "none", "datelines", "metadata", or "datelines,metadata" (also "all").
+  public init?(argument: String) {
+    var options: CleaningOptions = []
+    for part in argument.split(separator: ",") {
+      switch part.trimmingCharacters(in: .whitespaces) {
+      case "none": continue
+      case "all": options.formUnion([.datelines, .metadata])
+      case "datelines": options.insert(.datelines)
+      case "metadata": options.insert(.metadata)
+      default: return nil
+      }
+    }
+    self = options
+  }
+
+  var argumentText: String {
+    switch (contains(.datelines), contains(.metadata)) {
+    case (true, true): "datelines,metadata"
+    case (true, false): "datelines"
+    case (false, true): "metadata"
+    case (false, false): "none"
+    }
+  }
+
+  static var defaultValue: CleaningOptions { SketchParameters.default.cleaning }
 }
 
 /// Threshold, measure and banding: stored in an index, chosen per run by `cluster`.

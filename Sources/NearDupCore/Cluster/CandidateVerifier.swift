@@ -63,21 +63,37 @@ public struct CandidateVerifier: Sendable {
     return estimate < least - Self.ruleOutStandardErrors * standardError
   }
 
-  /// The similarity of documents `a` and `b`.
+  /// The similarity of documents `a` and `b` under the measure, and their Jaccard
+  /// similarity.
+  /// - Complexity: O(s) exact, O(k) estimated.
+  public func similarities(
+    _ a: Int, _ b: Int, sets: FingerprintSets<UInt32>?, setSizes: [UInt32], signatures: UnsafeBufferPointer<UInt32>,
+    permutationCount k: Int
+  ) -> (similarity: Double, jaccard: Double) {
+    switch method {
+    case .exact:
+      let setA = sets![a]
+      let setB = sets![b]
+      let shared = FingerprintSet.intersectionCount(setA, setB)
+      return (
+        measure.similarity(intersection: shared, setA.count, setB.count),
+        SimilarityMeasure.jaccard.similarity(intersection: shared, setA.count, setB.count)
+      )
+    case .signature:
+      let jaccard = Signature.estimatedJaccard(
+        UnsafeBufferPointer(rebasing: signatures[a * k..<(a + 1) * k]),
+        UnsafeBufferPointer(rebasing: signatures[b * k..<(b + 1) * k]))
+      return (measure.similarity(fromJaccard: jaccard, Int(setSizes[a]), Int(setSizes[b])), jaccard)
+    }
+  }
+
+  /// The similarity of documents `a` and `b` under the measure.
   /// - Complexity: O(s) exact, O(k) estimated.
   public func similarity(
     _ a: Int, _ b: Int, sets: FingerprintSets<UInt32>?, setSizes: [UInt32], signatures: UnsafeBufferPointer<UInt32>,
     permutationCount k: Int
   ) -> Double {
-    switch method {
-    case .exact:
-      return FingerprintSet.similarity(sets![a], sets![b], measure: measure)
-    case .signature:
-      let jaccard = Signature.estimatedJaccard(
-        UnsafeBufferPointer(rebasing: signatures[a * k..<(a + 1) * k]),
-        UnsafeBufferPointer(rebasing: signatures[b * k..<(b + 1) * k]))
-      return measure.similarity(fromJaccard: jaccard, Int(setSizes[a]), Int(setSizes[b]))
-    }
+    similarities(a, b, sets: sets, setSizes: setSizes, signatures: signatures, permutationCount: k).similarity
   }
 
   /// The edges among `candidates` (packed `a << 32 | b`).
@@ -113,8 +129,8 @@ public struct CandidateVerifier: Sendable {
                   UnsafeBufferPointer(rebasing: rows[b * k..<(b + 1) * k]))
                 if rulesOut(estimate: estimate, Int(setSizes[a]), Int(setSizes[b]), permutationCount: k) { continue }
               }
-              let value = similarity(a, b, sets: sets, setSizes: setSizes, signatures: rows, permutationCount: k)
-              if value >= threshold { edges.append(Edge(a, b, similarity: value)) }
+              let value = similarities(a, b, sets: sets, setSizes: setSizes, signatures: rows, permutationCount: k)
+              if value.similarity >= threshold { edges.append(Edge(a, b, similarity: value.similarity, jaccard: value.jaccard)) }
             }
             output.base[chunk] = edges
           }

@@ -8,6 +8,19 @@ public enum KeepPolicy: String, Sendable, CaseIterable, Codable {
   case shortest
 }
 
+/// How verified edges become clusters.
+public enum Linkage: String, Sendable, CaseIterable, Codable {
+  /// Connected components (single linkage): every chain of edges joins a cluster.
+  /// Copies that each resemble a neighbour join even when the ends of the chain
+  /// share little.
+  case components
+  /// Centers: documents are taken in a fixed order — most verified neighbours first,
+  /// then by the keep policy, then input order; each document not yet in a cluster
+  /// opens one as its representative, and its neighbours not yet in a cluster join
+  /// it. Every member is then similar to its representative; no chains.
+  case center
+}
+
 /// A group of near-duplicate documents.
 ///
 /// - Invariant: `members[0]` is the representative with similarity 1; the other
@@ -41,10 +54,13 @@ public struct Cluster: Sendable, Equatable {
 public struct Clustering: Sendable {
   /// How representatives are chosen.
   public var keep: KeepPolicy
+  /// How edges join documents.
+  public var linkage: Linkage
 
-  /// Creates a clustering with a keep policy.
-  public init(keep: KeepPolicy) {
+  /// Creates a clustering with a keep policy and a linkage.
+  public init(keep: KeepPolicy, linkage: Linkage = .components) {
     self.keep = keep
+    self.linkage = linkage
   }
 
   /// Clusters of two or more documents, ordered by their smallest document number.
@@ -58,6 +74,15 @@ public struct Clustering: Sendable {
   ///   - similarity: The similarity of two canonical documents.
   /// - Returns: Clusters with representatives and member similarities.
   public func clusters(
+    canonical: [UInt32], edges: [Edge], lengths: [UInt32], similarity: (Int, Int) -> Double
+  ) -> [Cluster] {
+    switch linkage {
+    case .components: componentClusters(canonical: canonical, edges: edges, lengths: lengths, similarity: similarity)
+    case .center: centerClusters(canonical: canonical, edges: edges, lengths: lengths, similarity: similarity)
+    }
+  }
+
+  private func componentClusters(
     canonical: [UInt32], edges: [Edge], lengths: [UInt32], similarity: (Int, Int) -> Double
   ) -> [Cluster] {
     let count = canonical.count
@@ -79,7 +104,75 @@ public struct Clustering: Sendable {
       }
       groups[Int(groupOfRoot[root])].append(document)
     }
-    return groups.map { makeCluster($0, canonical: canonical, lengths: lengths, similarity: similarity) }
+    return groups.map { documents in
+      makeCluster(documents, representative: representative(of: documents, lengths: lengths), canonical: canonical, similarity: similarity)
+    }
+  }
+
+  /// Center linkage over the canonical documents, identical copies following their
+  /// canonical document. O(N log N + E).
+  private func centerClusters(
+    canonical: [UInt32], edges: [Edge], lengths: [UInt32], similarity: (Int, Int) -> Double
+  ) -> [Cluster] {
+    let count = canonical.count
+    // Adjacency lists of the canonical documents (CSR).
+    var degree = [Int](repeating: 0, count: count + 1)
+    for edge in edges {
+      degree[Int(edge.a) + 1] += 1
+      degree[Int(edge.b) + 1] += 1
+    }
+    for index in 0..<count { degree[index + 1] += degree[index] }
+    var neighbours = [UInt32](repeating: 0, count: 2 * edges.count)
+    var fill = degree
+    for edge in edges {
+      neighbours[fill[Int(edge.a)]] = edge.b
+      fill[Int(edge.a)] += 1
+      neighbours[fill[Int(edge.b)]] = edge.a
+      fill[Int(edge.b)] += 1
+    }
+    func neighbourCount(_ document: Int) -> Int { degree[document + 1] - degree[document] }
+    var copies = [[Int]](repeating: [], count: 0)
+    var copiesOf: [Int: Int] = [:]
+    for document in 0..<count where canonical[document] != UInt32.max && Int(canonical[document]) != document {
+      let text = Int(canonical[document])
+      if copiesOf[text] == nil {
+        copiesOf[text] = copies.count
+        copies.append([])
+      }
+      copies[copiesOf[text]!].append(document)
+    }
+    let order = (0..<count).filter { canonical[$0] != UInt32.max && Int(canonical[$0]) == $0 }.sorted { x, y in
+      let (dx, dy) = (neighbourCount(x), neighbourCount(y))
+      if dx != dy { return dx > dy }
+      switch keep {
+      case .longest: if lengths[x] != lengths[y] { return lengths[x] > lengths[y] }
+      case .shortest: if lengths[x] != lengths[y] { return lengths[x] < lengths[y] }
+      case .first: break
+      }
+      return x < y
+    }
+    var assigned = [Bool](repeating: false, count: count)
+    var clusters: [Cluster] = []
+    for center in order where !assigned[center] {
+      assigned[center] = true
+      var members = [center]
+      for slot in degree[center]..<degree[center + 1] {
+        let neighbour = Int(neighbours[slot])
+        if !assigned[neighbour] {
+          assigned[neighbour] = true
+          members.append(neighbour)
+        }
+      }
+      var documents: [Int] = []
+      for member in members {
+        documents.append(member)
+        if let group = copiesOf[member] { documents += copies[group] }
+      }
+      guard documents.count > 1 else { continue }
+      documents.sort()
+      clusters.append(makeCluster(documents, representative: center, canonical: canonical, similarity: similarity))
+    }
+    return clusters.sorted { $0.members.map(\.document).min()! < $1.members.map(\.document).min()! }
   }
 
   /// The representative of `documents` (in input order) under the keep policy;
@@ -94,9 +187,8 @@ public struct Clustering: Sendable {
   }
 
   private func makeCluster(
-    _ documents: [Int], canonical: [UInt32], lengths: [UInt32], similarity: (Int, Int) -> Double
+    _ documents: [Int], representative: Int, canonical: [UInt32], similarity: (Int, Int) -> Double
   ) -> Cluster {
-    let representative = representative(of: documents, lengths: lengths)
     let representativeText = Int(canonical[representative])
     var others: [Cluster.Member] = []
     for document in documents where document != representative {

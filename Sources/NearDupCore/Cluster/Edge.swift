@@ -9,11 +9,15 @@ public struct Edge: Hashable, Sendable {
   public var b: UInt32
   /// Their similarity under the run's measure (exact, or estimated from signatures).
   public var similarity: Double
+  /// Their Jaccard similarity (equal to `similarity` under the Jaccard measure), so
+  /// that a containment run can also be judged by Jaccard.
+  public var jaccard: Double
 
   /// Creates an edge; the documents are ordered for you.
-  public init(_ first: Int, _ second: Int, similarity: Double) {
+  public init(_ first: Int, _ second: Int, similarity: Double, jaccard: Double? = nil) {
     a = UInt32(min(first, second))
     b = UInt32(max(first, second))
     self.similarity = similarity
+    self.jaccard = jaccard ?? similarity
   }
 }

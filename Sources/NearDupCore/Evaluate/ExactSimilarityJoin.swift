@@ -34,36 +34,12 @@ public struct ExactSimilarityJoin: Sendable {
   ///   - threads: The largest number of threads.
   public func pairs<Element>(in store: FingerprintStore<Element>, among documents: [Int]? = nil, threads: Int = 1) -> [Edge] {
     let members = documents ?? (0..<store.count).filter { store.size(of: $0) > 0 }
-    // Renumber fingerprints by increasing frequency (ties by value): rank sets.
-    var frequency: [Element: UInt32] = [:]
-    for document in members {
-      for value in store.values[store.offsets[document]..<store.offsets[document + 1]] {
-        frequency[value, default: 0] += 1
-      }
-    }
-    let ordered = frequency.sorted { $0.value != $1.value ? $0.value < $1.value : $0.key < $1.key }
-    var rankOf: [Element: UInt32] = [:]
-    rankOf.reserveCapacity(ordered.count)
-    for (rank, entry) in ordered.enumerated() { rankOf[entry.key] = UInt32(rank) }
-    frequency = [:]
-
-    // Rank sets (sorted ascending = rarest first) and a CSR inverted index over them.
-    var rankOffsets = [Int](repeating: 0, count: members.count + 1)
-    var ranks: [UInt32] = []
-    ranks.reserveCapacity(members.reduce(0) { $0 + store.size(of: $1) })
-    var postingCounts = [Int](repeating: 0, count: ordered.count + 1)
-    for (slot, document) in members.enumerated() {
-      let start = ranks.count
-      for value in store.values[store.offsets[document]..<store.offsets[document + 1]] {
-        let rank = rankOf[value]!
-        ranks.append(rank)
-        postingCounts[Int(rank) + 1] += 1
-      }
-      ranks[start..<ranks.count].sort()
-      rankOffsets[slot + 1] = ranks.count
-    }
-    rankOf = [:]
-    for rank in 0..<ordered.count { postingCounts[rank + 1] += postingCounts[rank] }
+    // Every set as ranks (rarest fingerprint first), and a CSR inverted index.
+    var (ranks, rankOffsets, rankCount) = Self.frequencyRanks(store, members)
+    for slot in 0..<members.count { ranks[rankOffsets[slot]..<rankOffsets[slot + 1]].sort() }
+    var postingCounts = [Int](repeating: 0, count: rankCount + 1)
+    for rank in ranks { postingCounts[Int(rank) + 1] += 1 }
+    for rank in 0..<rankCount { postingCounts[rank + 1] += postingCounts[rank] }
     var postings = [UInt32](repeating: 0, count: ranks.count)
     var fill = postingCounts
     for slot in 0..<members.count {
@@ -72,6 +48,7 @@ public struct ExactSimilarityJoin: Sendable {
         fill[Int(rank)] += 1
       }
     }
+    fill = []
 
     // Probe: for each x, partners y that are at least as large (ties: earlier slot).
     let sizes = members.map { store.size(of: $0) }
@@ -104,6 +81,73 @@ public struct ExactSimilarityJoin: Sendable {
       }
     }
     return chunkPairs.flatMap { $0 }.sorted { ($0.a, $0.b) < ($1.a, $1.b) }
+  }
+
+  /// Renumbers the values of the member sets by increasing corpus frequency (ties by
+  /// value): the rank of every occurrence, member after member, with each member's
+  /// offsets, and the number of distinct values. 32-bit values are ranked by one
+  /// radix sort of (value, occurrence) pairs; wider ones through a hash map.
+  /// - Complexity: O(S) for S occurrences with 32-bit values, O(S) expected otherwise.
+  static func frequencyRanks<Element>(_ store: FingerprintStore<Element>, _ members: [Int]) -> ([UInt32], [Int], Int) {
+    var offsets = [Int](repeating: 0, count: members.count + 1)
+    for (slot, document) in members.enumerated() { offsets[slot + 1] = offsets[slot] + store.size(of: document) }
+    let total = offsets[members.count]
+    var ranks = [UInt32](repeating: 0, count: total)
+    if Element.bitWidth <= 32 && total < Int(UInt32.max) {
+      // Sort (value, occurrence) pairs; equal values become runs.
+      var packed = [UInt64]()
+      packed.reserveCapacity(total)
+      for (slot, document) in members.enumerated() {
+        var occurrence = offsets[slot]
+        for value in store.values[store.offsets[document]..<store.offsets[document + 1]] {
+          packed.append(UInt64(truncatingIfNeeded: value) << 32 | UInt64(occurrence))
+          occurrence += 1
+        }
+      }
+      RadixSort.sort(&packed)
+      var uniqueOfOccurrence = [UInt32](repeating: 0, count: total)
+      var counts: [UInt32] = []
+      var index = 0
+      while index < total {
+        let value = packed[index] >> 32
+        var end = index
+        while end < total && packed[end] >> 32 == value {
+          uniqueOfOccurrence[Int(packed[end] & 0xFFFF_FFFF)] = UInt32(counts.count)
+          end += 1
+        }
+        counts.append(UInt32(end - index))
+        index = end
+      }
+      packed = []
+      // Unique values are in value order; a stable counting sort by count ranks them.
+      let maximum = Int(counts.max() ?? 0)
+      var start = [Int](repeating: 0, count: maximum + 2)
+      for count in counts { start[Int(count) + 1] += 1 }
+      for count in 0...maximum { start[count + 1] += start[count] }
+      var rankOfUnique = [UInt32](repeating: 0, count: counts.count)
+      for (unique, count) in counts.enumerated() {
+        rankOfUnique[unique] = UInt32(start[Int(count)])
+        start[Int(count)] += 1
+      }
+      for occurrence in 0..<total { ranks[occurrence] = rankOfUnique[Int(uniqueOfOccurrence[occurrence])] }
+      return (ranks, offsets, counts.count)
+    }
+    var frequency: [Element: UInt32] = [:]
+    for document in members {
+      for value in store.values[store.offsets[document]..<store.offsets[document + 1]] { frequency[value, default: 0] += 1 }
+    }
+    let ordered = frequency.sorted { $0.value != $1.value ? $0.value < $1.value : $0.key < $1.key }
+    var rankOf: [Element: UInt32] = [:]
+    rankOf.reserveCapacity(ordered.count)
+    for (rank, entry) in ordered.enumerated() { rankOf[entry.key] = UInt32(rank) }
+    for (slot, document) in members.enumerated() {
+      var occurrence = offsets[slot]
+      for value in store.values[store.offsets[document]..<store.offsets[document + 1]] {
+        ranks[occurrence] = rankOf[value]!
+        occurrence += 1
+      }
+    }
+    return (ranks, offsets, ordered.count)
   }
 
   /// The fewest shared fingerprints m with which a set of `size` can reach the

@@ -9,6 +9,9 @@ public struct CorpusOptions: Sendable, Equatable {
   /// The JSON field holding a record's title, shingled together with the body
   /// when present.
   public var titleField = "title"
+  /// A JSON field holding each record's true group (a story label), read for
+  /// evaluation; nil reads none.
+  public var labelField: String?
   /// Whether a file holds one document per line rather than JSON Lines or a single
   /// document.
   public var linesAreDocuments = false

@@ -163,7 +163,7 @@ public final class CorpusReader {
     parser.decoded.withUnsafeBufferPointer { decoded in
       batch.append(
         id: record.id, title: record.title.map { UnsafeBufferPointer(rebasing: decoded[$0]) },
-        body: UnsafeBufferPointer(rebasing: decoded[record.body]), location: location)
+        body: UnsafeBufferPointer(rebasing: decoded[record.body]), location: location, label: record.label)
     }
     if keepsRecords { batch.appendRecord(line) }
     return true

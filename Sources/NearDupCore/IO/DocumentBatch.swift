@@ -29,12 +29,17 @@ public struct DocumentBatch: Sendable {
   public internal(set) var content: [UInt8] = []
   /// End offset of each document's text in `content`.
   public internal(set) var contentEnds: [Int] = []
+  /// Bytes of each document's text that are its title (0 without one); the title
+  /// is followed by a line break, then the body.
+  public internal(set) var titleLengths: [Int] = []
   /// Document ids.
   public internal(set) var ids: [String] = []
   /// Start of each title (or first line), for reports.
   public internal(set) var previews: [String] = []
   /// Where each document came from.
   public internal(set) var locations: [DocumentLocation] = []
+  /// Each document's label, with `CorpusOptions.labelField` ("" when it has none).
+  public internal(set) var labels: [String] = []
   /// Bytes of input consumed for this batch (records, line ends, skipped lines).
   public internal(set) var inputByteCount = 0
   /// With `CorpusReader.keepsRecords`: each document's original record, back to back
@@ -56,13 +61,27 @@ public struct DocumentBatch: Sendable {
     (index == 0 ? 0 : contentEnds[index - 1])..<contentEnds[index]
   }
 
+  /// The range of document `index`'s title in `content`, if it has one.
+  public func titleRange(of index: Int) -> Range<Int>? {
+    let start = index == 0 ? 0 : contentEnds[index - 1]
+    return titleLengths[index] > 0 ? start..<start + titleLengths[index] : nil
+  }
+
+  /// The range of document `index`'s body in `content` (after the title's line break).
+  public func bodyRange(of index: Int) -> Range<Int> {
+    let start = index == 0 ? 0 : contentEnds[index - 1]
+    return (titleLengths[index] > 0 ? start + titleLengths[index] + 1 : start)..<contentEnds[index]
+  }
+
   /// Empties the batch, keeping its capacity.
   public mutating func removeAll() {
     content.removeAll(keepingCapacity: true)
     contentEnds.removeAll(keepingCapacity: true)
+    titleLengths.removeAll(keepingCapacity: true)
     ids.removeAll(keepingCapacity: true)
     previews.removeAll(keepingCapacity: true)
     locations.removeAll(keepingCapacity: true)
+    labels.removeAll(keepingCapacity: true)
     inputByteCount = 0
   }
 
@@ -96,14 +115,18 @@ public struct DocumentBatch: Sendable {
   /// Appends one document whose text is `title` (if any and non-empty), a newline,
   /// and `body`.
   mutating func append(
-    id: String, title: UnsafeBufferPointer<UInt8>?, body: UnsafeBufferPointer<UInt8>, location: DocumentLocation
+    id: String, title: UnsafeBufferPointer<UInt8>?, body: UnsafeBufferPointer<UInt8>, location: DocumentLocation,
+    label: String = ""
   ) {
+    labels.append(label)
     if let title, !title.isEmpty {
       content.append(contentsOf: title)
       content.append(0x0A)
       previews.append(Self.preview(title))
+      titleLengths.append(title.count)
     } else {
       previews.append(Self.preview(body))
+      titleLengths.append(0)
     }
     content.append(contentsOf: body)
     contentEnds.append(content.count)

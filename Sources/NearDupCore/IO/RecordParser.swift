@@ -4,6 +4,8 @@ struct ParsedRecord {
   var id: String
   var title: Range<Int>?
   var body: Range<Int>
+  /// The value of the label field (with `CorpusOptions.labelField`), "" when absent.
+  var label: String
 }
 
 /// Turns one line of a JSON Lines corpus into a `ParsedRecord`, with the errors a
@@ -15,7 +17,8 @@ struct RecordParser {
 
   init(options: CorpusOptions) {
     self.options = options
-    scanner = JSONLineScanner(keys: [options.idField, options.textField, options.titleField])
+    scanner = JSONLineScanner(
+      keys: [options.idField, options.textField, options.titleField] + (options.labelField.map { [$0] } ?? []))
   }
 
   /// The decoded strings of the last record.
@@ -64,7 +67,15 @@ struct RecordParser {
     case .number: throw malformed("field \"\(options.titleField)\" is a number; expected a string")
     case .other(let kind): throw malformed("field \"\(options.titleField)\" is \(kind); expected a string")
     }
-    return ParsedRecord(id: id, title: title, body: body)
+    var label = ""
+    if values.count > 3 {
+      switch values[3] {
+      case .string(let range), .number(let range):
+        label = scanner.decoded.withUnsafeBufferPointer { String(decoding: $0[range], as: UTF8.self) }
+      default: label = ""
+      }
+    }
+    return ParsedRecord(id: id, title: title, body: body, label: label)
   }
 
   /// The id of line `number` of a `--lines` input: the number, prefixed with the

@@ -56,7 +56,8 @@ public enum ResultWriter {
   }
 
   /// Writes one line per edge: `{"a": "ID", "b": "ID", "similarity": 0.87}`, where a
-  /// comes before b in the input. A document whose normalized text repeats an earlier
+  /// comes before b in the input; with a measure other than Jaccard, the pair's
+  /// Jaccard similarity follows as `"jaccard"`. A document whose normalized text repeats an earlier
   /// one exactly is listed once, against the first occurrence, marked
   /// `"identical": true`; the pairs among such copies follow from those lines.
   /// - Complexity: O(E).
@@ -71,6 +72,9 @@ public enum ResultWriter {
       line.append(contentsOf: Array(", \"b\": ".utf8))
       appendJSONString(ids[Int(edge.b)], to: &line)
       line.append(contentsOf: Array(", \"similarity\": \(formatSimilarity(edge.similarity))".utf8))
+      if result.configuration.measure != .jaccard {
+        line.append(contentsOf: Array(", \"jaccard\": \(formatSimilarity(edge.jaccard))".utf8))
+      }
       if canonical[Int(edge.b)] == edge.a { line.append(contentsOf: Array(", \"identical\": true".utf8)) }
       line.append(contentsOf: Array("}\n".utf8))
       try file.write(line)

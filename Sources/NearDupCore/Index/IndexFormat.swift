@@ -109,7 +109,7 @@ public struct IndexParameters: Hashable, Sendable {
     writer.u32(UInt32(sketch.permutationCount))
     writer.u32(UInt32(lsh.bands))
     writer.u32(UInt32(lsh.rows))
-    writer.u32(0)
+    writer.u32(UInt32(sketch.cleaning.rawValue))
     writer.u64(sketch.seed)
     writer.f64(threshold)
     while writer.bytes.count - start < IndexFormat.parametersSize { writer.u8(0) }
@@ -128,6 +128,8 @@ public struct IndexParameters: Hashable, Sendable {
     let permutationCount = Int(try reader.u32(offset + 8))
     let bands = Int(try reader.u32(offset + 12))
     let rows = Int(try reader.u32(offset + 16))
+    let cleaningCode = try reader.u32(offset + 20)
+    guard cleaningCode <= 3 else { throw corrupt("unknown cleaning options \(cleaningCode)") }
     let seed = try reader.u64(offset + 24)
     let threshold = try reader.f64(offset + 32)
     guard threshold > 0, threshold <= 1 else { throw corrupt("threshold \(threshold) outside (0, 1]") }
@@ -136,7 +138,8 @@ public struct IndexParameters: Hashable, Sendable {
     do {
       sketch = try SketchParameters(
         shingle: shingleCode == 0 ? .word : .character, shingleSize: shingleSize, permutationCount: permutationCount,
-        seed: seed, splitsGluedWords: splitCode == 1, scheme: scheme == 0 ? .minhash : .oph)
+        seed: seed, splitsGluedWords: splitCode == 1, scheme: scheme == 0 ? .minhash : .oph,
+        cleaning: CleaningOptions(rawValue: UInt8(cleaningCode)))
       lsh = try LSHParameters(bands: bands, rows: rows, permutationCount: permutationCount)
     } catch {
       throw corrupt("invalid parameters: \(error)")

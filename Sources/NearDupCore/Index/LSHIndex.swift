@@ -129,23 +129,56 @@ public final class LSHIndex: Sendable {
   /// clusters without re-reading texts.
   /// - Parameter retention: The sets to keep (digests for exact verification).
   /// - Complexity: O(N·(k + s)) time and memory.
-  public func sketchedCorpus(retention: SetRetention = .digests) throws(IndexFileError) -> SketchedCorpus {
-    try sketchedCorpus(segments: 0..<segments.count, retention: retention)
+  ///   - boilerplateShare: Drop the shingles found in at least this share of the
+  ///     first `boilerplateSample` documents (nil: keep every shingle), recomputing
+  ///     the signatures of the documents that lose some — exactly what `cluster`
+  ///     does reading the same documents.
+  public func sketchedCorpus(
+    retention: SetRetention = .digests, boilerplateShare: Double? = nil, boilerplateSample: Int = 20_000
+  ) throws(IndexFileError) -> SketchedCorpus {
+    var stopShingles = StopShingles.none
+    if let share = boilerplateShare {
+      var frequency: [UInt64: Int32] = [:]
+      var sampled = 0
+      var set: [UInt64] = []
+      for (segmentIndex, segment) in segments.enumerated() where sampled < boilerplateSample {
+        for document in 0..<segment.documentCount
+        where sampled < boilerplateSample && !isRemoved(segment: segmentIndex, document: document) {
+          try segment.fingerprints(document, into: &set)
+          for fingerprint in set { frequency[fingerprint, default: 0] += 1 }
+          sampled += 1
+        }
+      }
+      stopShingles = StopShingles(frequencies: frequency, documents: sampled, share: share)
+    }
+    var corpus = try sketchedCorpus(segments: 0..<segments.count, retention: retention, stopShingles: stopShingles)
+    corpus.statistics.boilerplateShingles = stopShingles.count
+    return corpus
   }
 
-  /// The live documents of `range` of the segments, sketched, in order.
-  func sketchedCorpus(segments range: Range<Int>, retention: SetRetention) throws(IndexFileError) -> SketchedCorpus {
+  /// The live documents of `range` of the segments, sketched, in order, without
+  /// `stopShingles`.
+  func sketchedCorpus(segments range: Range<Int>, retention: SetRetention, stopShingles: StopShingles = .none)
+    throws(IndexFileError) -> SketchedCorpus
+  {
     let k = parameters.sketch.permutationCount
+    let minHasher = MinHasher(parameters.sketch)
     var corpus = SketchedCorpus(permutationCount: k, retention: retention)
     var signature = [UInt32](repeating: 0, count: k)
     var set: [UInt64] = []
     for segmentIndex in range {
       let segment = segments[segmentIndex]
       for document in 0..<segment.documentCount where !isRemoved(segment: segmentIndex, document: document) {
-        try signature.withUnsafeMutableBufferPointer { (buffer) throws(IndexFileError) in
-          try segment.signature(document, into: buffer)
-        }
         try segment.fingerprints(document, into: &set)
+        let before = set.count
+        stopShingles.filter(&set)
+        if set.count == before {
+          try signature.withUnsafeMutableBufferPointer { (buffer) throws(IndexFileError) in
+            try segment.signature(document, into: buffer)
+          }
+        } else {
+          set.withUnsafeBufferPointer { set in signature.withUnsafeMutableBufferPointer { minHasher.sketch(set, into: $0) } }
+        }
         let id = try segment.id(document)
         let preview = try segment.preview(document)
         let tokens = try segment.tokenCount(document)

@@ -17,11 +17,20 @@
 /// transitive closure, a large bucket of true near-duplicates still ends up in one
 /// cluster; only pairs that are never adjacent in any band go unlisted.
 ///
-/// - Complexity: O(b · (N log N + C)) for N documents, b bands and C candidates
-///   emitted, plus O(C log C) to merge the bands' candidates.
+/// Size-gap bandings serve containment across documents of very different sizes
+/// (after LSH Ensemble, Zhu et al., VLDB 2016): documents fall into size classes
+/// ⌊log₂ s⌋ of their shingle counts, and a pair whose classes differ by g — sizes up
+/// to 2^(g+1) apart, so Jaccard similarity as low as t / (1 + 2^(g+1) − t) at
+/// containment t — is found by a banding designed for that Jaccard similarity, which
+/// only pairs documents exactly g classes apart. No all-pairs step is ever needed.
+///
+/// - Complexity: O(b · (N log N + C)) for N documents, b bands (over all bandings)
+///   and C candidates emitted, plus O(C log C) to merge the bands' candidates.
 public struct CandidateGenerator: Sendable {
-  /// The banding.
+  /// The banding for all pairs.
   public let lsh: LSHParameters
+  /// Extra bandings for pairs of documents whose size classes differ by `gap`.
+  public var gapBandings: [(gap: Int, lsh: LSHParameters)] = []
   /// The largest bucket that yields all of its pairs.
   public var largeBucketSize = 256
   /// In a larger bucket, the number of following members each member is paired with.
@@ -30,6 +39,23 @@ public struct CandidateGenerator: Sendable {
   /// Creates a generator for `lsh`.
   public init(lsh: LSHParameters) {
     self.lsh = lsh
+  }
+
+  /// The size-gap bandings for containment threshold `threshold` with
+  /// `permutationCount` slots, for class gaps 1...`maximumGap`: gap g aims at Jaccard
+  /// t / (1 + 2^(g+1) − t).
+  public static func containmentGapBandings(threshold: Double, permutationCount: Int, maximumGap: Int = 5)
+    -> [(gap: Int, lsh: LSHParameters)]
+  {
+    (1...max(1, maximumGap)).map { gap in
+      let ratio = Double(1 << (gap + 1))
+      return (gap, LSHParameters.optimal(threshold: threshold / (1 + ratio - threshold), permutationCount: permutationCount))
+    }
+  }
+
+  /// The size class of a document with `shingleCount` shingles: ⌊log₂ s⌋.
+  public static func sizeClass(_ shingleCount: UInt32) -> UInt8 {
+    UInt8(31 - max(1, shingleCount).leadingZeroBitCount)
   }
 
 
@@ -42,34 +68,59 @@ public struct CandidateGenerator: Sendable {
   ///   - threads: The largest number of threads to use.
   /// - Returns: Packed pairs `a << 32 | b` with a < b, sorted, without repeats; the
   ///   same for every thread count.
-  public func candidates(in signatures: SignatureMatrix, among documents: [UInt32], threads: Int) -> [UInt64] {
+  public func candidates(
+    in signatures: SignatureMatrix, among documents: [UInt32], threads: Int, shingleCounts: [UInt32]? = nil
+  ) -> [UInt64] {
+    precondition(gapBandings.isEmpty || shingleCounts != nil, "size-gap bandings need the documents' shingle counts")
     let k = signatures.permutationCount
-    var perBand = [[UInt64]](repeating: [], count: lsh.bands)
+    // One task per distinct band: bandings with the same rows share their first
+    // bands (the same slots give the same keys), so a task serves every banding that
+    // has it, with the union of their pair filters.
+    var tasks: [(lsh: LSHParameters, band: Int, all: Bool, gaps: Set<Int>)] = (0..<lsh.bands).map { (lsh, $0, true, []) }
+    for (gap, banding) in gapBandings {
+      for band in 0..<banding.bands {
+        if let task = tasks.firstIndex(where: { $0.lsh.rows == banding.rows && $0.band == band }) {
+          tasks[task].gaps.insert(gap)
+        } else {
+          tasks.append((banding, band, false, [gap]))
+        }
+      }
+    }
+    let classes = shingleCounts.map { counts in counts.map(Self.sizeClass) } ?? []
+    var perBand = [[UInt64]](repeating: [], count: tasks.count)
     let packs = (documents.last ?? 0) < Self.packedDocumentLimit
     perBand.withUnsafeMutableBufferPointer { perBandBuffer in
       let output = DisjointRows(perBandBuffer)
       signatures.withRows { rows in
-        parallelForEach(chunkCount: lsh.bands, threads: threads) { band in
+        parallelForEach(chunkCount: tasks.count, threads: threads) { task in
+          let (banding, band, all, gaps) = tasks[task]
+          func keep(_ a: UInt32, _ b: UInt32) -> Bool {
+            if all { return true }
+            let (x, y) = (classes[Int(a)], classes[Int(b)])
+            return gaps.contains(Int(x > y ? x - y : y - x))
+          }
           if packs {
             // (40 high bits of the band key, 24-bit document), radix-sorted.
             var entries = [UInt64]()
             entries.reserveCapacity(documents.count)
             for document in documents {
               let row = UnsafeBufferPointer(rebasing: rows[Int(document) * k..<(Int(document) + 1) * k])
-              entries.append(lsh.bandKey(row, band: band) & ~Self.packedDocumentMask | UInt64(document))
+              entries.append(banding.bandKey(row, band: band) & ~Self.packedDocumentMask | UInt64(document))
             }
             RadixSort.sort(&entries)
-            output.base[band] = pairs(inSortedCount: entries.count, key: { entries[$0] & ~Self.packedDocumentMask },
-              document: { UInt32(truncatingIfNeeded: entries[$0] & Self.packedDocumentMask) })
+            output.base[task] = pairs(
+              inSortedCount: entries.count, key: { entries[$0] & ~Self.packedDocumentMask },
+              document: { UInt32(truncatingIfNeeded: entries[$0] & Self.packedDocumentMask) }, keep: keep)
           } else {
             var entries = [BandEntry]()
             entries.reserveCapacity(documents.count)
             for document in documents {
               let row = UnsafeBufferPointer(rebasing: rows[Int(document) * k..<(Int(document) + 1) * k])
-              entries.append(BandEntry(key: lsh.bandKey(row, band: band), document: document))
+              entries.append(BandEntry(key: banding.bandKey(row, band: band), document: document))
             }
             entries.sort()
-            output.base[band] = pairs(inSortedCount: entries.count, key: { entries[$0].key }, document: { entries[$0].document })
+            output.base[task] = pairs(
+              inSortedCount: entries.count, key: { entries[$0].key }, document: { entries[$0].document }, keep: keep)
           }
         }
       }
@@ -86,7 +137,9 @@ public struct CandidateGenerator: Sendable {
 
   /// The candidate pairs of one band's entries, sorted by key then document.
   @inline(__always)
-  private func pairs(inSortedCount count: Int, key: (Int) -> UInt64, document: (Int) -> UInt32) -> [UInt64] {
+  private func pairs(
+    inSortedCount count: Int, key: (Int) -> UInt64, document: (Int) -> UInt32, keep: (UInt32, UInt32) -> Bool
+  ) -> [UInt64] {
     var pairs: [UInt64] = []
     var start = 0
     while start < count {
@@ -97,9 +150,10 @@ public struct CandidateGenerator: Sendable {
       if size > 1 {
         let window = size <= largeBucketSize ? size : largeBucketWindow
         for i in start..<end {
-          let a = UInt64(document(i)) << 32
+          let first = document(i)
           for j in (i + 1)..<min(end, i + 1 + window) {
-            pairs.append(a | UInt64(document(j)))
+            let second = document(j)
+            if keep(first, second) { pairs.append(UInt64(first) << 32 | UInt64(second)) }
           }
         }
       }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The banding of a signature for locality-sensitive hashing: b bands of r rows.
 ///
@@ -73,6 +74,8 @@ public struct LSHParameters: Hashable, Sendable, Codable, CustomStringConvertibl
     threshold: Double, permutationCount: Int,
     falseNegativeWeight: Double = defaultFalseNegativeWeight
   ) -> LSHParameters {
+    let key = OptimalKey(threshold: threshold, permutationCount: permutationCount, weight: falseNegativeWeight)
+    if let known = optimalCache.withLock({ $0[key] }) { return known }
     var best: (error: Double, parameters: LSHParameters)?
     for bands in 1...permutationCount {
       for rows in 1...(permutationCount / bands) {
@@ -81,8 +84,18 @@ public struct LSHParameters: Hashable, Sendable, Codable, CustomStringConvertibl
         if best == nil || error < best!.error - 1e-12 { best = (error, candidate) }
       }
     }
+    optimalCache.withLock { $0[key] = best!.parameters }
     return best!.parameters
   }
+
+  private struct OptimalKey: Hashable {
+    var threshold: Double
+    var permutationCount: Int
+    var weight: Double
+  }
+
+  /// Bandings already optimized in this process (each search takes milliseconds).
+  private static let optimalCache = Mutex<[OptimalKey: LSHParameters]>([:])
 
   public var description: String { "\(bands) bands × \(rows) rows" }
 

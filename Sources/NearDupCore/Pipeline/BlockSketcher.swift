@@ -15,6 +15,8 @@ struct SketchedBlock {
   /// Ids (empty for `--lines` input, whose ids the collector derives from lines).
   var ids: [String] = []
   var previews: [String] = []
+  /// Labels (with `CorpusOptions.labelField`).
+  var labels: [String] = []
   /// 1-based line of each document within the block.
   var lines: [Int] = []
   var sketches: [DocumentSketch] = []
@@ -31,6 +33,7 @@ struct SketchedBlock {
   mutating func removeAll() {
     ids.removeAll(keepingCapacity: true)
     previews.removeAll(keepingCapacity: true)
+    labels.removeAll(keepingCapacity: true)
     lines.removeAll(keepingCapacity: true)
     sketches.removeAll(keepingCapacity: true)
     signatures.removeAll(keepingCapacity: true)
@@ -50,8 +53,11 @@ struct BlockSketcher {
   private var parser: RecordParser
   private let permutationCount: Int
 
-  init(parameters: SketchParameters, retention: SetRetention, options: CorpusOptions, minHasher: MinHasher) {
-    sketcher = DocumentSketcher(parameters: parameters, retention: retention, minHasher: minHasher)
+  init(
+    parameters: SketchParameters, retention: SetRetention, options: CorpusOptions, minHasher: MinHasher,
+    stopShingles: StopShingles
+  ) {
+    sketcher = DocumentSketcher(parameters: parameters, retention: retention, minHasher: minHasher, stopShingles: stopShingles)
     parser = RecordParser(options: options)
     permutationCount = parameters.permutationCount
   }
@@ -86,7 +92,7 @@ struct BlockSketcher {
             result.errors.append((line, error))
             continue
           }
-          append(title: nil, body: text, id: nil, line: line, into: &result)
+          append(title: nil, body: text, id: nil, label: "", line: line, into: &result)
           continue
         }
         var clock = StageClock()
@@ -102,7 +108,8 @@ struct BlockSketcher {
         parser.decoded.withUnsafeBufferPointer { decoded in
           append(
             title: record.title.map { UnsafeBufferPointer(rebasing: decoded[$0]) },
-            body: UnsafeBufferPointer(rebasing: decoded[record.body]), id: record.id, line: line, into: &result)
+            body: UnsafeBufferPointer(rebasing: decoded[record.body]), id: record.id, label: record.label, line: line,
+            into: &result)
         }
       }
       result.lineCount = line
@@ -116,9 +123,10 @@ struct BlockSketcher {
   }
 
   private mutating func append(
-    title: UnsafeBufferPointer<UInt8>?, body: UnsafeBufferPointer<UInt8>, id: String?, line: Int,
+    title: UnsafeBufferPointer<UInt8>?, body: UnsafeBufferPointer<UInt8>, id: String?, label: String, line: Int,
     into result: inout SketchedBlock
   ) {
+    result.labels.append(label)
     let k = permutationCount
     let row = result.signatures.count
     result.signatures.append(contentsOf: repeatElement(UInt32.max, count: k))

@@ -27,24 +27,41 @@ public final class ClusterPipeline {
   /// Reads every document from `reader` and clusters them.
   /// - Parameter progress: Called on the calling thread after each batch and stage.
   /// - Throws: `CorpusError` from reading; `.noDocuments` when there are none.
+  ///
+  /// With a boilerplate filter, the first documents are read twice: once by a second
+  /// reader over the same inputs to learn the boilerplate shingles, then as usual.
+  /// Standard input cannot be read twice; save it to a file first.
   public func run(reader: CorpusReader, progress: ((PipelineProgress) -> Void)? = nil) throws(CorpusError)
     -> ClusterResult
   {
-    let corpus = try makeSketcher().sketch(reader: reader, progress: progress)
-    return cluster(corpus, progress: progress)
+    var stopShingles = StopShingles.none
+    if let share = configuration.boilerplateShare {
+      stopShingles = try StopShingles.learn(
+        from: CorpusReader(inputs: reader.inputs, options: reader.options), parameters: configuration.sketch,
+        sampleSize: configuration.boilerplateSample, share: share)
+    }
+    var result = cluster(try makeSketcher(stopShingles: stopShingles).sketch(reader: reader, progress: progress), progress: progress)
+    result.statistics.boilerplateShingles = stopShingles.count
+    return result
   }
 
   /// Clusters documents given in memory as (id, text) pairs; for tests and callers
   /// that hold their documents already.
   /// - Precondition: ids are unique.
+  /// - Note: The boilerplate filter, when configured, learns from these documents.
   public func run(documents records: [(id: String, text: String)]) -> ClusterResult {
-    cluster(makeSketcher().sketch(documents: records))
+    var stopShingles = StopShingles.none
+    if let share = configuration.boilerplateShare {
+      stopShingles = StopShingles.learn(
+        from: records.prefix(configuration.boilerplateSample).map(\.text), parameters: configuration.sketch, share: share)
+    }
+    return cluster(makeSketcher(stopShingles: stopShingles).sketch(documents: records))
   }
 
-  private func makeSketcher() -> CorpusSketcher {
+  private func makeSketcher(stopShingles: StopShingles) -> CorpusSketcher {
     CorpusSketcher(
       parameters: configuration.sketch, threads: configuration.threads, batchSize: configuration.batchSize,
-      retention: configuration.verification == .exact ? .digests : .none)
+      retention: configuration.verification == .exact ? .digests : .none, stopShingles: stopShingles)
   }
 
   /// Clusters an already sketched corpus (from a reader, or from an index).
@@ -89,7 +106,11 @@ public final class ClusterPipeline {
     // Candidates from LSH bands, then verification.
     report("candidates")
     let lsh = configuration.resolvedLSH
-    let candidates = CandidateGenerator(lsh: lsh).candidates(in: signatures, among: participants, threads: threads)
+    var generator = CandidateGenerator(lsh: lsh)
+    let gapBandings = configuration.gapBandings
+    generator.gapBandings = gapBandings
+    let candidates = generator.candidates(
+      in: signatures, among: participants, threads: threads, shingleCounts: documents.shingleCounts)
     statistics.candidatePairs = candidates.count
     statistics.times.candidates = clock.lap()
 
@@ -104,7 +125,7 @@ public final class ClusterPipeline {
 
     // Union-find, representatives, similarities.
     report("cluster")
-    let clustering = Clustering(keep: configuration.keep)
+    let clustering = Clustering(keep: configuration.keep, linkage: configuration.linkage)
     var clusters = signatures.withRows { rows in
       withOptionalSets(exactSets) { sets in
         clustering.clusters(canonical: canonical, edges: edges, lengths: documents.tokenCounts) { a, b in
@@ -128,7 +149,7 @@ public final class ClusterPipeline {
     report("done")
 
     return ClusterResult(
-      configuration: configuration, lsh: lsh, documents: documents, clusters: clusters, edges: edges,
+      configuration: configuration, lsh: lsh, gapBandings: gapBandings, documents: documents, clusters: clusters, edges: edges,
       statistics: statistics, canonicalDocuments: canonical, digests: exactSets)
   }
 }

@@ -53,6 +53,8 @@ public struct PipelineStatistics: Sendable {
   public var invalidUTF8DocumentIDs: [String] = []
   /// Documents whose normalized text repeats an earlier document's exactly.
   public var identicalDuplicates = 0
+  /// Shingles dropped as boilerplate.
+  public var boilerplateShingles = 0
   /// Distinct candidate pairs from LSH.
   public var candidatePairs = 0
   /// Candidate pairs that passed verification.
@@ -74,6 +76,8 @@ public struct ClusterResult: Sendable {
   public var configuration: ClusterConfiguration
   /// The banding used.
   public var lsh: LSHParameters
+  /// The size-gap bandings used (containment runs).
+  public var gapBandings: [(gap: Int, lsh: LSHParameters)]
   /// Every document read.
   public var documents: DocumentTable
   /// Clusters of two or more documents: largest first, then by representative id.

@@ -109,6 +109,10 @@ public final class CorpusSketcher {
   public let batchSize: Int
   /// The sets kept per document.
   public let retention: SetRetention
+  /// Shingles dropped from every document.
+  public let stopShingles: StopShingles
+  /// Whether documents' labels are kept (set from the reader's options).
+  private var labelsWanted = false
   private let minHasher: MinHasher
   private var sketchers: [DocumentSketcher]
   private var corpus: SketchedCorpus
@@ -123,15 +127,20 @@ public final class CorpusSketcher {
   /// Creates a sketcher; MinHash permutations are drawn here.
   /// - Parameter retention: Which sets are kept: digests for exact verification,
   ///   fingerprints for an index, none for signature verification.
-  public init(parameters: SketchParameters, threads: Int, batchSize: Int = 4096, retention: SetRetention = .digests) {
+  /// - Parameter stopShingles: Shingles dropped from every document.
+  public init(
+    parameters: SketchParameters, threads: Int, batchSize: Int = 4096, retention: SetRetention = .digests,
+    stopShingles: StopShingles = .none
+  ) {
     self.parameters = parameters
     self.threads = threads
     self.batchSize = max(1, batchSize)
     self.retention = retention
+    self.stopShingles = stopShingles
     let minHasher = MinHasher(parameters)
     self.minHasher = minHasher
     sketchers = (0..<Self.chunksPerBatch).map { _ in
-      DocumentSketcher(parameters: parameters, retention: retention, minHasher: minHasher)
+      DocumentSketcher(parameters: parameters, retention: retention, minHasher: minHasher, stopShingles: stopShingles)
     }
     corpus = SketchedCorpus(permutationCount: parameters.permutationCount, retention: retention)
     corpus.statistics.threads = threads
@@ -144,6 +153,7 @@ public final class CorpusSketcher {
     -> SketchedCorpus
   {
     let clock = Stopwatch()
+    labelsWanted = reader.options.labelField != nil
     var batch = DocumentBatch()
     while let kind = reader.currentInputKind {
       if (kind == .jsonLines || kind == .lines) && !reader.keepsRecords {
@@ -194,7 +204,9 @@ public final class CorpusSketcher {
       reportProgress(progress, reader)
     }
     if threads == 1 {
-      var worker = BlockSketcher(parameters: parameters, retention: retention, options: reader.options, minHasher: minHasher)
+      var worker = BlockSketcher(
+        parameters: parameters, retention: retention, options: reader.options, minHasher: minHasher,
+        stopShingles: stopShingles)
       var block = LineBlock()
       var result = SketchedBlock()
       while reader.currentInputIndex == input {
@@ -209,7 +221,9 @@ public final class CorpusSketcher {
     }
     let pipeline = BlockPipeline(
       reader: reader, workers: (0..<threads).map { _ in
-        BlockSketcher(parameters: parameters, retention: retention, options: reader.options, minHasher: minHasher)
+        BlockSketcher(
+        parameters: parameters, retention: retention, options: reader.options, minHasher: minHasher,
+        stopShingles: stopShingles)
       })
     pipeline.start()
     defer { pipeline.finish() }
@@ -269,13 +283,16 @@ public final class CorpusSketcher {
       case .fingerprints: result.fingerprints.withSets { sets in corpus.fingerprints!.append(sets[position]) }
       case .none: break
       }
-      record(result.sketches[position], id: id, preview: result.previews[position], location: location)
+      record(
+        result.sketches[position], id: id, preview: result.previews[position], location: location,
+        label: labelsWanted ? result.labels[position] : nil)
     }
     try flushErrors(before: Int.max)
   }
 
   /// Appends one document's table entries and counts its warnings.
-  private func record(_ sketch: DocumentSketch, id: String, preview: String, location: DocumentLocation) {
+  private func record(_ sketch: DocumentSketch, id: String, preview: String, location: DocumentLocation, label: String?) {
+    if let label { corpus.documents.labels.append(label) }
     corpus.documents.ids.append(id)
     corpus.documents.previews.append(preview)
     corpus.documents.locations.append(location)
@@ -336,9 +353,10 @@ public final class CorpusSketcher {
               batch.content.withUnsafeBufferPointer { content in
                 parallelForEach(chunkCount: chunkCount, threads: threads) { chunk in
                   for document in chunkRange(chunk, of: chunkCount, count: count) {
-                    let text = UnsafeBufferPointer(rebasing: content[batch.contentRange(of: document)])
+                    let title = batch.titleRange(of: document).map { UnsafeBufferPointer(rebasing: content[$0]) }
+                    let body = UnsafeBufferPointer(rebasing: content[batch.bodyRange(of: document)])
                     let row = UnsafeMutableBufferPointer(rebasing: signatureRows.base[document * k..<(document + 1) * k])
-                    sketchOutput.base[document] = workers.base[chunk].sketch(text, signature: row)
+                    sketchOutput.base[document] = workers.base[chunk].sketch(title: title, body: body, signature: row)
                     if keepsFingerprints {
                       workers.base[chunk].fingerprints.withUnsafeBufferPointer { setOutput.base[chunk].append($0) }
                     }
@@ -356,7 +374,9 @@ public final class CorpusSketcher {
     if keepsFingerprints { for store in chunkSets { corpus.fingerprints!.append(contentsOf: store) } }
     if keepsDigests { for store in chunkDigests { corpus.digests!.append(contentsOf: store) } }
     for index in 0..<count {
-      record(sketches[index], id: batch.ids[index], preview: batch.previews[index], location: batch.locations[index])
+      record(
+        sketches[index], id: batch.ids[index], preview: batch.previews[index], location: batch.locations[index],
+        label: labelsWanted ? batch.labels[index] : nil)
     }
   }
 }

@@ -47,6 +47,10 @@ public struct DocumentSketcher: Sendable {
   public let parameters: SketchParameters
   /// The set representation kept per document.
   public let retention: SetRetention
+  /// Shingles dropped from every document.
+  public let stopShingles: StopShingles
+  private let cleaner: NewsCleaner
+  private var cleaned: [UInt8] = []
   private let normalizer: TextNormalizer
   private let shingler: Shingler
   private let minHasher: MinHasher
@@ -64,9 +68,15 @@ public struct DocumentSketcher: Sendable {
   public private(set) var digests: [UInt32] = []
 
   /// Creates a sketcher; the MinHash permutations are drawn once here unless given.
-  public init(parameters: SketchParameters, retention: SetRetention = .digests, minHasher: MinHasher? = nil) {
+  /// - Parameter stopShingles: Shingles dropped from every document.
+  public init(
+    parameters: SketchParameters, retention: SetRetention = .digests, minHasher: MinHasher? = nil,
+    stopShingles: StopShingles = .none
+  ) {
     self.parameters = parameters
     self.retention = retention
+    self.stopShingles = stopShingles
+    cleaner = NewsCleaner(options: parameters.cleaning)
     normalizer = TextNormalizer(splitsGluedWords: parameters.splitsGluedWords)
     shingler = Shingler(parameters)
     self.minHasher = minHasher ?? MinHasher(parameters)
@@ -91,6 +101,21 @@ public struct DocumentSketcher: Sendable {
   ) -> DocumentSketch {
     var clock = StageClock()
     var invalid = 0
+    // News cleaning rewrites the body into `cleaned` when it removes something.
+    var cleanedBody = cleaned
+    cleaned = []
+    defer { cleaned = cleanedBody }
+    let cleanedCount = parameters.cleaning.isEmpty ? nil : cleaner.clean(body, into: &cleanedBody)
+    return cleanedBody.withUnsafeBufferPointer { cleanedBuffer in
+      let body = cleanedCount != nil ? UnsafeBufferPointer(rebasing: cleanedBuffer[0..<cleanedCount!]) : body
+      return sketchCleaned(title: title, body: body, signature: signature, clock: &clock, invalid: &invalid)
+    }
+  }
+
+  private mutating func sketchCleaned(
+    title: UnsafeBufferPointer<UInt8>?, body: UnsafeBufferPointer<UInt8>, signature: UnsafeMutableBufferPointer<UInt32>,
+    clock: inout StageClock, invalid: inout Int
+  ) -> DocumentSketch {
     switch parameters.shingle {
     case .word:
       if let title { invalid += normalizer.hashTokens(title, into: &tokenHashes, scratch: &foldScratch) }
@@ -112,6 +137,7 @@ public struct DocumentSketcher: Sendable {
       times.tokenize &+= clock.lap()
       shingler.characterFingerprints(of: tokens, into: &fingerprints, scratch: &scratch)
     }
+    stopShingles.filter(&fingerprints)
     times.fingerprint &+= clock.lap()
     fingerprints.withUnsafeBufferPointer { minHasher.sketch($0, into: signature) }
     let shingleCount: Int

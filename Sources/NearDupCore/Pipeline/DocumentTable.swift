@@ -13,6 +13,9 @@ public struct DocumentTable: Sendable {
   public internal(set) var tokenCounts: [UInt32] = []
   /// Distinct shingles.
   public internal(set) var shingleCounts: [UInt32] = []
+  /// Labels read with `CorpusOptions.labelField` ("" for none); empty when no label
+  /// field was asked for.
+  public internal(set) var labels: [String] = []
 
   /// Creates an empty table.
   public init() {}

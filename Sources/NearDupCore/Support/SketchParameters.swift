@@ -39,16 +39,19 @@ public struct SketchParameters: Hashable, Sendable, Codable {
   public var splitsGluedWords: Bool
   /// How signatures are computed.
   public var scheme: SketchScheme
+  /// What news cleaning removes before tokenizing.
+  public var cleaning: CleaningOptions
 
   /// The defaults: word 5-grams, 128 permutations, seed 1, glued words split,
-  /// one permutation hashing.
+  /// one permutation hashing, datelines and metadata lines cleaned.
   public static let `default` = try! SketchParameters()
 
   /// Creates validated parameters.
   /// - Throws: `ParameterError` when a value is out of range.
   public init(
     shingle: ShingleKind = .word, shingleSize: Int = 5, permutationCount: Int = 128,
-    seed: UInt64 = 1, splitsGluedWords: Bool = true, scheme: SketchScheme = .oph
+    seed: UInt64 = 1, splitsGluedWords: Bool = true, scheme: SketchScheme = .oph,
+    cleaning: CleaningOptions = [.datelines, .metadata]
   ) throws(ParameterError) {
     guard shingleSize >= 1 else { throw .shingleSize(shingleSize) }
     guard (1...4096).contains(permutationCount) else {
@@ -60,6 +63,7 @@ public struct SketchParameters: Hashable, Sendable, Codable {
     self.seed = seed
     self.splitsGluedWords = splitsGluedWords
     self.scheme = scheme
+    self.cleaning = cleaning
   }
 }
 
