@@ -23,6 +23,8 @@
 /// to 2^(g+1) apart, so Jaccard similarity as low as t / (1 + 2^(g+1) − t) at
 /// containment t — is found by a banding designed for that Jaccard similarity, which
 /// only pairs documents exactly g classes apart. No all-pairs step is ever needed.
+/// With 128 slots the expected recall at the target stays above 0.95 up to gap 4
+/// (sizes 32 times apart) and is 0.8 at gap 5 (64 times).
 ///
 /// - Complexity: O(b · (N log N + C)) for N documents, b bands (over all bandings)
 ///   and C candidates emitted, plus O(C log C) to merge the bands' candidates.

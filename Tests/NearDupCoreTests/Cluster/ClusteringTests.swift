@@ -36,4 +36,48 @@ struct ClusteringTests {
     #expect(clustering.representative(of: [2, 4, 5], lengths: [0, 0, 8, 0, 8, 8]) == 2)
     #expect(Clustering(keep: .shortest).representative(of: [2, 4, 5], lengths: [0, 0, 8, 0, 8, 8]) == 2)
   }
+
+  /// A ~ B and B ~ C, but A ≁ C; A is the longest.
+  func chain(_ linkage: Linkage) -> [Cluster] {
+    let similarities: [Set<Int>: Double] = [[0, 1]: 0.85, [1, 2]: 0.85, [0, 2]: 0.3]
+    return Clustering(keep: .longest, linkage: linkage).clusters(
+      canonical: [0, 1, 2], edges: [Edge(0, 1, similarity: 0.85), Edge(1, 2, similarity: 0.85)], lengths: [30, 20, 10]
+    ) { a, b in similarities[[a, b]]! }
+  }
+
+  @Test("components chain A ~ B ~ C into one cluster around the longest, dissimilar member included")
+  func chainingComponents() {
+    let clusters = chain(.components)
+    #expect(clusters.count == 1)
+    #expect(clusters[0].representative == 0)
+    #expect(clusters[0].members.map(\.similarity) == [1, 0.85, 0.3])
+  }
+
+  @Test("center linkage keeps every member similar to its representative")
+  func chainingCenter() {
+    let clusters = chain(.center)
+    // B has the most neighbours: it represents the cluster, A and C both resemble it.
+    #expect(clusters.count == 1)
+    #expect(clusters[0].representative == 1)
+    #expect(clusters[0].members.allSatisfy { $0.similarity >= 0.8 })
+    // A longer chain A ~ B ~ C ~ D breaks: D does not resemble B.
+    let long = Clustering(keep: .first, linkage: .center).clusters(
+      canonical: [0, 1, 2, 3], edges: [Edge(0, 1, similarity: 0.9), Edge(1, 2, similarity: 0.9), Edge(2, 3, similarity: 0.9)],
+      lengths: [1, 1, 1, 1]
+    ) { a, b in abs(a - b) == 1 ? 0.9 : 0.2 }
+    #expect(long.map { Set($0.members.map(\.document)) } == [[0, 1, 2]])
+    let components = Clustering(keep: .first, linkage: .components).clusters(
+      canonical: [0, 1, 2, 3], edges: [Edge(0, 1, similarity: 0.9), Edge(1, 2, similarity: 0.9), Edge(2, 3, similarity: 0.9)],
+      lengths: [1, 1, 1, 1]
+    ) { a, b in abs(a - b) == 1 ? 0.9 : 0.2 }
+    #expect(components.map { Set($0.members.map(\.document)) } == [[0, 1, 2, 3]])
+  }
+
+  @Test("center linkage keeps identical copies with their text")
+  func centerIdentical() {
+    let clusters = Clustering(keep: .longest, linkage: .center).clusters(
+      canonical: [0, 0, 2, 3], edges: [Edge(0, 2, similarity: 0.9)], lengths: [5, 5, 5, 5]
+    ) { _, _ in 0.9 }
+    #expect(clusters.map { Set($0.members.map(\.document)) } == [[0, 1, 2]])
+  }
 }
