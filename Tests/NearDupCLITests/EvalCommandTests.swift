@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+@testable import NearDupCLI
+
+@Suite("neardup eval")
+struct EvalCommandTests {
+  /// Runs the built `neardup` and returns its standard output.
+  func neardup(_ arguments: [String]) throws -> (Int32, Data) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Executable.path)
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, data)
+  }
+
+  @Test("on Corpus/ the default run is perfect against both the exact pairs and the story labels")
+  func corpus() throws {
+    let (status, data) = try neardup(["eval", ClusterCommandTests.corpus, "--format", "json"])
+    #expect(status == 0)
+    let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let jaccard = try #require(report["jaccard_pairs"] as? [String: Any])
+    #expect(jaccard["precision"] as? Double == 1)
+    #expect(jaccard["recall"] as? Double == 1)
+    #expect((jaccard["truth"] as? Int ?? 0) > 100)
+    let labels = try #require(report["labels"] as? [String: Any])
+    #expect(labels["bcubed_f1"] as? Double == 1)
+    #expect(labels["ari"] as? Double == 1)
+    let exact = try #require(report["exact_jaccard_labels"] as? [String: Any])
+    #expect((exact["bcubed_f1"] as? Double ?? 1) < 0.9)
+    #expect(report["members_below_half_threshold"] as? Int == 0)
+  }
+
+  @Test("the text report names pairs, labels and health; signature verification is refused")
+  func text() throws {
+    let (status, data) = try neardup(["eval", ClusterCommandTests.corpus, "--linkage", "components"])
+    #expect(status == 0)
+    let text = String(decoding: data, as: UTF8.self)
+    #expect(text.contains("precision 1.0000, recall 1.0000"))
+    #expect(text.contains("B³ precision 1.0000"))
+    #expect(text.contains("members below 0.80 of their representative"))
+    let (refused, _) = try neardup(["eval", ClusterCommandTests.corpus, "--verify", "signature"])
+    #expect(refused == 64)
+  }
+}
