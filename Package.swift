@@ -10,6 +10,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+    .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
   ],
   targets: [
     .systemLibrary(
@@ -29,6 +30,11 @@ let package = Package(
         .product(name: "Hummingbird", package: "hummingbird"),
       ],
       swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
+    .executableTarget(
+      name: "NearDupBenchmarks",
+      dependencies: ["NearDupCore", .product(name: "Benchmark", package: "benchmark")],
+      path: "Benchmarks/NearDupBenchmarks",
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
     .testTarget(name: "NearDupCoreTests", dependencies: ["NearDupCore"]),
     .testTarget(name: "NearDupCLITests", dependencies: ["NearDupCLI", "NearDupCore"]),
   ]

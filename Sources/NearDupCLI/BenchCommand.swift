@@ -8,11 +8,11 @@ extension NearDup {
     static let configuration = CommandConfiguration(
       abstract: "Measure clustering throughput stage by stage, per thread count and sketch scheme.",
       discussion: """
-        Each configuration runs `neardup cluster` as a child process on the same corpus
-        (a synthetic corpus of --docs documents when no INPUT is given), so that its peak
-        memory is its own. Reports time per stage, docs/s and MB/s overall and per core,
-        the scaling between thread counts, peak memory and bytes of state per document;
-        and, per sketch scheme, the accuracy of the Jaccard estimates (mean squared error
+        Each configuration runs `neardup cluster` as a child process on the same corpus \
+        (a synthetic corpus of --docs documents when no INPUT is given), so that its peak \
+        memory is its own. Reports time per stage, docs/s and MB/s overall and per core, \
+        the scaling between thread counts, peak memory and bytes of state per document; \
+        and, per sketch scheme, the accuracy of the Jaccard estimates (mean squared error \
         against exact Jaccard) and the LSH pair recall at the threshold, on a sample.
         """)
 

@@ -9,10 +9,10 @@ extension NearDup {
     static let configuration = CommandConfiguration(
       abstract: "Group near-duplicate documents into clusters.",
       discussion: """
-        INPUT is a JSON Lines file, a directory of .txt/.md files, a text file (one
-        document, or one per line with --lines), or - for standard input; any of them
-        may be gzip-compressed. With no INPUT, the embedded corpus Corpus/ is clustered.
-        With --index, the documents of an index are clustered without re-reading texts,
+        INPUT is a JSON Lines file, a directory of .txt/.md files, a text file (one \
+        document, or one per line with --lines), or - for standard input; any of them \
+        may be gzip-compressed. With no INPUT, the embedded corpus Corpus/ is clustered. \
+        With --index, the documents of an index are clustered without re-reading texts, \
         with the index's parameters.
         """)
 

@@ -8,12 +8,12 @@ extension NearDup {
     static let configuration = CommandConfiguration(
       abstract: "Measure a clustering run against the exact ground truth and the corpus's labels.",
       discussion: """
-        Runs the clustering pipeline, then computes every pair whose exact Jaccard similarity
-        (and, with --measure containment, exact containment) reaches the threshold on the same
-        shingles, with an all-pairs join (prefix filtering over an inverted index, not LSH).
-        Reports pair precision, recall and F1, the candidate count; with labels, the adjusted
-        Rand index, B³ and pairwise precision and recall of the clusters, and the same for the
-        connected components of the exact Jaccard pairs; and cluster health: members less
+        Runs the clustering pipeline, then computes every pair whose exact Jaccard similarity \
+        (and, with --measure containment, exact containment) reaches the threshold on the same \
+        shingles, with an all-pairs join (prefix filtering over an inverted index, not LSH). \
+        Reports pair precision, recall and F1, the candidate count; with labels, the adjusted \
+        Rand index, B³ and pairwise precision and recall of the clusters, and the same for the \
+        connected components of the exact Jaccard pairs; and cluster health: members less \
         similar to their representative than the threshold (chaining).
         """)
 

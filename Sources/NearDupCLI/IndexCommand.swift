@@ -8,9 +8,9 @@ extension NearDup {
     static let configuration = CommandConfiguration(
       abstract: "Build and maintain a persistent index for similarity queries.",
       discussion: """
-        An index is a directory. Its parameters (shingling, n, permutations, seed, threshold,
-        measure, bands, rows) are fixed by `index build` and reused by every later command;
-        a conflicting flag later is an error. Every change is crash-safe: a process killed
+        An index is a directory. Its parameters (shingling, n, permutations, seed, threshold, \
+        measure, bands, rows) are fixed by `index build` and reused by every later command; \
+        a conflicting flag later is an error. Every change is crash-safe: a process killed \
         at any instant leaves the index as it was before or after the change.
         """,
       subcommands: [Build.self, Add.self, Remove.self, Compact.self, Stats.self])

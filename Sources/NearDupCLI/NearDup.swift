@@ -7,9 +7,9 @@ struct NearDup: AsyncParsableCommand {
     commandName: "neardup",
     abstract: "Find and cluster near-duplicate news articles.",
     discussion: """
-      NearDup groups the copies of an article that other sites republished with small
-      changes: spam words glued into the headline, a new byline, a tail of unrelated
-      headlines, dropped or reordered paragraphs. Exit codes: 0 success, 1 error
+      NearDup groups the copies of an article that other sites republished with small \
+      changes: spam words glued into the headline, a new byline, a tail of unrelated \
+      headlines, dropped or reordered paragraphs. Exit codes: 0 success, 1 error \
       (bad input, unreadable file), 64 usage error.
       """,
     version: "0.1.0",

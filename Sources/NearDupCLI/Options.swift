@@ -275,8 +275,9 @@ enum InputResolver {
   /// Copies standard input to a temporary file, so that it can be read twice.
   static func spoolStandardInput() throws -> String {
     let path = NSTemporaryDirectory() + "neardup-stdin-\(ProcessInfo.processInfo.processIdentifier).tmp"
-    FileManager.default.createFile(atPath: path, contents: nil)
-    guard let output = FileHandle(forWritingAtPath: path) else {
+    guard FileManager.default.createFile(atPath: path, contents: nil),
+      let output = FileHandle(forWritingAtPath: path)
+    else {
       throw CorpusError.unreadable(path: path, reason: "cannot create a temporary file for standard input")
     }
     defer { try? output.close() }

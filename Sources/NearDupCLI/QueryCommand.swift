@@ -8,9 +8,9 @@ extension NearDup {
     static let configuration = CommandConfiguration(
       abstract: "Find the stored documents similar to each query document.",
       discussion: """
-        The query is TEXT itself, a file given with --file (one document), or a corpus
-        (JSON Lines file, directory, or - for standard input) with one query per record.
-        By default the matches are the stored documents whose similarity reaches the index
+        The query is TEXT itself, a file given with --file (one document), or a corpus \
+        (JSON Lines file, directory, or - for standard input) with one query per record. \
+        By default the matches are the stored documents whose similarity reaches the index \
         threshold; --threshold sets another, --top keeps the k most similar.
         """)
 

@@ -7,10 +7,10 @@ extension NearDup {
     static let configuration = CommandConfiguration(
       abstract: "Write a synthetic wire-story corpus with true story labels.",
       discussion: """
-        Stories and their syndicated copies (spam names glued in, metadata lines, site
-        templates with "More / Recommend" blocks, dropped or swapped paragraphs, word edits,
-        other datelines), formulaic look-alike reports that are different stories, and
-        unrelated singletons, as JSON Lines with id, title, text, story, source and kind.
+        Stories and their syndicated copies (spam names glued in, metadata lines, site \
+        templates with "More / Recommend" blocks, dropped or swapped paragraphs, word edits, \
+        other datelines), formulaic look-alike reports that are different stories, and \
+        unrelated singletons, as JSON Lines with id, title, text, story, source and kind. \
         The same seed and size always give the same file; memory stays constant.
         """)
 

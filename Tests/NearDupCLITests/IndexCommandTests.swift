@@ -62,7 +62,7 @@ struct IndexCommandTests {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: Executable.path)
     process.arguments = ["query", "--index", index, "--format", "jsonl", "--exact", queries]
-    FileManager.default.createFile(atPath: output, contents: nil)
+    #expect(FileManager.default.createFile(atPath: output, contents: nil))
     process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
     try process.run()
     process.waitUntilExit()

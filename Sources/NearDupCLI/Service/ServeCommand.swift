@@ -11,9 +11,9 @@ extension NearDup {
     static let configuration = CommandConfiguration(
       abstract: "Serve an index over HTTP: queries, additions, removals.",
       discussion: """
-        Routes: POST /query, POST /documents, DELETE /documents/{id}, GET /documents/{id},
-        GET /stats, GET /health (see the README). Queries run in parallel; additions and
-        removals run one at a time and are on disk before their response. SIGINT or SIGTERM
+        Routes: POST /query, POST /documents, DELETE /documents/{id}, GET /documents/{id}, \
+        GET /stats, GET /health (see the README). Queries run in parallel; additions and \
+        removals run one at a time and are on disk before their response. SIGINT or SIGTERM \
         stops the service gracefully: requests in progress are finished first.
         """)
 

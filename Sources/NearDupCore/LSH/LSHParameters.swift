@@ -64,28 +64,56 @@ public struct LSHParameters: Hashable, Sendable, Codable, CustomStringConvertibl
   /// The banding with b·r ≤ k that minimises the weighted false-positive and
   /// false-negative areas under the S-curve around `threshold`.
   ///
+  /// For each r the miss probabilities (1 − s^r)^b of the quadrature nodes are
+  /// built up by one multiplication per band, so the whole search costs
+  /// O(k · nodes) powers and O(k log k · nodes) multiplications (about 1 ms at
+  /// k = 128) and gives the same errors as `weightedError`.
+  ///
   /// - Parameters:
   ///   - threshold: The Jaccard similarity that separates wanted from unwanted pairs.
   ///   - permutationCount: k.
   ///   - falseNegativeWeight: The weight of the false-negative area, in 0...1.
-  /// - Returns: The best banding; ties go to fewer slots used.
-  /// - Complexity: O(k log k) bandings, each integrated in O(1).
+  /// - Returns: The best banding; ties go to fewer bands, then fewer rows.
+  /// - Complexity: O(k log k) bandings, each evaluated in O(nodes).
   public static func optimal(
     threshold: Double, permutationCount: Int,
     falseNegativeWeight: Double = defaultFalseNegativeWeight
   ) -> LSHParameters {
     let key = OptimalKey(threshold: threshold, permutationCount: permutationCount, weight: falseNegativeWeight)
     if let known = optimalCache.withLock({ $0[key] }) { return known }
-    var best: (error: Double, parameters: LSHParameters)?
-    for bands in 1...permutationCount {
-      for rows in 1...(permutationCount / bands) {
-        let candidate = try! LSHParameters(bands: bands, rows: rows, permutationCount: permutationCount)
-        let error = candidate.weightedError(threshold: threshold, falseNegativeWeight: falseNegativeWeight)
-        if best == nil || error < best!.error - 1e-12 { best = (error, candidate) }
+    let below = quadratureRule(from: 0, to: threshold)
+    let above = quadratureRule(from: threshold, to: 1)
+    // errors[r][b − 1]: the weighted error of b bands of r rows.
+    var errors = [[Double]](repeating: [], count: permutationCount + 1)
+    for rows in 1...permutationCount {
+      let belowBase = below.nodes.map { 1 - pow($0, Double(rows)) }
+      let aboveBase = above.nodes.map { 1 - pow($0, Double(rows)) }
+      var belowMiss = [Double](repeating: 1, count: belowBase.count)
+      var aboveMiss = [Double](repeating: 1, count: aboveBase.count)
+      for _ in 1...(permutationCount / rows) {
+        var falsePositive = 0.0
+        var falseNegative = 0.0
+        for i in belowMiss.indices {
+          belowMiss[i] *= belowBase[i]
+          falsePositive += below.weights[i] * (1 - belowMiss[i])
+        }
+        for i in aboveMiss.indices {
+          aboveMiss[i] *= aboveBase[i]
+          falseNegative += above.weights[i] * aboveMiss[i]
+        }
+        errors[rows].append((1 - falseNegativeWeight) * falsePositive + falseNegativeWeight * falseNegative)
       }
     }
-    optimalCache.withLock { $0[key] = best!.parameters }
-    return best!.parameters
+    var best: (error: Double, bands: Int, rows: Int)?
+    for bands in 1...permutationCount {
+      for rows in 1...(permutationCount / bands) {
+        let error = errors[rows][bands - 1]
+        if best == nil || error < best!.error - 1e-12 { best = (error, bands, rows) }
+      }
+    }
+    let parameters = try! LSHParameters(bands: best!.bands, rows: best!.rows, permutationCount: permutationCount)
+    optimalCache.withLock { $0[key] = parameters }
+    return parameters
   }
 
   private struct OptimalKey: Hashable {
@@ -99,19 +127,29 @@ public struct LSHParameters: Hashable, Sendable, Codable, CustomStringConvertibl
 
   public var description: String { "\(bands) bands × \(rows) rows" }
 
-  /// Composite Gauss–Legendre quadrature (5 nodes on each of 64 panels); exact to
+  /// Composite Gauss–Legendre quadrature: 5 nodes on each of 64 panels, exact to
   /// ~1e-12 for these smooth polynomials.
-  private static func integrate(from lower: Double, to upper: Double, _ f: (Double) -> Double) -> Double {
-    guard upper > lower else { return 0 }
-    let nodes = [0, -0.538_469_310_105_683_1, 0.538_469_310_105_683_1, -0.906_179_845_938_664_0, 0.906_179_845_938_664_0]
-    let weights = [0.568_888_888_888_888_9, 0.478_628_670_499_366_5, 0.478_628_670_499_366_5, 0.236_926_885_056_189_1, 0.236_926_885_056_189_1]
+  private static func quadratureRule(from lower: Double, to upper: Double) -> (nodes: [Double], weights: [Double]) {
+    guard upper > lower else { return ([], []) }
+    let offsets = [0, -0.538_469_310_105_683_1, 0.538_469_310_105_683_1, -0.906_179_845_938_664_0, 0.906_179_845_938_664_0]
+    let factors = [0.568_888_888_888_888_9, 0.478_628_670_499_366_5, 0.478_628_670_499_366_5, 0.236_926_885_056_189_1, 0.236_926_885_056_189_1]
     let panels = 64
     let width = (upper - lower) / Double(panels)
-    var total = 0.0
+    var nodes: [Double] = []
+    var weights: [Double] = []
     for panel in 0..<panels {
       let middle = lower + (Double(panel) + 0.5) * width
-      for (node, weight) in zip(nodes, weights) { total += weight * f(middle + node * width / 2) }
+      for (offset, factor) in zip(offsets, factors) {
+        nodes.append(middle + offset * width / 2)
+        weights.append(factor * width / 2)
+      }
     }
-    return total * width / 2
+    return (nodes, weights)
+  }
+
+  /// ∫ f over [lower, upper] by `quadratureRule`.
+  private static func integrate(from lower: Double, to upper: Double, _ f: (Double) -> Double) -> Double {
+    let rule = quadratureRule(from: lower, to: upper)
+    return zip(rule.nodes, rule.weights).reduce(0) { $0 + $1.1 * f($1.0) }
   }
 }

@@ -25,7 +25,7 @@ public struct CleaningOptions: OptionSet, Hashable, Sendable, Codable {
 ///   following space is removed.
 ///
 /// - Complexity: O(b) for b bytes; writes into a reusable buffer only when
-///   something is removed.
+///   something is removed, and allocates nothing once that buffer has grown.
 public struct NewsCleaner: Sendable {
   /// What to remove.
   public var options: CleaningOptions
@@ -39,7 +39,18 @@ public struct NewsCleaner: Sendable {
   /// cleaned text and returns its byte count.
   public func clean(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Int? {
     guard !options.isEmpty, let base = text.baseAddress else { return nil }
-    var removed: [Range<Int>] = []
+    // Kept bytes are copied into `out` as each removal is found, so cleaning
+    // allocates nothing once `out` has grown to the longest cleaned text.
+    var removedAny = false
+    var copied = 0  // bytes of `text` before this offset are in `out` or removed
+    func remove(_ range: Range<Int>) {
+      if !removedAny {
+        out.removeAll(keepingCapacity: true)
+        removedAny = true
+      }
+      out.append(contentsOf: text[copied..<range.lowerBound])
+      copied = range.upperBound
+    }
     var datelineDone = !options.contains(.datelines)
     var start = 0
     let n = text.count
@@ -48,9 +59,9 @@ public struct NewsCleaner: Sendable {
       while end < n && base[end] != 0x0A { end += 1 }
       let line = UnsafeBufferPointer(start: base + start, count: end - start)
       if options.contains(.metadata) && Self.isMetadataLine(line) {
-        removed.append(start..<min(n, end + 1))
+        remove(start..<min(n, end + 1))
       } else if !datelineDone, let length = Self.datelineLength(line) {
-        removed.append(start..<start + length)
+        remove(start..<start + length)
         datelineDone = true
       } else if !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) {
         // The dateline opens the first line with text; later lines are the story.
@@ -58,14 +69,8 @@ public struct NewsCleaner: Sendable {
       }
       start = end + 1
     }
-    guard !removed.isEmpty else { return nil }
-    out.removeAll(keepingCapacity: true)
-    var position = 0
-    for range in removed {
-      out.append(contentsOf: text[position..<range.lowerBound])
-      position = range.upperBound
-    }
-    if position < n { out.append(contentsOf: text[position..<n]) }
+    guard removedAny else { return nil }
+    if copied < n { out.append(contentsOf: text[copied..<n]) }
     return out.count
   }
 
