@@ -180,7 +180,7 @@ extension NearDup {
       lines.append("Machine: \(Bench.machine)")
       lines.append("")
       lines.append(
-        "sketch   threads     docs/s     MB/s  docs/s/core   wall s  read+sketch  candidates  verify  cluster   peak MiB  state B/doc")
+        "sketch   threads     docs/s     MB/s  docs/s/core   wall s  boilerplate  read+sketch  candidates  verify  cluster   peak MiB  state B/doc")
       for run in runs {
         let seconds = value(run.report, "seconds", "total")
         let rate = seconds > 0 ? Double(documents) / seconds : 0
@@ -188,6 +188,7 @@ extension NearDup {
           Format.padded(run.scheme.rawValue, 8) + " " + Format.padded(String(run.threads), 7)
             + leftPadded(Format.count(Int(rate)), 11) + leftPadded(Format.fixed(Double(bytes) / 1e6 / max(seconds, 1e-9), 1), 9)
             + leftPadded(Format.count(Int(rate / Double(run.threads))), 13) + leftPadded(Format.fixed(run.seconds, 2), 9)
+            + leftPadded(Format.fixed(value(run.report, "seconds", "boilerplate"), 3), 13)
             + leftPadded(Format.fixed(value(run.report, "seconds", "read_and_sketch"), 3), 13)
             + leftPadded(Format.fixed(value(run.report, "seconds", "candidates"), 3), 12)
             + leftPadded(Format.fixed(value(run.report, "seconds", "verify"), 3), 8)

@@ -60,7 +60,8 @@ struct ClusterReport {
         + "(\(configuration.verification.rawValue) \(configuration.measure.rawValue) ≥ \(Format.fixed(configuration.threshold, 2)))")
     let thread = statistics.threadTimes
     lines.append(
-      "Time        read and sketch \(Format.seconds(times.front)) · group \(Format.seconds(times.group))"
+      "Time        boilerplate \(Format.seconds(times.boilerplate)) · read and sketch \(Format.seconds(times.front))"
+        + " · group \(Format.seconds(times.group))"
         + " · candidates \(Format.seconds(times.candidates)) · verify \(Format.seconds(times.verify))"
         + " · cluster \(Format.seconds(times.cluster))")
     lines.append(
@@ -132,7 +133,8 @@ struct ClusterReport {
         + "\"threshold\": \(configuration.threshold), \"measure\": \"\(configuration.measure.rawValue)\", "
         + "\"verify\": \"\(configuration.verification.rawValue)\", \"bands\": \(result.lsh.bands), \"rows\": \(result.lsh.rows)}")
     fields.append(
-      "\"seconds\": {\"total\": \(number(times.total)), \"read_and_sketch\": \(number(times.front)), "
+      "\"seconds\": {\"total\": \(number(times.total)), \"boilerplate\": \(number(times.boilerplate)), "
+        + "\"read_and_sketch\": \(number(times.front)), "
         + "\"group\": \(number(times.group)), \"candidates\": \(number(times.candidates)), "
         + "\"verify\": \(number(times.verify)), \"cluster\": \(number(times.cluster))}")
     fields.append(

@@ -13,20 +13,23 @@ public enum FingerprintSet {
     removeAdjacentDuplicates(&values)
   }
 
-  /// Sorts uniformly distributed 32-bit digests (hash values) and removes repeats:
-  /// one counting pass distributes them into 256 buckets by their top byte, then an
-  /// insertion sort finishes the nearly sorted array. Faster than a comparison sort
-  /// for the few hundred digests of a document. `scratch` is reused.
-  /// - Complexity: O(s + 256) expected for s ≤ ~1000 uniformly random digests
+  /// Sorts uniformly distributed hash values (fingerprints or digests) and removes
+  /// repeats: one counting pass distributes them into 256 buckets by their top byte,
+  /// then an insertion sort finishes the nearly sorted array. Faster than a
+  /// comparison sort for the few hundred shingles of a document. `scratch` is reused.
+  /// - Complexity: O(s + 256) expected for s ≤ ~1000 uniformly random values
   ///   (O(s²/256) for more; larger sets use the standard sort).
-  public static func sortUniformAndRemoveDuplicates(_ values: inout [UInt32], scratch: inout [UInt32]) {
+  public static func sortUniformAndRemoveDuplicates<Value: FixedWidthInteger & UnsignedInteger>(
+    _ values: inout [Value], scratch: inout [Value]
+  ) {
+    let topByteShift = Value.bitWidth - 8
     let count = values.count
     guard count > 1 else { return }
     if count < 32 || count > 2048 {
       sortAndRemoveDuplicates(&values)
       return
     }
-    if scratch.count < count { scratch = [UInt32](repeating: 0, count: count) }
+    if scratch.count < count { scratch = [Value](repeating: 0, count: count) }
     let unique = values.withUnsafeMutableBufferPointer { values -> Int in
       scratch.withUnsafeMutableBufferPointer { scratch -> Int in
         withUnsafeTemporaryAllocation(of: UInt16.self, capacity: 257) { starts -> Int in
@@ -34,11 +37,11 @@ public enum FingerprintSet {
           let sorted = scratch.baseAddress!
           let starts = starts.baseAddress!
           starts.initialize(repeating: 0, count: 257)
-          for index in 0..<count { starts[Int(source[index] &>> 24) &+ 1] &+= 1 }
+          for index in 0..<count { starts[Int(source[index] &>> topByteShift) &+ 1] &+= 1 }
           for bucket in 0..<256 { starts[bucket &+ 1] &+= starts[bucket] }
           for index in 0..<count {
             let value = source[index]
-            let bucket = Int(value &>> 24)
+            let bucket = Int(value &>> topByteShift)
             sorted[Int(starts[bucket])] = value
             starts[bucket] &+= 1
           }

@@ -138,18 +138,18 @@ public final class LSHIndex: Sendable {
   ) throws(IndexFileError) -> SketchedCorpus {
     var stopShingles = StopShingles.none
     if let share = boilerplateShare {
-      var frequency: [UInt64: Int32] = [:]
+      var gathered: [UInt64] = []
       var sampled = 0
       var set: [UInt64] = []
       for (segmentIndex, segment) in segments.enumerated() where sampled < boilerplateSample {
         for document in 0..<segment.documentCount
         where sampled < boilerplateSample && !isRemoved(segment: segmentIndex, document: document) {
           try segment.fingerprints(document, into: &set)
-          for fingerprint in set { frequency[fingerprint, default: 0] += 1 }
+          gathered += set
           sampled += 1
         }
       }
-      stopShingles = StopShingles(frequencies: frequency, documents: sampled, share: share)
+      stopShingles = StopShingles(counting: gathered, documents: sampled, share: share, minimumDocuments: 10)
     }
     var corpus = try sketchedCorpus(segments: 0..<segments.count, retention: retention, stopShingles: stopShingles)
     corpus.statistics.boilerplateShingles = stopShingles.count

@@ -35,13 +35,16 @@ public final class ClusterPipeline {
     -> ClusterResult
   {
     var stopShingles = StopShingles.none
+    var clock = Stopwatch()
     if let share = configuration.boilerplateShare {
       stopShingles = try StopShingles.learn(
         from: CorpusReader(inputs: reader.inputs, options: reader.options), parameters: configuration.sketch,
-        sampleSize: configuration.boilerplateSample, share: share)
+        sampleSize: configuration.boilerplateSample, share: share, threads: configuration.threads)
     }
+    let learning = clock.lap()
     var result = cluster(try makeSketcher(stopShingles: stopShingles).sketch(reader: reader, progress: progress), progress: progress)
     result.statistics.boilerplateShingles = stopShingles.count
+    result.statistics.times.boilerplate = learning
     return result
   }
 

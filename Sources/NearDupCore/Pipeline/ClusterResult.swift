@@ -2,6 +2,8 @@
 public struct PipelineStatistics: Sendable {
   /// Wall-clock seconds of each stage, in pipeline order.
   public struct StageTimes: Sendable {
+    /// Learning the boilerplate shingles from the first documents (a pass of its own).
+    public var boilerplate = 0.0
     /// Reading, parsing and sketching, which overlap (documents stream through).
     public var front = 0.0
     /// Grouping identical normalized texts.
@@ -14,7 +16,7 @@ public struct PipelineStatistics: Sendable {
     public var cluster = 0.0
 
     /// The sum of all stages: the run's wall-clock time.
-    public var total: Double { front + group + candidates + verify + cluster }
+    public var total: Double { boilerplate + front + group + candidates + verify + cluster }
   }
 
   /// Thread-seconds of the streaming stages, summed over threads.

@@ -58,6 +58,7 @@ public struct DocumentSketcher: Sendable {
   private var tokenHashes: [UInt64] = []
   private var foldScratch = TokenizerScratch()
   private var radixScratch: [UInt32] = []
+  private var fingerprintScratch: [UInt64] = []
   private var scratch = ShinglerScratch()
   private var joinedText: [UInt8] = []
   /// The shingle fingerprints of the last document (sorted and duplicate-free with
@@ -142,7 +143,7 @@ public struct DocumentSketcher: Sendable {
     fingerprints.withUnsafeBufferPointer { minHasher.sketch($0, into: signature) }
     let shingleCount: Int
     if retention == .fingerprints {
-      FingerprintSet.sortAndRemoveDuplicates(&fingerprints)
+      FingerprintSet.sortUniformAndRemoveDuplicates(&fingerprints, scratch: &fingerprintScratch)
       shingleCount = fingerprints.count
     } else {
       digests.removeAll(keepingCapacity: true)

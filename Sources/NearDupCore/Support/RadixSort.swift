@@ -1,35 +1,36 @@
-/// Least-significant-digit radix sort of 64-bit keys, for the large sorts of the
-/// pipeline (band entries, candidate pairs): 16-bit digits, four passes, a pass
+/// Least-significant-digit radix sort of unsigned integer keys, for the large sorts
+/// of the pipeline (band entries, candidate pairs, boilerplate counts): 16-bit
+/// digits, one pass per digit (four for 64-bit keys, two for 32-bit keys), a pass
 /// skipped when every key shares its digit.
 ///
-/// - Complexity: O(4·(n + 2^16)) time and O(n) extra memory; small arrays fall back
-///   to the standard library's sort.
+/// - Complexity: O(d·(n + 2^16)) time for d digits and O(n) extra memory; small
+///   arrays fall back to the standard library's sort.
 public enum RadixSort {
   /// Sorts `values` ascending.
-  public static func sort(_ values: inout [UInt64]) {
+  public static func sort<Key: FixedWidthInteger & UnsignedInteger>(_ values: inout [Key]) {
     let count = values.count
     guard count > 4096 else {
       values.sort()
       return
     }
-    var scratch = [UInt64](repeating: 0, count: count)
-    var histogram = [Int](repeating: 0, count: 4 << 16)
+    let digits = Key.bitWidth / 16
+    var scratch = [Key](repeating: 0, count: count)
+    var histogram = [Int](repeating: 0, count: digits << 16)
     values.withUnsafeMutableBufferPointer { source in
       scratch.withUnsafeMutableBufferPointer { target in
         histogram.withUnsafeMutableBufferPointer { histogram in
           for value in source {
-            histogram[Int(value & 0xFFFF)] += 1
-            histogram[65536 + Int((value >> 16) & 0xFFFF)] += 1
-            histogram[131_072 + Int((value >> 32) & 0xFFFF)] += 1
-            histogram[196_608 + Int(value >> 48)] += 1
+            for digit in 0..<digits {
+              histogram[digit << 16 + Int(truncatingIfNeeded: (value >> (digit * 16)) & 0xFFFF)] += 1
+            }
           }
           var from = source
           var to = target
-          for pass in 0..<4 {
+          for pass in 0..<digits {
             let base = pass << 16
-            let shift = UInt64(pass * 16)
+            let shift = pass * 16
             // A digit shared by every key leaves the order unchanged.
-            if histogram[base + Int((from[0] >> shift) & 0xFFFF)] == count { continue }
+            if histogram[base + Int(truncatingIfNeeded: (from[0] >> shift) & 0xFFFF)] == count { continue }
             var offset = 0
             for digit in 0..<65536 {
               let bucket = histogram[base + digit]
@@ -37,7 +38,7 @@ public enum RadixSort {
               offset += bucket
             }
             for value in from {
-              let digit = base + Int((value >> shift) & 0xFFFF)
+              let digit = base + Int(truncatingIfNeeded: (value >> shift) & 0xFFFF)
               to[histogram[digit]] = value
               histogram[digit] += 1
             }

@@ -26,6 +26,18 @@ struct FingerprintSetTests {
     #expect(values == expected)
   }
 
+  @Test("sorting uniform 64-bit fingerprints matches the standard sort", arguments: [1, 32, 500, 2048])
+  func uniformFingerprintSort(count: Int) {
+    var random = SplitMix64(seed: UInt64(count) &+ 7)
+    var scratch: [UInt64] = []
+    var values = (0..<count).map { _ in random.next() }
+    values += values.suffix(count / 2)
+    var expected = values
+    FingerprintSet.sortAndRemoveDuplicates(&expected)
+    FingerprintSet.sortUniformAndRemoveDuplicates(&values, scratch: &scratch)
+    #expect(values == expected)
+  }
+
   @Test("radix sort of 64-bit keys matches the standard sort", arguments: [10, 5000, 100_000])
   func radixSort(count: Int) {
     var random = SplitMix64(seed: UInt64(count) &+ 1)
@@ -38,6 +50,11 @@ struct FingerprintSetTests {
     #expect(sorted == expected)
     RadixSort.sortAndRemoveDuplicates(&values)
     #expect(values == Array(Set(expected)).sorted())
+    // 32-bit keys take two 16-bit passes.
+    var digests = expected.map { UInt32(truncatingIfNeeded: $0 >> 20) }.reversed() as [UInt32]
+    let expectedDigests = digests.sorted()
+    RadixSort.sort(&digests)
+    #expect(digests == expectedDigests)
   }
 
   @Test("intersection counts match Set, for merging and galloping sizes", arguments: [(50, 40), (10, 2000), (3000, 7), (0, 10)])
