@@ -138,18 +138,17 @@ public final class LSHIndex: Sendable {
   ) throws(IndexFileError) -> SketchedCorpus {
     var stopShingles = StopShingles.none
     if let share = boilerplateShare {
-      var gathered: [UInt64] = []
-      var sampled = 0
+      var tally = ShingleTally()
       var set: [UInt64] = []
-      for (segmentIndex, segment) in segments.enumerated() where sampled < boilerplateSample {
+      for (segmentIndex, segment) in segments.enumerated() where tally.documents < boilerplateSample {
         for document in 0..<segment.documentCount
-        where sampled < boilerplateSample && !isRemoved(segment: segmentIndex, document: document) {
+        where tally.documents < boilerplateSample && !isRemoved(segment: segmentIndex, document: document) {
           try segment.fingerprints(document, into: &set)
-          gathered += set
-          sampled += 1
+          tally.add(document: set)
         }
       }
-      stopShingles = StopShingles(counting: gathered, documents: sampled, share: share, minimumDocuments: 10)
+      stopShingles = StopShingles(
+        tallies: [tally], share: share, minimumDocuments: 10, threads: ProcessInfo.processInfo.activeProcessorCount)
     }
     var corpus = try sketchedCorpus(segments: 0..<segments.count, retention: retention, stopShingles: stopShingles)
     corpus.statistics.boilerplateShingles = stopShingles.count

@@ -63,42 +63,26 @@ public struct StopShingles: Sendable, Equatable {
     fingerprints.removeAll { contains($0) }
   }
 
-  /// The stop shingles among `fingerprints`, the distinct fingerprints of each of
-  /// `documents` sampled documents gathered in one array: those in at least `share`
-  /// of the documents and in at least `minimumDocuments`.
+  /// The stop shingles of the documents counted in `tallies`: those in at least
+  /// `share` of them and in at least `minimumDocuments`.
   ///
-  /// Counting runs on 32-bit digests (the high halves), which sort in two radix
-  /// passes: a fingerprint can only be frequent if its digest is. The few
-  /// fingerprints whose digest is frequent are then counted exactly, so digest
-  /// collisions never make a stop shingle.
-  /// - Complexity: O(n) for n gathered fingerprints.
-  init(counting fingerprints: [UInt64], documents: Int, share: Double, minimumDocuments: Int) {
+  /// The partitions (one per top byte of the fingerprints) are counted in parallel
+  /// on up to `threads` threads, each with an open-addressing table small enough to
+  /// stay in cache. The result does not depend on `threads` or on how the documents
+  /// were split among the tallies.
+  /// - Complexity: O(n) expected for n tallied fingerprints; O(n / 256) extra memory
+  ///   per thread.
+  init(tallies: [ShingleTally], share: Double, minimumDocuments: Int, threads: Int = 1) {
+    let documents = tallies.reduce(0) { $0 + $1.documents }
     let needed = max(minimumDocuments, Int((share * Double(documents)).rounded(.up)))
-    var digests = fingerprints.map { UInt32(truncatingIfNeeded: $0 >> 32) }
-    RadixSort.sort(&digests)
-    var frequentDigests: [UInt64] = []
-    Self.forEachRun(in: digests) { digest, count in
-      if count >= needed { frequentDigests.append(UInt64(digest)) }
+    var frequentByPartition = [[UInt64]](repeating: [], count: ShingleTally.partitionCount)
+    frequentByPartition.withUnsafeMutableBufferPointer { results in
+      let output = DisjointRows(results)
+      parallelForEach(chunkCount: ShingleTally.partitionCount, threads: threads) { partition in
+        output.base[partition] = ShingleTally.frequent(in: tallies.map { $0.partitions[partition] }, needed: needed)
+      }
     }
-    let digestTable = StopShingles(fingerprints: frequentDigests)
-    var candidates = fingerprints.filter { digestTable.contains($0 >> 32) }
-    candidates.sort()
-    var frequent: [UInt64] = []
-    Self.forEachRun(in: candidates) { fingerprint, count in
-      if count >= needed { frequent.append(fingerprint) }
-    }
-    self.init(fingerprints: frequent)
-  }
-
-  /// Calls `body` with each distinct value of the sorted `values` and its count.
-  private static func forEachRun<Value: Equatable>(in values: [Value], _ body: (Value, Int) -> Void) {
-    var start = 0
-    while start < values.count {
-      var end = start + 1
-      while end < values.count && values[end] == values[start] { end += 1 }
-      body(values[start], end - start)
-      start = end
-    }
+    self.init(fingerprints: frequentByPartition.flatMap { $0 })
   }
 
   /// The stop shingles of `texts`: those in at least `share` of them and in at least
@@ -107,27 +91,22 @@ public struct StopShingles: Sendable, Equatable {
   public static func learn(from texts: [String], parameters: SketchParameters, share: Double, minimumDocuments: Int = 10)
     -> StopShingles
   {
-    var sketcher = DocumentSketcher(parameters: parameters, retention: .fingerprints)
-    var gathered: [UInt64] = []
-    var signature = [UInt32](repeating: 0, count: parameters.permutationCount)
+    let chunk = SampleChunk(parameters: parameters)
     for text in texts {
       var copy = text
-      copy.withUTF8 { body in
-        _ = signature.withUnsafeMutableBufferPointer { sketcher.sketch(title: nil, body: body, signature: $0) }
-      }
-      gathered += sketcher.fingerprints
+      copy.withUTF8 { chunk.gather(title: nil, body: $0) }
     }
-    return StopShingles(counting: gathered, documents: texts.count, share: share, minimumDocuments: minimumDocuments)
+    return StopShingles(tallies: [chunk.tally], share: share, minimumDocuments: minimumDocuments)
   }
 
   /// The stop shingles of the first `sampleSize` documents of `reader`: those in at
   /// least `share` of them and in at least `minimumDocuments`.
   ///
   /// Each batch is sketched in parallel chunks on up to `threads` threads; the
-  /// distinct fingerprints of every sampled document are gathered in one array and
-  /// counted by sorting it. The result does not depend on `threads`.
+  /// distinct fingerprints of every sampled document are tallied by partition and
+  /// counted in parallel. The result does not depend on `threads`.
   /// - Complexity: O(sampled bytes + sampled shingles) time, O(sampled shingles)
-  ///   memory (8 bytes each, twice while sorting).
+  ///   memory (8 bytes each).
   public static func learn(
     from reader: CorpusReader, parameters: SketchParameters, sampleSize: Int, share: Double,
     minimumDocuments: Int = 10, threads: Int = 1
@@ -150,30 +129,84 @@ public struct StopShingles: Sendable, Equatable {
       }
       sampled += documents
     }
-    var gathered: [UInt64] = []
-    gathered.reserveCapacity(chunks.reduce(0) { $0 + $1.fingerprints.count })
-    for chunk in chunks { gathered += chunk.fingerprints }
-    return StopShingles(counting: gathered, documents: sampled, share: share, minimumDocuments: minimumDocuments)
+    return StopShingles(tallies: chunks.map(\.tally), share: share, minimumDocuments: minimumDocuments, threads: threads)
   }
 }
 
-/// One parallel chunk of the boilerplate sample: its own sketcher, and the distinct
-/// fingerprints of the documents it sketched.
+/// One parallel chunk of the boilerplate sample: its own sketcher, and the tally of
+/// the documents it sketched.
 /// - Invariant: used by one thread at a time (`parallelForEach` gives each chunk
 ///   number to one worker).
 private final class SampleChunk: @unchecked Sendable {
   private var sketcher: DocumentSketcher
   private var signature: [UInt32]
-  private(set) var fingerprints: [UInt64] = []
+  private(set) var tally = ShingleTally()
 
   init(parameters: SketchParameters) {
     sketcher = DocumentSketcher(parameters: parameters, retention: .fingerprints)
     signature = [UInt32](repeating: 0, count: parameters.permutationCount)
   }
 
-  /// Sketches one document and appends its distinct fingerprints.
+  /// Sketches one document and tallies its distinct fingerprints.
   func gather(title: UnsafeBufferPointer<UInt8>?, body: UnsafeBufferPointer<UInt8>) {
     _ = signature.withUnsafeMutableBufferPointer { sketcher.sketch(title: title, body: body, signature: $0) }
-    fingerprints += sketcher.fingerprints
+    tally.add(document: sketcher.fingerprints)
+  }
+}
+
+/// The distinct fingerprints of sampled documents, partitioned by their top byte:
+/// the input of boilerplate learning. Each partition holds about 1/256 of the
+/// fingerprints, so it can be counted with a hash table that stays in cache.
+///
+/// - Invariant: `partitions[p]` holds exactly the tallied fingerprints whose top
+///   byte is p, each once per document that has it.
+struct ShingleTally {
+  /// One partition per value of the top byte.
+  static let partitionCount = 256
+  /// The fingerprints, by top byte.
+  private(set) var partitions = [[UInt64]](repeating: [], count: partitionCount)
+  /// The documents tallied.
+  private(set) var documents = 0
+
+  /// Tallies one document's fingerprints.
+  /// - Precondition: `fingerprints` holds no repeats.
+  /// - Complexity: O(s) amortized.
+  mutating func add(document fingerprints: [UInt64]) {
+    documents += 1
+    for fingerprint in fingerprints { partitions[Int(truncatingIfNeeded: fingerprint >> 56)].append(fingerprint) }
+  }
+
+  /// The fingerprints that occur at least `needed` times in `parts` (the pieces of
+  /// one partition from every tally), each once.
+  /// - Complexity: O(n) expected for n fingerprints, with an open-addressing table of
+  ///   2n–4n slots (linear probing on the fingerprints' low bits, which are uniform).
+  static func frequent(in parts: [[UInt64]], needed: Int) -> [UInt64] {
+    let total = parts.reduce(0) { $0 + $1.count }
+    guard total >= needed else { return [] }
+    var capacity = 16
+    while capacity < 2 * total { capacity *= 2 }
+    let mask = capacity - 1
+    var keys = [UInt64](repeating: 0, count: capacity)
+    var counts = [UInt32](repeating: 0, count: capacity)
+    var zeroCount = 0
+    keys.withUnsafeMutableBufferPointer { keys in
+      counts.withUnsafeMutableBufferPointer { counts in
+        for part in parts {
+          for fingerprint in part {
+            if fingerprint == 0 {
+              zeroCount += 1
+              continue
+            }
+            var slot = Int(truncatingIfNeeded: fingerprint) & mask
+            while keys[slot] != 0 && keys[slot] != fingerprint { slot = (slot &+ 1) & mask }
+            keys[slot] = fingerprint
+            counts[slot] &+= 1
+          }
+        }
+      }
+    }
+    var result: [UInt64] = zeroCount >= needed ? [0] : []
+    for slot in 0..<capacity where counts[slot] >= needed { result.append(keys[slot]) }
+    return result
   }
 }
