@@ -218,18 +218,31 @@ private func agree(_ flag: String, _ given: String?, _ stored: String, _ index: 
 enum InputResolver {
   /// The inputs for `paths`, or the JSON Lines files of the default corpus when
   /// `paths` is empty.
+  ///
+  /// A directory that holds JSON Lines shards (`.jsonl`, `.ndjson`, maybe `.gz`) is
+  /// read as those shards, in bytewise order; its text files (a README beside the
+  /// data) are then not documents, and a note on standard error says how many were
+  /// left out. A directory without shards is a directory of text documents.
   static func resolve(_ paths: [String], options: CorpusOptions) throws -> [CorpusInput] {
     if paths.isEmpty {
       guard let corpus = defaultCorpusDirectory() else {
         throw ValidationError(
           "No INPUT given and the default corpus Corpus/ was not found; run from the NearDup checkout or name a corpus file.")
       }
-      let files = try FileManager.default.contentsOfDirectory(atPath: corpus)
-        .filter { $0.hasSuffix(".jsonl") }.sorted()
-      return files.map { CorpusInput(path: corpus + "/" + $0, kind: .jsonLines, label: "Corpus/" + $0) }
+      return try CorpusInput(path: corpus, kind: .directory, label: "Corpus").jsonLinesShards()
     }
     if paths.filter({ $0 == "-" }).count > 1 { throw ValidationError("Standard input (-) can be named only once.") }
-    return try paths.map { path throws in try CorpusInput.resolve(path, options: options) }
+    return try paths.flatMap { path throws -> [CorpusInput] in
+      let input = try CorpusInput.resolve(path, options: options)
+      guard input.kind == .directory, !options.linesAreDocuments else { return [input] }
+      let shards = try input.jsonLinesShards()
+      guard !shards.isEmpty else { return [input] }
+      if let textFiles = try? input.directoryDocuments() {
+        Terminal.writeError(
+          "note: \(path) holds JSON Lines files; reading those, not its \(textFiles.count) text file\(textFiles.count == 1 ? "" : "s") (\(textFiles.prefix(3).joined(separator: ", "))\(textFiles.count > 3 ? ", …" : "")).\n")
+      }
+      return shards
+    }
   }
 
   /// `Corpus/` in the working directory, else next to the executable's checkout,

@@ -67,6 +67,25 @@ struct ClusterCommandTests {
     #expect(rows.count == 187)
   }
 
+  @Test("a directory of JSON Lines shards is read as those shards, not as its text files")
+  func directoryOfShards() throws {
+    let scratch = Scratch()
+    let lines = try String(contentsOfFile: Self.corpus, encoding: .utf8).split(separator: "\n")
+    try FileManager.default.createDirectory(atPath: scratch.file("corpus/part"), withIntermediateDirectories: true)
+    try scratch.write("corpus/a.jsonl", lines[..<100].joined(separator: "\n") + "\n")
+    try scratch.write("corpus/part/b.ndjson", lines[100...].joined(separator: "\n") + "\n")
+    try scratch.write("corpus/README.md", "About this corpus: news stories and their copies.\n")
+    try run(["cluster", scratch.file("corpus"), "-q", "--format", "csv", "-o", scratch.file("c.csv"), "--singletons"])
+    let rows = try scratch.read("c.csv").split(separator: "\n").dropFirst()
+    #expect(rows.count == lines.count)
+    #expect(!rows.contains { $0.contains("README") })
+    // Without shards, the same directory is a directory of text documents.
+    try FileManager.default.removeItem(atPath: scratch.file("corpus/a.jsonl"))
+    try FileManager.default.removeItem(atPath: scratch.file("corpus/part"))
+    try run(["cluster", scratch.file("corpus"), "-q", "--format", "csv", "-o", scratch.file("d.csv"), "--singletons"])
+    #expect(try scratch.read("d.csv").split(separator: "\n").dropFirst().map { $0.split(separator: ",")[1] } == ["README.md"])
+  }
+
   @Test("--lines deduplicates a text file line by line")
   func linesDedup() throws {
     let scratch = Scratch()

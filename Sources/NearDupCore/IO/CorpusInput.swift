@@ -33,7 +33,9 @@ public struct CorpusInput: Sendable, Equatable {
     /// One whole file is one document; the id is its path.
     case textFile
     /// Every `.txt`, `.md` and `.markdown` file below it (recursively, optionally
-    /// gzip-compressed) is one document; the id is the relative path.
+    /// gzip-compressed) is one document; the id is the relative path. (A directory
+    /// of JSON Lines shards is read as `.jsonLines` inputs instead; see
+    /// `jsonLinesShards()`.)
     case directory
   }
 
@@ -79,22 +81,48 @@ public struct CorpusInput: Sendable, Equatable {
     return name.hasSuffix(".txt") || name.hasSuffix(".md") || name.hasSuffix(".markdown")
   }
 
+  /// Whether a file name marks a JSON Lines shard: `.jsonl` or `.ndjson`, optionally
+  /// followed by `.gz`.
+  static func isJSONLinesName(_ path: String) -> Bool {
+    var name = path.lowercased()
+    if name.hasSuffix(".gz") { name.removeLast(3) }
+    return name.hasSuffix(".jsonl") || name.hasSuffix(".ndjson")
+  }
+
   /// The documents of a directory, as paths relative to it, sorted bytewise so that
   /// document order (and so every output) does not depend on the file system.
-  func directoryDocuments() throws(CorpusError) -> [String] {
+  public func directoryDocuments() throws(CorpusError) -> [String] {
+    let files = try filesBelow(matching: Self.isTextDocumentName)
+    guard !files.isEmpty else { throw .emptyDirectory(path: path) }
+    return files
+  }
+
+  /// The JSON Lines shards (`.jsonl`, `.ndjson`, maybe `.gz`) below a directory, as
+  /// inputs in bytewise order of their relative paths, labelled `directory/relative`.
+  /// A corpus split into shards is read as their concatenation.
+  public func jsonLinesShards() throws(CorpusError) -> [CorpusInput] {
+    try filesBelow(matching: Self.isJSONLinesName).map { relative in
+      CorpusInput(
+        path: (path as NSString).appendingPathComponent(relative), kind: .jsonLines,
+        label: (label as NSString).appendingPathComponent(relative))
+    }
+  }
+
+  /// The regular files below this directory whose relative paths satisfy `wanted`,
+  /// sorted bytewise.
+  private func filesBelow(matching wanted: (String) -> Bool) throws(CorpusError) -> [String] {
     guard let enumerator = FileManager.default.enumerator(atPath: path) else {
       throw .unreadable(path: path, reason: "cannot list directory")
     }
     var files: [String] = []
     while let relative = enumerator.nextObject() as? String {
-      guard Self.isTextDocumentName(relative) else { continue }
+      guard wanted(relative) else { continue }
       var isDirectory: ObjCBool = false
       let full = (path as NSString).appendingPathComponent(relative)
       if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue {
         files.append(relative)
       }
     }
-    guard !files.isEmpty else { throw .emptyDirectory(path: path) }
     return files.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
   }
 }
