@@ -28,12 +28,6 @@ extension NearDup {
     @Option(help: "Output format: text or json.")
     var format: ReportFormat = .text
 
-    func validate() throws {
-      guard clustering.verify == .exact else {
-        throw ValidationError("neardup eval compares exact similarities; it needs --verify exact.")
-      }
-    }
-
     func run() throws {
       var options = corpus.corpusOptions
       options.labelField = labelField
@@ -45,7 +39,8 @@ extension NearDup {
         spooled = path
         inputs[index] = CorpusInput(path: path, kind: inputs[index].kind, label: "<stdin>")
       }
-      let configuration = try clustering.configuration(sketch: sketch.parameters(), similarity: similarity)
+      var configuration = try clustering.configuration(sketch: sketch.parameters(), similarity: similarity)
+      configuration.keepsDigestSets = true
       let progress = ProgressLine()
       let result: ClusterResult
       do {

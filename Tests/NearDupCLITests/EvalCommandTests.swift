@@ -36,7 +36,7 @@ struct EvalCommandTests {
     #expect(report["members_below_half_threshold"] as? Int == 0)
   }
 
-  @Test("the text report names pairs, labels and health; signature verification is refused")
+  @Test("the text report names pairs, labels and health")
   func text() throws {
     let (status, data) = try neardup(["eval", ClusterCommandTests.corpus, "--linkage", "components"])
     #expect(status == 0)
@@ -44,7 +44,25 @@ struct EvalCommandTests {
     #expect(text.contains("precision 1.0000, recall 1.0000"))
     #expect(text.contains("B³ precision 1.0000"))
     #expect(text.contains("members below 0.80 of their representative"))
-    let (refused, _) = try neardup(["eval", ClusterCommandTests.corpus, "--verify", "signature"])
-    #expect(refused == 64)
+  }
+
+  @Test("signature verification is measured against the same exact ground truth")
+  func signatureVerification() throws {
+    func pairs(_ verify: String) throws -> [String: Any] {
+      let (status, data) = try neardup([
+        "eval", ClusterCommandTests.corpus, "--measure", "jaccard", "--verify", verify, "--format", "json",
+      ])
+      #expect(status == 0)
+      let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+      return try #require(report["jaccard_pairs"] as? [String: Any])
+    }
+    let exact = try pairs("exact")
+    let estimated = try pairs("signature")
+    #expect(estimated["truth"] as? Int == exact["truth"] as? Int)
+    #expect((estimated["truth"] as? Int ?? 0) > 100)
+    #expect((estimated["recall"] as? Double ?? 0) > 0.8)
+    // Exact verification never reports a pair below the threshold.
+    #expect(exact["precision"] as? Double == 1)
+    #expect((exact["recall"] as? Double ?? 0) > 0.95)
   }
 }

@@ -26,10 +26,11 @@ public struct Evaluation: Sendable {
   public var groundTruthSeconds: Double
 
   /// Evaluates `result`.
-  /// - Precondition: `result` kept its digest sets (exact verification).
+  /// - Precondition: `result` kept its digest sets (exact verification, or
+  ///   `ClusterConfiguration.keepsDigestSets`).
   /// - Complexity: that of `ExactSimilarityJoin` on the distinct texts, plus O(N + E).
   public init(_ result: ClusterResult, threads: Int) {
-    precondition(result.digests != nil, "evaluation needs the digest sets of an exact run")
+    precondition(result.digests != nil, "evaluation needs the run's digest sets")
     let clock = Stopwatch()
     let threshold = result.configuration.threshold
     let canonical = result.canonicalDocuments

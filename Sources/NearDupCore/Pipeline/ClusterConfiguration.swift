@@ -24,6 +24,9 @@ public struct ClusterConfiguration: Sendable, Equatable {
   public var boilerplateShare: Double?
   /// Documents sampled to learn the boilerplate shingles.
   public var boilerplateSample = 20_000
+  /// Whether every document's digest set is kept even with signature verification,
+  /// so that the run can be evaluated against exact similarities (`neardup eval`).
+  public var keepsDigestSets = false
   /// The largest number of threads.
   public var threads: Int
   /// Documents per batch read and sketched together.

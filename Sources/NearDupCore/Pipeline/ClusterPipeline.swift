@@ -64,7 +64,8 @@ public final class ClusterPipeline {
   private func makeSketcher(stopShingles: StopShingles) -> CorpusSketcher {
     CorpusSketcher(
       parameters: configuration.sketch, threads: configuration.threads, batchSize: configuration.batchSize,
-      retention: configuration.verification == .exact ? .digests : .none, stopShingles: stopShingles)
+      retention: configuration.verification == .exact || configuration.keepsDigestSets ? .digests : .none,
+      stopShingles: stopShingles)
   }
 
   /// Clusters an already sketched corpus (from a reader, or from an index).
@@ -153,6 +154,6 @@ public final class ClusterPipeline {
 
     return ClusterResult(
       configuration: configuration, lsh: lsh, gapBandings: gapBandings, documents: documents, clusters: clusters, edges: edges,
-      statistics: statistics, canonicalDocuments: canonical, digests: exactSets)
+      statistics: statistics, canonicalDocuments: canonical, digests: corpus.digests)
   }
 }

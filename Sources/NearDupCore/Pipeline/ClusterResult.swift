@@ -92,7 +92,8 @@ public struct ClusterResult: Sendable {
   /// For each document, the first document with identical normalized text (itself
   /// when there is none), or `UInt32.max` for an empty document.
   public var canonicalDocuments: [UInt32]
-  /// Every document's digest set (kept with exact verification, else nil).
+  /// Every document's digest set (kept with exact verification or
+  /// `keepsDigestSets`, else nil).
   public var digests: DigestStore?
 
   /// The number of documents in clusters.
