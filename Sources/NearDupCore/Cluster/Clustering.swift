@@ -71,14 +71,16 @@ public struct Clustering: Sendable {
   ///     which never join a cluster.
   ///   - edges: Verified edges between canonical documents.
   ///   - lengths: Token counts, for the keep policy.
-  ///   - similarity: The similarity of two canonical documents.
+  ///   - similarity: The similarity of two canonical documents, for members of
+  ///     connected components; center linkage takes its members' similarities from
+  ///     their edges to the center.
   /// - Returns: Clusters with representatives and member similarities.
   public func clusters(
     canonical: [UInt32], edges: [Edge], lengths: [UInt32], similarity: (Int, Int) -> Double
   ) -> [Cluster] {
     switch linkage {
     case .components: componentClusters(canonical: canonical, edges: edges, lengths: lengths, similarity: similarity)
-    case .center: centerClusters(canonical: canonical, edges: edges, lengths: lengths, similarity: similarity)
+    case .center: centerClusters(canonical: canonical, edges: edges, lengths: lengths)
     }
   }
 
@@ -105,15 +107,16 @@ public struct Clustering: Sendable {
       groups[Int(groupOfRoot[root])].append(document)
     }
     return groups.map { documents in
-      makeCluster(documents, representative: representative(of: documents, lengths: lengths), canonical: canonical, similarity: similarity)
+      let center = representative(of: documents, lengths: lengths)
+      let centerText = Int(canonical[center])
+      return makeCluster(documents, representative: center, canonical: canonical) { similarity($0, centerText) }
     }
   }
 
   /// Center linkage over the canonical documents, identical copies following their
-  /// canonical document. O(N log N + E).
-  private func centerClusters(
-    canonical: [UInt32], edges: [Edge], lengths: [UInt32], similarity: (Int, Int) -> Double
-  ) -> [Cluster] {
+  /// canonical document. A member's similarity to its center is the similarity of
+  /// their verified edge. O(N log N + E).
+  private func centerClusters(canonical: [UInt32], edges: [Edge], lengths: [UInt32]) -> [Cluster] {
     let count = canonical.count
     // Adjacency lists of the canonical documents (CSR).
     var degree = [Int](repeating: 0, count: count + 1)
@@ -123,11 +126,14 @@ public struct Clustering: Sendable {
     }
     for index in 0..<count { degree[index + 1] += degree[index] }
     var neighbours = [UInt32](repeating: 0, count: 2 * edges.count)
+    var neighbourSimilarities = [Double](repeating: 0, count: 2 * edges.count)
     var fill = degree
     for edge in edges {
       neighbours[fill[Int(edge.a)]] = edge.b
+      neighbourSimilarities[fill[Int(edge.a)]] = edge.similarity
       fill[Int(edge.a)] += 1
       neighbours[fill[Int(edge.b)]] = edge.a
+      neighbourSimilarities[fill[Int(edge.b)]] = edge.similarity
       fill[Int(edge.b)] += 1
     }
     func neighbourCount(_ document: Int) -> Int { degree[document + 1] - degree[document] }
@@ -152,15 +158,18 @@ public struct Clustering: Sendable {
       return x < y
     }
     var assigned = [Bool](repeating: false, count: count)
-    var clusters: [Cluster] = []
+    var clusters: [(first: Int, cluster: Cluster)] = []
+    var similarityToCenter: [Int: Double] = [:]
     for center in order where !assigned[center] {
       assigned[center] = true
       var members = [center]
+      similarityToCenter.removeAll(keepingCapacity: true)
       for slot in degree[center]..<degree[center + 1] {
         let neighbour = Int(neighbours[slot])
         if !assigned[neighbour] {
           assigned[neighbour] = true
           members.append(neighbour)
+          similarityToCenter[neighbour] = neighbourSimilarities[slot]
         }
       }
       var documents: [Int] = []
@@ -170,9 +179,10 @@ public struct Clustering: Sendable {
       }
       guard documents.count > 1 else { continue }
       documents.sort()
-      clusters.append(makeCluster(documents, representative: center, canonical: canonical, similarity: similarity))
+      let cluster = makeCluster(documents, representative: center, canonical: canonical) { similarityToCenter[$0]! }
+      clusters.append((documents[0], cluster))
     }
-    return clusters.sorted { $0.members.map(\.document).min()! < $1.members.map(\.document).min()! }
+    return clusters.sorted { $0.first < $1.first }.map(\.cluster)
   }
 
   /// The representative of `documents` (in input order) under the keep policy;
@@ -186,14 +196,17 @@ public struct Clustering: Sendable {
     }
   }
 
+  /// The cluster of `documents` around `representative`; `similarityToRepresentative`
+  /// gives the similarity of a canonical document (other than the representative's
+  /// own text) to the representative's text.
   private func makeCluster(
-    _ documents: [Int], representative: Int, canonical: [UInt32], similarity: (Int, Int) -> Double
+    _ documents: [Int], representative: Int, canonical: [UInt32], similarityToRepresentative: (Int) -> Double
   ) -> Cluster {
     let representativeText = Int(canonical[representative])
     var others: [Cluster.Member] = []
     for document in documents where document != representative {
       let text = Int(canonical[document])
-      let value = text == representativeText ? 1 : similarity(text, representativeText)
+      let value = text == representativeText ? 1 : similarityToRepresentative(text)
       others.append(Cluster.Member(document: document, similarity: value))
     }
     others.sort { $0.similarity != $1.similarity ? $0.similarity > $1.similarity : $0.document < $1.document }

@@ -78,13 +78,15 @@ public struct CandidateGenerator: Sendable {
     // One task per distinct band: bandings with the same rows share their first
     // bands (the same slots give the same keys), so a task serves every banding that
     // has it, with the union of their pair filters.
-    var tasks: [(lsh: LSHParameters, band: Int, all: Bool, gaps: Set<Int>)] = (0..<lsh.bands).map { (lsh, $0, true, []) }
+    // A task's gaps are a bit set: bit g stands for class gap g.
+    var tasks: [(lsh: LSHParameters, band: Int, all: Bool, gaps: UInt64)] = (0..<lsh.bands).map { (lsh, $0, true, 0) }
     for (gap, banding) in gapBandings {
+      precondition(gap >= 1 && gap < 64, "size-class gaps lie in 1..<64")
       for band in 0..<banding.bands {
         if let task = tasks.firstIndex(where: { $0.lsh.rows == banding.rows && $0.band == band }) {
-          tasks[task].gaps.insert(gap)
+          tasks[task].gaps |= 1 << gap
         } else {
-          tasks.append((banding, band, false, [gap]))
+          tasks.append((banding, band, false, 1 << gap))
         }
       }
     }
@@ -99,7 +101,7 @@ public struct CandidateGenerator: Sendable {
           func keep(_ a: UInt32, _ b: UInt32) -> Bool {
             if all { return true }
             let (x, y) = (classes[Int(a)], classes[Int(b)])
-            return gaps.contains(Int(x > y ? x - y : y - x))
+            return gaps & (1 << (x > y ? x - y : y - x)) != 0
           }
           if packs {
             // (40 high bits of the band key, 24-bit document), radix-sorted.
@@ -109,7 +111,9 @@ public struct CandidateGenerator: Sendable {
               let row = UnsafeBufferPointer(rebasing: rows[Int(document) * k..<(Int(document) + 1) * k])
               entries.append(banding.bandKey(row, band: band) & ~Self.packedDocumentMask | UInt64(document))
             }
-            RadixSort.sort(&entries)
+            // Entries come in document order and the sort is stable: sorting by the
+            // key bits alone leaves the documents of a key ascending.
+            RadixSort.sort(&entries, skippingLowBits: 24)
             output.base[task] = pairs(
               inSortedCount: entries.count, key: { entries[$0] & ~Self.packedDocumentMask },
               document: { UInt32(truncatingIfNeeded: entries[$0] & Self.packedDocumentMask) }, keep: keep)

@@ -57,6 +57,17 @@ struct FingerprintSetTests {
     #expect(digests == expectedDigests)
   }
 
+  @Test("radix sort on the high bits is stable", arguments: [100, 50_000])
+  func radixSortHighBits(count: Int) {
+    var random = SplitMix64(seed: UInt64(count) &+ 3)
+    // Few distinct high parts, so that many values tie on them; low parts descending.
+    let values = (0..<count).map { index in (random.next() % 50) << 24 | UInt64(count - index) }
+    var sorted = values
+    RadixSort.sort(&sorted, skippingLowBits: 24)
+    let expected = values.enumerated().sorted { ($0.element >> 24, $0.offset) < ($1.element >> 24, $1.offset) }.map(\.element)
+    #expect(sorted == expected)
+  }
+
   @Test("intersection counts match Set, for merging and galloping sizes", arguments: [(50, 40), (10, 2000), (3000, 7), (0, 10)])
   func intersectionCount(sizes: (Int, Int)) {
     var random = SplitMix64(seed: UInt64(sizes.0 * 31 + sizes.1))
