@@ -68,6 +68,16 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN.findall(text.casefold())
 
 
+def split_tokenize(text: str) -> list[str]:
+    """Lowercased whitespace-separated words, punctuation attached: the tokenizer of
+    most MinHash tutorials, and the cheapest one a Python peer can use."""
+    return text.lower().split()
+
+
+# The tokenizers a benchmark can give the Python peers, by name.
+TOKENIZERS = {"shared": tokenize, "split": split_tokenize}
+
+
 def shingles(tokens: list[str], n: int) -> list[str]:
     """Distinct word n-grams of `tokens` joined by spaces.
 
@@ -103,10 +113,10 @@ def read_records(path: Path | str, limit: int | None = None) -> Iterator[tuple[s
                 return
 
 
-def read_shingled(path: Path | str, n: int) -> Iterator[tuple[str, list[str]]]:
+def read_shingled(path: Path | str, n: int, tokenizer=tokenize) -> Iterator[tuple[str, list[str]]]:
     """(id, shingles) for each document of a JSON Lines corpus."""
     for doc_id, record in read_records(path):
-        yield doc_id, shingles(tokenize(document_text(record)), n)
+        yield doc_id, shingles(tokenizer(document_text(record)), n)
 
 
 def chunked(items: Iterable, size: int) -> Iterator[list]:
