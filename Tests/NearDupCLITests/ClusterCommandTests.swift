@@ -19,11 +19,10 @@ final class Scratch {
   func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: file(name)) }
 }
 
-@Suite("neardup cluster")
-struct ClusterCommandTests {
-  static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("Corpus/news.jsonl").path
+/// Runs `neardup` command lines in process, as the executable would.
+protocol CommandLineTesting {}
 
+extension CommandLineTesting {
   /// Parses and runs a command line, as `neardup` would.
   func run(_ arguments: [String]) throws {
     var command = try NearDup.parseAsRoot(arguments)
@@ -39,6 +38,12 @@ struct ClusterCommandTests {
       return (NearDup.exitCode(for: error).rawValue, NearDup.message(for: error))
     }
   }
+}
+
+@Suite("neardup cluster")
+struct ClusterCommandTests: CommandLineTesting {
+  static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Corpus/news.jsonl").path
 
   @Test("with no INPUT it clusters Corpus/ and writes clusters, pairs and a deduplicated copy")
   func defaultCorpus() throws {

@@ -30,24 +30,10 @@ enum Executable {
 }
 
 @Suite("neardup index and query")
-struct IndexCommandTests {
+struct IndexCommandTests: CommandLineTesting {
   static let corpus = ClusterCommandTests.corpus
   static let reuters = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpora/reuters21578.jsonl").path
-
-  func run(_ arguments: [String]) throws {
-    var command = try NearDup.parseAsRoot(arguments)
-    try command.run()
-  }
-
-  func failure(_ arguments: [String]) -> (code: Int32, message: String)? {
-    do {
-      try run(arguments)
-      return nil
-    } catch {
-      return (NearDup.exitCode(for: error).rawValue, NearDup.message(for: error))
-    }
-  }
 
   /// Writes the first `count` records of Corpus/ (or those from `start`) to a file.
   func corpusSlice(_ scratch: Scratch, _ name: String, _ range: Range<Int>) throws -> String {
