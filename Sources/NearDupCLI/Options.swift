@@ -229,15 +229,15 @@ enum InputResolver {
         throw ValidationError(
           "No INPUT given and the default corpus Corpus/ was not found; run from the NearDup checkout or name a corpus file.")
       }
-      return try CorpusInput(path: corpus, kind: .directory, label: "Corpus").jsonLinesShards()
+      return try CorpusInput(path: corpus, kind: .directory, label: "Corpus").directoryListing().jsonLinesShards
     }
     if paths.filter({ $0 == "-" }).count > 1 { throw ValidationError("Standard input (-) can be named only once.") }
     return try paths.flatMap { path throws -> [CorpusInput] in
       let input = try CorpusInput.resolve(path, options: options)
       guard input.kind == .directory, !options.linesAreDocuments else { return [input] }
-      let shards = try input.jsonLinesShards()
+      let (shards, textFiles) = try input.directoryListing()
       guard !shards.isEmpty else { return [input] }
-      if let textFiles = try? input.directoryDocuments() {
+      if !textFiles.isEmpty {
         Terminal.writeError(
           "note: \(path) holds JSON Lines files; reading those, not its \(textFiles.count) text file\(textFiles.count == 1 ? "" : "s") (\(textFiles.prefix(3).joined(separator: ", "))\(textFiles.count > 3 ? ", …" : "")).\n")
       }

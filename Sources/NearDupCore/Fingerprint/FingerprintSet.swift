@@ -69,7 +69,9 @@ public enum FingerprintSet {
   }
 
   /// Removes repeats from a sorted array.
-  private static func removeAdjacentDuplicates<Element: Equatable>(_ values: inout [Element]) {
+  /// - Complexity: O(n).
+  static func removeAdjacentDuplicates<Element: Equatable>(_ values: inout [Element]) {
+    guard values.count > 1 else { return }
     let unique = values.withUnsafeMutableBufferPointer { buffer -> Int in
       var write = 1
       for read in 1..<buffer.count where buffer[read] != buffer[write - 1] {

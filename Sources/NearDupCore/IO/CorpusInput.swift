@@ -35,7 +35,7 @@ public struct CorpusInput: Sendable, Equatable {
     /// Every `.txt`, `.md` and `.markdown` file below it (recursively, optionally
     /// gzip-compressed) is one document; the id is the relative path. (A directory
     /// of JSON Lines shards is read as `.jsonLines` inputs instead; see
-    /// `jsonLinesShards()`.)
+    /// `directoryListing()`.)
     case directory
   }
 
@@ -92,37 +92,35 @@ public struct CorpusInput: Sendable, Equatable {
   /// The documents of a directory, as paths relative to it, sorted bytewise so that
   /// document order (and so every output) does not depend on the file system.
   public func directoryDocuments() throws(CorpusError) -> [String] {
-    let files = try filesBelow(matching: Self.isTextDocumentName)
+    let files = try directoryListing().textDocuments
     guard !files.isEmpty else { throw .emptyDirectory(path: path) }
     return files
   }
 
-  /// The JSON Lines shards (`.jsonl`, `.ndjson`, maybe `.gz`) below a directory, as
-  /// inputs in bytewise order of their relative paths, labelled `directory/relative`.
-  /// A corpus split into shards is read as their concatenation.
-  public func jsonLinesShards() throws(CorpusError) -> [CorpusInput] {
-    try filesBelow(matching: Self.isJSONLinesName).map { relative in
+  /// The regular files below this directory, in one walk, each list in bytewise
+  /// order of the relative paths: the JSON Lines shards (`.jsonl`, `.ndjson`, maybe
+  /// `.gz`) as inputs labelled `directory/relative` — a corpus split into shards is
+  /// read as their concatenation — and the text documents as relative paths.
+  public func directoryListing() throws(CorpusError) -> (jsonLinesShards: [CorpusInput], textDocuments: [String]) {
+    guard let enumerator = FileManager.default.enumerator(atPath: path) else {
+      throw .unreadable(path: path, reason: "cannot list directory")
+    }
+    var shards: [String] = []
+    var documents: [String] = []
+    while let relative = enumerator.nextObject() as? String {
+      let isShard = Self.isJSONLinesName(relative)
+      guard isShard || Self.isTextDocumentName(relative) else { continue }
+      var isDirectory: ObjCBool = false
+      let full = (path as NSString).appendingPathComponent(relative)
+      guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+      if isShard { shards.append(relative) } else { documents.append(relative) }
+    }
+    func bytewise(_ x: String, _ y: String) -> Bool { x.utf8.lexicographicallyPrecedes(y.utf8) }
+    let shardInputs = shards.sorted(by: bytewise).map { relative in
       CorpusInput(
         path: (path as NSString).appendingPathComponent(relative), kind: .jsonLines,
         label: (label as NSString).appendingPathComponent(relative))
     }
-  }
-
-  /// The regular files below this directory whose relative paths satisfy `wanted`,
-  /// sorted bytewise.
-  private func filesBelow(matching wanted: (String) -> Bool) throws(CorpusError) -> [String] {
-    guard let enumerator = FileManager.default.enumerator(atPath: path) else {
-      throw .unreadable(path: path, reason: "cannot list directory")
-    }
-    var files: [String] = []
-    while let relative = enumerator.nextObject() as? String {
-      guard wanted(relative) else { continue }
-      var isDirectory: ObjCBool = false
-      let full = (path as NSString).appendingPathComponent(relative)
-      if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue {
-        files.append(relative)
-      }
-    }
-    return files.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    return (shardInputs, documents.sorted(by: bytewise))
   }
 }

@@ -73,6 +73,16 @@ public struct DocumentBatch: Sendable {
     return (titleLengths[index] > 0 ? start + titleLengths[index] + 1 : start)..<contentEnds[index]
   }
 
+  /// The title (if any) and body of document `index` as views into `content`, the
+  /// bytes of this batch's `content`.
+  /// - Complexity: O(1).
+  public func titleAndBody(of index: Int, in content: UnsafeBufferPointer<UInt8>)
+    -> (title: UnsafeBufferPointer<UInt8>?, body: UnsafeBufferPointer<UInt8>)
+  {
+    (titleRange(of: index).map { UnsafeBufferPointer(rebasing: content[$0]) },
+     UnsafeBufferPointer(rebasing: content[bodyRange(of: index)]))
+  }
+
   /// Empties the batch, keeping its capacity.
   public mutating func removeAll() {
     content.removeAll(keepingCapacity: true)

@@ -353,8 +353,7 @@ public final class CorpusSketcher {
               batch.content.withUnsafeBufferPointer { content in
                 parallelForEach(chunkCount: chunkCount, threads: threads) { chunk in
                   for document in chunkRange(chunk, of: chunkCount, count: count) {
-                    let title = batch.titleRange(of: document).map { UnsafeBufferPointer(rebasing: content[$0]) }
-                    let body = UnsafeBufferPointer(rebasing: content[batch.bodyRange(of: document)])
+                    let (title, body) = batch.titleAndBody(of: document, in: content)
                     let row = UnsafeMutableBufferPointer(rebasing: signatureRows.base[document * k..<(document + 1) * k])
                     sketchOutput.base[document] = workers.base[chunk].sketch(title: title, body: body, signature: row)
                     if keepsFingerprints {

@@ -121,8 +121,7 @@ public struct StopShingles: Sendable, Equatable {
         parallelForEach(chunkCount: chunkCount, threads: threads) { chunk in
           let worker = chunks[chunk]
           for index in chunkRange(chunk, of: chunkCount, count: documents) {
-            let title = batch.titleRange(of: index).map { UnsafeBufferPointer(rebasing: content[$0]) }
-            let body = UnsafeBufferPointer(rebasing: content[batch.bodyRange(of: index)])
+            let (title, body) = batch.titleAndBody(of: index, in: content)
             worker.gather(title: title, body: body)
           }
         }

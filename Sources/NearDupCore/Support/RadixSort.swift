@@ -66,15 +66,6 @@ public enum RadixSort {
   /// Sorts `values` and removes repeats.
   public static func sortAndRemoveDuplicates(_ values: inout [UInt64]) {
     sort(&values)
-    guard values.count > 1 else { return }
-    let unique = values.withUnsafeMutableBufferPointer { buffer -> Int in
-      var write = 1
-      for read in 1..<buffer.count where buffer[read] != buffer[write - 1] {
-        buffer[write] = buffer[read]
-        write += 1
-      }
-      return write
-    }
-    values.removeLast(values.count - unique)
+    FingerprintSet.removeAdjacentDuplicates(&values)
   }
 }

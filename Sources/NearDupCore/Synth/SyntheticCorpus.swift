@@ -74,19 +74,17 @@ public struct SyntheticCorpus: Sendable {
     var written = 0
     try generate(count: count) { document in
       line.removeAll(keepingCapacity: true)
-      line += Array("{\"id\": ".utf8)
-      appendJSONString(document.id, to: &line)
-      line += Array(", \"title\": ".utf8)
-      appendJSONString(document.title, to: &line)
-      line += Array(", \"text\": ".utf8)
-      appendJSONString(document.text, to: &line)
-      line += Array(", \"story\": ".utf8)
-      appendJSONString(document.story, to: &line)
-      line += Array(", \"source\": ".utf8)
-      appendJSONString(document.source, to: &line)
-      line += Array(", \"kind\": ".utf8)
-      appendJSONString(document.kind, to: &line)
-      line += Array("}\n".utf8)
+      let fields = [
+        ("id", document.id), ("title", document.title), ("text", document.text), ("story", document.story),
+        ("source", document.source), ("kind", document.kind),
+      ]
+      for (position, (key, value)) in fields.enumerated() {
+        line += (position == 0 ? "{\"" : ", \"").utf8
+        line += key.utf8
+        line += "\": ".utf8
+        appendJSONString(value, to: &line)
+      }
+      line += "}\n".utf8
       try file.write(line)
       written += 1
       if written % 10_000 == 0 { progress?(written) }
