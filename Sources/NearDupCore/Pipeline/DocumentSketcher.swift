@@ -146,9 +146,9 @@ public struct DocumentSketcher: Sendable {
       FingerprintSet.sortUniformAndRemoveDuplicates(&fingerprints, scratch: &fingerprintScratch)
       shingleCount = fingerprints.count
     } else {
-      digests.removeAll(keepingCapacity: true)
-      digests.append(contentsOf: fingerprints.lazy.map(FingerprintSet.digest))
-      FingerprintSet.sortUniformAndRemoveDuplicates(&digests, scratch: &radixScratch)
+      fingerprints.withUnsafeBufferPointer {
+        FingerprintSet.sortedUniqueDigests(of: $0, into: &digests, scratch: &radixScratch)
+      }
       shingleCount = digests.count
     }
     let key = tokenHashes.withUnsafeBufferPointer { hashes in

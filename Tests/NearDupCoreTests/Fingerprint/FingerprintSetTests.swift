@@ -13,7 +13,7 @@ struct FingerprintSetTests {
     #expect(empty.isEmpty)
   }
 
-  @Test("sorting uniform digests matches the standard sort", arguments: [0, 1, 31, 32, 200, 2048, 3000])
+  @Test("sorting uniform digests matches the standard sort", arguments: [0, 1, 31, 32, 200, 2048, 3000, 12_288, 20_000])
   func uniformSort(count: Int) {
     var random = SplitMix64(seed: UInt64(count))
     var scratch: [UInt32] = []
@@ -36,6 +36,19 @@ struct FingerprintSetTests {
     FingerprintSet.sortAndRemoveDuplicates(&expected)
     FingerprintSet.sortUniformAndRemoveDuplicates(&values, scratch: &scratch)
     #expect(values == expected)
+  }
+
+  @Test("sorted digests of fingerprints match the standard sort", arguments: [0, 5, 32, 400, 12_288, 20_000])
+  func sortedDigests(count: Int) {
+    var random = SplitMix64(seed: UInt64(count) &+ 11)
+    var fingerprints = (0..<count).map { _ in random.next() }
+    fingerprints += fingerprints.prefix(count / 3)
+    var expected = fingerprints.map(FingerprintSet.digest)
+    FingerprintSet.sortAndRemoveDuplicates(&expected)
+    var digests: [UInt32] = [7, 7, 7]  // replaced, not appended to
+    var scratch: [UInt32] = []
+    fingerprints.withUnsafeBufferPointer { FingerprintSet.sortedUniqueDigests(of: $0, into: &digests, scratch: &scratch) }
+    #expect(digests == expected)
   }
 
   @Test("radix sort of 64-bit keys matches the standard sort", arguments: [10, 5000, 100_000])
