@@ -21,7 +21,8 @@
 /// ```
 ///
 /// - Invariant: `multipliers.count == increments.count == parameters.permutationCount`,
-///   and every multiplier is odd. The same seed gives the same signatures on every
+///   and every multiplier is odd; with `.oph`, `probeTable` holds the first
+///   `probeTableDepth` probes of every bin (k ≤ 4,096 bins fit its 16-bit entries). The same seed gives the same signatures on every
 ///   machine and thread count.
 public struct MinHasher: Sendable {
   /// The parameters the permutations come from.
@@ -32,6 +33,13 @@ public struct MinHasher: Sendable {
   @usableFromInline let increments: [UInt64]
   /// The seed of the densification probe sequences.
   @usableFromInline let probeSeed: UInt64
+  /// With `.oph`, the first `probeTableDepth` probes of every bin, bin-major:
+  /// entry `bin · probeTableDepth + attempt − 1` is p(bin, attempt). Densifying reads
+  /// them instead of hashing; later attempts (rare) are hashed.
+  @usableFromInline let probeTable: [UInt16]
+  /// Probes per bin in `probeTable`: a document with e of its bins empty goes past
+  /// them with probability e^32 per empty bin.
+  static let probeTableDepth = 32
 
   /// Draws the k permutations for `parameters`.
   /// - Complexity: O(k).
@@ -46,7 +54,24 @@ public struct MinHasher: Sendable {
     }
     self.multipliers = multipliers
     self.increments = increments
-    probeSeed = random.next()
+    let probeSeed = random.next()
+    self.probeSeed = probeSeed
+    let k = parameters.permutationCount
+    let depth = Self.probeTableDepth
+    probeTable =
+      parameters.scheme == .oph
+      ? (0..<k * depth).map { entry in
+        let bin = entry / depth
+        let attempt = UInt64(entry % depth + 1)
+        return UInt16(Self.probe(bin: bin, attempt: attempt, seed: probeSeed, binCount: k))
+      } : []
+  }
+
+  /// p(bin, attempt): the bin that an empty `bin` looks at on its `attempt`-th try.
+  @inline(__always)
+  static func probe(bin: Int, attempt: UInt64, seed: UInt64, binCount: Int) -> Int {
+    let probe = mix(seed ^ (UInt64(bin) &<< 32) ^ attempt)
+    return Int(((probe &>> 32) &* UInt64(binCount)) &>> 32)
   }
 
   /// k, the number of slots in a signature.
@@ -121,17 +146,34 @@ public struct MinHasher: Sendable {
         occupied[bin &>> 6] |= 1 &<< UInt64(bin & 63)
       }
       // Densify: an empty bin takes the value of the first occupied bin of its probe
-      // sequence; the sequence depends on (seed, bin, attempt) only.
-      for bin in 0..<k where occupied[bin &>> 6] & (1 &<< UInt64(bin & 63)) == 0 {
-        var attempt: UInt64 = 1
-        while true {
-          let probe = Self.mix(probeSeed ^ (UInt64(bin) &<< 32) ^ attempt)
-          let source = Int(((probe &>> 32) &* binCount) &>> 32)
-          if occupied[source &>> 6] & (1 &<< UInt64(source & 63)) != 0 {
+      // sequence; the sequence depends on (seed, bin, attempt) only. Empty bins are
+      // visited through the zero bits of `occupied`, their first probes read from
+      // `probeTable`.
+      @inline(__always) func isOccupied(_ bin: Int) -> Bool { occupied[bin &>> 6] & (1 &<< UInt64(bin & 63)) != 0 }
+      let depth = Self.probeTableDepth
+      probeTable.withUnsafeBufferPointer { table in
+        for word in 0..<occupied.count {
+          var empty = ~occupied[word]
+          if word == occupied.count &- 1 && k & 63 != 0 { empty &= (1 &<< UInt64(k & 63)) &- 1 }
+          while empty != 0 {
+            let bin = word &* 64 &+ empty.trailingZeroBitCount
+            empty &= empty &- 1
+            var source = -1
+            for attempt in 0..<depth {
+              let candidate = Int(table[bin &* depth &+ attempt])
+              if isOccupied(candidate) {
+                source = candidate
+                break
+              }
+            }
+            var attempt = UInt64(depth)
+            while source < 0 {
+              attempt &+= 1
+              let candidate = Self.probe(bin: bin, attempt: attempt, seed: probeSeed, binCount: k)
+              if isOccupied(candidate) { source = candidate }
+            }
             out[bin] = out[source]
-            break
           }
-          attempt &+= 1
         }
       }
     }

@@ -52,6 +52,45 @@ struct MinHasherTests {
     #expect(Set(hasher.signature(of: [7]).values).count == 1)
   }
 
+  @Test(
+    "one permutation: an empty bin takes the slot of the first occupied bin of its probe sequence",
+    arguments: [(64, 3), (100, 20), (128, 1), (128, 90), (200, 7)])
+  func densificationDefinition(k: Int, fingerprintCount: Int) throws {
+    // The definition, written out: SplitMix64 draws a_i, b_i for every slot, then the
+    // probe seed; probe p(bin, attempt) is the SplitMix64 output function of
+    // seed ^ (bin << 32) ^ attempt, scaled to a bin.
+    let parameters = try SketchParameters(permutationCount: k, seed: 13, scheme: .oph)
+    var random = SplitMix64(seed: 13)
+    let a = random.next() | 1
+    let b = random.next()
+    for _ in 1..<k { _ = (random.next(), random.next()) }
+    let probeSeed = random.next()
+    func mix(_ value: UInt64) -> UInt64 {
+      var z = value &+ 0x9E37_79B9_7F4A_7C15
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return z ^ (z >> 31)
+    }
+    var generator = SplitMix64(seed: UInt64(k * 1000 + fingerprintCount))
+    let fingerprints = (0..<fingerprintCount).map { _ in generator.next() }
+    var bins = [UInt32?](repeating: nil, count: k)
+    for f in fingerprints {
+      let h = a &* f &+ b
+      let bin = Int(((h >> 32) &* UInt64(k)) >> 32)
+      bins[bin] = min(bins[bin] ?? UInt32.max, UInt32(truncatingIfNeeded: h))
+    }
+    let expected = (0..<k).map { bin -> UInt32 in
+      if let value = bins[bin] { return value }
+      var attempt: UInt64 = 1
+      while true {
+        let probe = mix(probeSeed ^ (UInt64(bin) << 32) ^ attempt)
+        if let value = bins[Int(((probe >> 32) &* UInt64(k)) >> 32)] { return value }
+        attempt += 1
+      }
+    }
+    #expect(MinHasher(parameters).signature(of: fingerprints).values == expected)
+  }
+
   @Test("an empty document has every slot at UInt32.max", arguments: SketchScheme.allCases)
   func emptyDocument(scheme: SketchScheme) throws {
     #expect(MinHasher(try SketchParameters(scheme: scheme)).signature(of: []).values.allSatisfy { $0 == UInt32.max })
