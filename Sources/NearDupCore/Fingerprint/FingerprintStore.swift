@@ -38,6 +38,13 @@ public struct FingerprintStore<Element: FixedWidthInteger & Sendable>: Sendable 
     offsets.append(contentsOf: other.offsets.dropFirst().lazy.map { $0 + base })
   }
 
+  /// Removes every set, keeping the storage for the next ones.
+  public mutating func removeAll() {
+    values.removeAll(keepingCapacity: true)
+    offsets.removeAll(keepingCapacity: true)
+    offsets.append(0)
+  }
+
   /// Reserves room for `sets` more sets of `values` values in total.
   public mutating func reserveCapacity(sets: Int, values count: Int) {
     values.reserveCapacity(values.count + count)

@@ -270,13 +270,17 @@ public final class CorpusReader {
   // MARK: Shared checks
 
   /// Records `id` as used at `location`, or throws if an earlier document has it.
+  /// - Complexity: one hash of `id` (two when it is a duplicate).
   func register(id: String, at location: DocumentLocation) throws(CorpusError) {
-    if let first = firstLocationOfID[id] {
-      throw .duplicateID(
-        id: id, path: path(of: location), line: Int(location.line), firstPath: path(of: first),
-        firstLine: Int(first.line))
-    }
-    firstLocationOfID[id] = location
+    guard let first = firstLocationOfID.updateValue(location, forKey: id) else { return }
+    firstLocationOfID[id] = first  // the first occurrence stays the reference
+    throw .duplicateID(
+      id: id, path: path(of: location), line: Int(location.line), firstPath: path(of: first), firstLine: Int(first.line))
+  }
+
+  /// Makes room for `count` more ids, so that registering them never rehashes.
+  func reserveIDs(_ count: Int) {
+    firstLocationOfID.reserveCapacity(firstLocationOfID.count + count)
   }
 
   /// Skips an invalid record when asked to, else rethrows. Failures of the input

@@ -149,24 +149,33 @@ public struct DocumentBatch: Sendable {
 
   /// The first non-blank line of `text`, whitespace collapsed, cut to about
   /// `previewLength` bytes at a character boundary.
+  /// - Complexity: O(previewLength) for most texts (leading blank lines aside);
+  ///   no allocation besides the string's own (none for 15 bytes or fewer).
   public static func preview(_ text: UnsafeBufferPointer<UInt8>) -> String {
-    var bytes: [UInt8] = []
-    var pendingSpace = false
-    for byte in text {
-      if byte == 0x0A && !bytes.isEmpty { break }
-      if byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A {
-        pendingSpace = !bytes.isEmpty
-        continue
+    // At most `previewLength` bytes, plus the continuation bytes of the scalar that
+    // reaches it (three at most).
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: previewLength + 3) { bytes in
+      var count = 0
+      var pendingSpace = false
+      for byte in text {
+        if byte == 0x0A && count > 0 { break }
+        if byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A {
+          pendingSpace = count > 0
+          continue
+        }
+        if count >= previewLength && byte & 0xC0 != 0x80 { break }
+        if pendingSpace {
+          if count >= previewLength { break }
+          bytes[count] = 0x20
+          count += 1
+          pendingSpace = false
+        }
+        guard count < bytes.count else { break }  // a malformed run of continuation bytes
+        bytes[count] = byte
+        count += 1
       }
-      if bytes.count >= previewLength && byte & 0xC0 != 0x80 { break }
-      if pendingSpace {
-        if bytes.count >= previewLength { break }
-        bytes.append(0x20)
-        pendingSpace = false
-      }
-      bytes.append(byte)
+      return String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<count]), as: UTF8.self)
     }
-    return String(decoding: bytes, as: UTF8.self)
   }
 }
 

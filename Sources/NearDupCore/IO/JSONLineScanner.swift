@@ -207,7 +207,7 @@ private struct Cursor {
       // Fast path: copy the run of plain bytes up to the next quote, backslash or control.
       let runStart = offset
       skipPlainBytes()
-      if offset > runStart { out.append(contentsOf: bytes[runStart..<offset]) }
+      if offset > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<offset])) }
       guard let byte = peek() else { throw error("unterminated string") }
       if byte == UInt8(ascii: "\"") {
         advance()

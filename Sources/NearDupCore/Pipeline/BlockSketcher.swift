@@ -37,8 +37,8 @@ struct SketchedBlock {
     lines.removeAll(keepingCapacity: true)
     sketches.removeAll(keepingCapacity: true)
     signatures.removeAll(keepingCapacity: true)
-    digests = DigestStore()
-    fingerprints = FingerprintStore()
+    digests.removeAll()
+    fingerprints.removeAll()
     errors.removeAll(keepingCapacity: true)
     lineCount = 0
     times = StageNanoseconds()

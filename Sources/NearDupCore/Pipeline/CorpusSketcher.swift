@@ -196,7 +196,7 @@ public final class CorpusSketcher {
     func collectBlock(_ result: SketchedBlock, _ block: LineBlock) throws(CorpusError) {
       if !planned {
         planned = true
-        reserveCapacity(forInput: reader.inputs[input], sample: result, sampleBytes: block.bytes.count)
+        reserveCapacity(forInput: reader.inputs[input], reader: reader, sample: result, sampleBytes: block.bytes.count)
       }
       try collect(result, block: block, reader: reader, lineBase: lineBase)
       lineBase += result.lineCount
@@ -234,10 +234,11 @@ public final class CorpusSketcher {
     corpus.statistics.threadTimes.read += pipeline.readSeconds
   }
 
-  /// Reserves the corpus's arrays for a whole uncompressed input file, estimated
-  /// from its size and the documents and set values per byte of its first block, so
-  /// that a million-document corpus is not copied while its arrays grow.
-  private func reserveCapacity(forInput input: CorpusInput, sample: SketchedBlock, sampleBytes: Int) {
+  /// Reserves the corpus's arrays and the reader's id table for a whole
+  /// uncompressed input file, estimated from its size and the documents and set
+  /// values per byte of its first block, so that a million-document corpus is not
+  /// copied or rehashed while they grow.
+  private func reserveCapacity(forInput input: CorpusInput, reader: CorpusReader, sample: SketchedBlock, sampleBytes: Int) {
     guard input.path != "-", sampleBytes > 0, !sample.lines.isEmpty,
       let attributes = try? FileManager.default.attributesOfItem(atPath: input.path),
       let size = attributes[.size] as? Int, size > 4 * sampleBytes
@@ -250,7 +251,9 @@ public final class CorpusSketcher {
     guard head != [0x1F, 0x8B] else { return }  // gzip: the file size says little
     let scale = Double(size) / Double(sampleBytes) * 1.05
     let setValues = retention == .fingerprints ? sample.fingerprints.values.count : sample.digests.values.count
-    corpus.reserveCapacity(documents: Int(Double(sample.lines.count) * scale), setValues: Int(Double(setValues) * scale))
+    let documents = Int(Double(sample.lines.count) * scale)
+    corpus.reserveCapacity(documents: documents, setValues: Int(Double(setValues) * scale))
+    reader.reserveIDs(documents)
   }
 
   /// Appends a sketched block's documents in line order, registering ids and
