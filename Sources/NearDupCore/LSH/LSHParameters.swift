@@ -85,9 +85,14 @@ public struct LSHParameters: Hashable, Sendable, Codable, CustomStringConvertibl
     let above = quadratureRule(from: threshold, to: 1)
     // errors[r][b − 1]: the weighted error of b bands of r rows.
     var errors = [[Double]](repeating: [], count: permutationCount + 1)
+    // s^r at every node, one multiplication per row (no pow).
+    var belowPower = [Double](repeating: 1, count: below.nodes.count)
+    var abovePower = [Double](repeating: 1, count: above.nodes.count)
     for rows in 1...permutationCount {
-      let belowBase = below.nodes.map { 1 - pow($0, Double(rows)) }
-      let aboveBase = above.nodes.map { 1 - pow($0, Double(rows)) }
+      for i in belowPower.indices { belowPower[i] *= below.nodes[i] }
+      for i in abovePower.indices { abovePower[i] *= above.nodes[i] }
+      let belowBase = belowPower.map { 1 - $0 }
+      let aboveBase = abovePower.map { 1 - $0 }
       var belowMiss = [Double](repeating: 1, count: belowBase.count)
       var aboveMiss = [Double](repeating: 1, count: aboveBase.count)
       for _ in 1...(permutationCount / rows) {
