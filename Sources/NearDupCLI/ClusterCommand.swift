@@ -71,8 +71,8 @@ extension NearDup {
       var inputs = index == nil ? try InputResolver.resolve(self.inputs, options: options) : []
       var spooledInput: String?
       defer { if let spooledInput { try? FileManager.default.removeItem(atPath: spooledInput) } }
-      if dedupOutput != nil || clustering.boilerplateShare != nil, let index = inputs.firstIndex(where: { $0.path == "-" }) {
-        // The deduplicated copy and the boilerplate filter need a second pass over the records.
+      if dedupOutput != nil, let index = inputs.firstIndex(where: { $0.path == "-" }) {
+        // The deduplicated copy needs a second pass over the records.
         let path = try InputResolver.spoolStandardInput()
         spooledInput = path
         inputs[index] = CorpusInput(path: path, kind: inputs[index].kind, label: "<stdin>")

@@ -31,14 +31,7 @@ extension NearDup {
     func run() throws {
       var options = corpus.corpusOptions
       options.labelField = labelField
-      var inputs = try InputResolver.resolve(self.inputs, options: options)
-      var spooled: String?
-      defer { if let spooled { try? FileManager.default.removeItem(atPath: spooled) } }
-      if clustering.boilerplateShare != nil, let index = inputs.firstIndex(where: { $0.path == "-" }) {
-        let path = try InputResolver.spoolStandardInput()
-        spooled = path
-        inputs[index] = CorpusInput(path: path, kind: inputs[index].kind, label: "<stdin>")
-      }
+      let inputs = try InputResolver.resolve(self.inputs, options: options)
       var configuration = try clustering.configuration(sketch: sketch.parameters(), similarity: similarity)
       configuration.keepsDigestSets = true
       let progress = ProgressLine()

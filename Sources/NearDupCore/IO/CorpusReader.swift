@@ -230,6 +230,10 @@ public final class CorpusReader {
   /// The index of the input the next documents come from (`inputs.count` at the end).
   var currentInputIndex: Int { inputIndex }
 
+  /// The lines of the current line-oriented input read so far by `read`, which
+  /// `readBlock` continues after.
+  var currentLineNumber: Int { lineReader?.lineNumber ?? 0 }
+
   /// The kind of the input the next documents come from; nil when all are read.
   public var currentInputKind: CorpusInput.Kind? { inputIndex < inputs.count ? inputs[inputIndex].kind : nil }
 

@@ -28,24 +28,12 @@ public final class ClusterPipeline {
   /// - Parameter progress: Called on the calling thread after each batch and stage.
   /// - Throws: `CorpusError` from reading; `.noDocuments` when there are none.
   ///
-  /// With a boilerplate filter, the first documents are read twice: once by a second
-  /// reader over the same inputs to learn the boilerplate shingles, then as usual.
-  /// Standard input cannot be read twice; save it to a file first.
+  /// With a boilerplate filter, the boilerplate is learned from the first documents
+  /// as they are read (see `CorpusSketcher`); every document is read once.
   public func run(reader: CorpusReader, progress: ((PipelineProgress) -> Void)? = nil) throws(CorpusError)
     -> ClusterResult
   {
-    var stopShingles = StopShingles.none
-    var clock = Stopwatch()
-    if let share = configuration.boilerplateShare {
-      stopShingles = try StopShingles.learn(
-        from: CorpusReader(inputs: reader.inputs, options: reader.options), parameters: configuration.sketch,
-        sampleSize: configuration.boilerplateSample, share: share, threads: configuration.threads)
-    }
-    let learning = clock.lap()
-    var result = cluster(try makeSketcher(stopShingles: stopShingles).sketch(reader: reader, progress: progress), progress: progress)
-    result.statistics.boilerplateShingles = stopShingles.count
-    result.statistics.times.boilerplate = learning
-    return result
+    cluster(try makeSketcher().sketch(reader: reader, progress: progress), progress: progress)
   }
 
   /// Clusters documents given in memory as (id, text) pairs; for tests and callers
@@ -53,19 +41,16 @@ public final class ClusterPipeline {
   /// - Precondition: ids are unique.
   /// - Note: The boilerplate filter, when configured, learns from these documents.
   public func run(documents records: [(id: String, text: String)]) -> ClusterResult {
-    var stopShingles = StopShingles.none
-    if let share = configuration.boilerplateShare {
-      stopShingles = StopShingles.learn(
-        from: records.prefix(configuration.boilerplateSample).map(\.text), parameters: configuration.sketch, share: share)
-    }
-    return cluster(makeSketcher(stopShingles: stopShingles).sketch(documents: records))
+    cluster(makeSketcher().sketch(documents: records))
   }
 
-  private func makeSketcher(stopShingles: StopShingles) -> CorpusSketcher {
+  private func makeSketcher() -> CorpusSketcher {
     CorpusSketcher(
       parameters: configuration.sketch, threads: configuration.threads, batchSize: configuration.batchSize,
       retention: configuration.verification == .exact || configuration.keepsDigestSets ? .digests : .none,
-      stopShingles: stopShingles)
+      boilerplate: configuration.boilerplateShare.map {
+        BoilerplateLearning(share: $0, sampleSize: configuration.boilerplateSample)
+      })
   }
 
   /// Clusters an already sketched corpus (from a reader, or from an index).
@@ -95,11 +80,12 @@ public final class ClusterPipeline {
     var participants: [UInt32] = []
     for document in 0..<count where !documents.isEmpty(document) {
       let key = contentKeys[document]
-      if let first = firstWithKey[key] {
+      // One hash per document; a repeat (rare) puts the first occurrence back.
+      if let first = firstWithKey.updateValue(UInt32(document), forKey: key) {
+        firstWithKey[key] = first
         canonical[document] = first
         statistics.identicalDuplicates += 1
       } else {
-        firstWithKey[key] = UInt32(document)
         canonical[document] = UInt32(document)
         participants.append(UInt32(document))
       }

@@ -2,7 +2,8 @@
 public struct PipelineStatistics: Sendable {
   /// Wall-clock seconds of each stage, in pipeline order.
   public struct StageTimes: Sendable {
-    /// Learning the boilerplate shingles from the first documents (a pass of its own).
+    /// The boilerplate sample: reading and sketching the first documents, learning
+    /// the boilerplate shingles from them and finishing their sketches without them.
     public var boilerplate = 0.0
     /// Reading, parsing and sketching, which overlap (documents stream through).
     public var front = 0.0

@@ -96,10 +96,16 @@ public struct SketchedCorpus: Sendable {
 /// checking ids. Other inputs (directories, single files) are read in batches and
 /// sketched in parallel chunks.
 ///
+/// With `boilerplate`, the first documents (the sample) are read in batches and
+/// sketched keeping every shingle; the boilerplate shingles are learned from them,
+/// and then the sample is finished from its kept fingerprint sets — the stop
+/// shingles removed, signatures and sets made again — without reading or tokenizing
+/// it a second time. Every later document is sketched with the stop shingles.
+///
 /// - Invariant: the result is identical for every thread count and batch size.
 /// - Complexity: O(B + N·(s + k)) for N documents of B bytes and s shingles (O(N·s·k)
 ///   with `.minhash`). Memory: O(N·(k + s)) for signatures and sets, plus two waves of
-///   raw text.
+///   raw text, plus twice the sample's fingerprints (8 bytes each) while learning.
 public final class CorpusSketcher {
   /// The sketch parameters.
   public let parameters: SketchParameters
@@ -109,8 +115,12 @@ public final class CorpusSketcher {
   public let batchSize: Int
   /// The sets kept per document.
   public let retention: SetRetention
-  /// Shingles dropped from every document.
-  public let stopShingles: StopShingles
+  /// How the boilerplate shingles are learned (nil: none are dropped).
+  public let boilerplate: BoilerplateLearning?
+  /// Shingles dropped from every document: empty until learned from the sample.
+  public private(set) var stopShingles = StopShingles.none
+  /// Whether the boilerplate sample is still to be read.
+  private var samplePending: Bool
   /// Whether documents' labels are kept (set from the reader's options).
   private var labelsWanted = false
   private let minHasher: MinHasher
@@ -127,23 +137,31 @@ public final class CorpusSketcher {
   /// Creates a sketcher; MinHash permutations are drawn here.
   /// - Parameter retention: Which sets are kept: digests for exact verification,
   ///   fingerprints for an index, none for signature verification.
-  /// - Parameter stopShingles: Shingles dropped from every document.
+  /// - Parameter boilerplate: Learn boilerplate shingles from the first documents
+  ///   and drop them from every document (nil: keep every shingle).
   public init(
     parameters: SketchParameters, threads: Int, batchSize: Int = 4096, retention: SetRetention = .digests,
-    stopShingles: StopShingles = .none
+    boilerplate: BoilerplateLearning? = nil
   ) {
     self.parameters = parameters
     self.threads = threads
     self.batchSize = max(1, batchSize)
     self.retention = retention
-    self.stopShingles = stopShingles
+    self.boilerplate = boilerplate
+    samplePending = boilerplate != nil
     let minHasher = MinHasher(parameters)
     self.minHasher = minHasher
-    sketchers = (0..<Self.chunksPerBatch).map { _ in
-      DocumentSketcher(parameters: parameters, retention: retention, minHasher: minHasher, stopShingles: stopShingles)
-    }
+    sketchers = Self.makeSketchers(parameters, retention, minHasher, .none)
     corpus = SketchedCorpus(permutationCount: parameters.permutationCount, retention: retention)
     corpus.statistics.threads = threads
+  }
+
+  private static func makeSketchers(
+    _ parameters: SketchParameters, _ retention: SetRetention, _ minHasher: MinHasher, _ stopShingles: StopShingles
+  ) -> [DocumentSketcher] {
+    (0..<chunksPerBatch).map { _ in
+      DocumentSketcher(parameters: parameters, retention: retention, minHasher: minHasher, stopShingles: stopShingles)
+    }
   }
 
   /// Reads and sketches every document of `reader`.
@@ -152,8 +170,15 @@ public final class CorpusSketcher {
   public func sketch(reader: CorpusReader, progress: ((PipelineProgress) -> Void)? = nil) throws(CorpusError)
     -> SketchedCorpus
   {
-    let clock = Stopwatch()
     labelsWanted = reader.options.labelField != nil
+    if samplePending {
+      try sketchSample { batch, limit throws(CorpusError) in
+        var clock = Stopwatch()
+        defer { corpus.statistics.threadTimes.read += clock.lap() }
+        return try reader.read(into: &batch, maximumDocuments: limit)
+      } progress: { self.reportProgress(progress, reader) }
+    }
+    let clock = Stopwatch()
     var batch = DocumentBatch()
     while let kind = reader.currentInputKind {
       if (kind == .jsonLines || kind == .lines) && !reader.keepsRecords {
@@ -183,6 +208,62 @@ public final class CorpusSketcher {
       PipelineProgress(stage: "read", documents: corpus.documents.count, bytes: reader.bytesRead, elapsed: started.elapsed))
   }
 
+  // MARK: Boilerplate sample
+
+  /// Reads the boilerplate sample — the first `boilerplate.sampleSize` documents that
+  /// `read(batch, limit)` yields — and sketches it keeping every shingle; learns the
+  /// stop shingles from it; then appends it to the corpus with them removed, from
+  /// the fingerprint sets kept meanwhile. Later documents are sketched with them.
+  /// - Complexity: O(sample bytes + sample shingles); the sample's fingerprint sets
+  ///   are held twice (kept sets and tallies) until the stop shingles are known.
+  private func sketchSample<Failure: Error>(
+    read: (inout DocumentBatch, _ limit: Int) throws(Failure) -> Bool, progress: () -> Void = {}
+  ) throws(Failure) {
+    guard let boilerplate else { return }
+    samplePending = false
+    var clock = Stopwatch()
+    let chunks = (0..<Self.chunksPerBatch).map { _ in SampleChunk(parameters: parameters, minHasher: minHasher) }
+    var sampled: [(batch: DocumentBatch, sketches: [DocumentSketch], sets: [FingerprintStore<UInt64>])] = []
+    var batch = DocumentBatch()
+    var documents = 0
+    while documents < boilerplate.sampleSize, try read(&batch, min(batchSize, boilerplate.sampleSize - documents)) {
+      let count = batch.count
+      let chunkCount = min(Self.chunksPerBatch, count)
+      var sketches = [DocumentSketch](repeating: .empty, count: count)
+      sketches.withUnsafeMutableBufferPointer { sketchBuffer in
+        let output = DisjointRows(sketchBuffer)
+        batch.content.withUnsafeBufferPointer { content in
+          parallelForEach(chunkCount: chunkCount, threads: threads) { chunk in
+            chunks[chunk].startBatch()
+            for document in chunkRange(chunk, of: chunkCount, count: count) {
+              let (title, body) = batch.titleAndBody(of: document, in: content)
+              output.base[document] = chunks[chunk].gather(title: title, body: body)
+            }
+          }
+        }
+      }
+      sampled.append((batch, sketches, chunks.prefix(chunkCount).map(\.batchSets)))
+      documents += count
+      progress()
+    }
+    stopShingles = StopShingles(
+      tallies: chunks.map(\.tally), share: boilerplate.share, minimumDocuments: boilerplate.minimumDocuments,
+      threads: threads)
+    for chunk in chunks { corpus.statistics.threadTimes.add(chunk.times) }
+    sketchers = Self.makeSketchers(parameters, retention, minHasher, stopShingles)
+    // The same chunks as when sampled: chunk c's sets are its documents' in order.
+    for (batch, sketches, sets) in sampled {
+      append(batch) { sketcher, chunk, document, signature in
+        let first = chunkRange(chunk, of: sets.count, count: batch.count).lowerBound
+        return sets[chunk].withSets { chunkSets in
+          sketcher.sketch(fingerprints: chunkSets[document - first], unfiltered: sketches[document], signature: signature)
+        }
+      }
+    }
+    corpus.statistics.boilerplateShingles = stopShingles.count
+    corpus.statistics.times.boilerplate = clock.lap()
+  }
+
   // MARK: Blocks of lines
 
   /// Sketches the current (line-oriented) input block by block. With one thread it
@@ -191,7 +272,8 @@ public final class CorpusSketcher {
   /// input order) busy at once.
   private func sketchLines(_ reader: CorpusReader, progress: ((PipelineProgress) -> Void)?) throws(CorpusError) {
     let input = reader.currentInputIndex
-    var lineBase = 0
+    // Lines before it went to the boilerplate sample.
+    var lineBase = reader.currentLineNumber
     var planned = false
     func collectBlock(_ result: SketchedBlock, _ block: LineBlock) throws(CorpusError) {
       if !planned {
@@ -317,24 +399,44 @@ public final class CorpusSketcher {
   /// locations; for tests and callers that hold their documents already.
   /// - Precondition: ids are unique.
   public func sketch(documents records: [(id: String, text: String)]) -> SketchedCorpus {
-    var batch = DocumentBatch()
-    for start in stride(from: 0, to: records.count, by: batchSize) {
+    var next = 0
+    /// Replaces `batch` with the next `limit` records at most; false at the end.
+    func read(into batch: inout DocumentBatch, limit: Int) -> Bool {
       batch.removeAll()
-      for (offset, record) in records[start..<min(records.count, start + batchSize)].enumerated() {
+      for record in records[next..<min(records.count, next + limit)] {
+        next += 1
         var text = record.text
         text.withUTF8 { body in
-          batch.append(
-            id: record.id, title: nil, body: body, location: DocumentLocation(input: 0, line: Int32(start + offset + 1)))
+          batch.append(id: record.id, title: nil, body: body, location: DocumentLocation(input: 0, line: Int32(next)))
         }
       }
-      ingest(batch)
+      return batch.count > 0
     }
+    if samplePending { sketchSample { batch, limit in read(into: &batch, limit: limit) } }
+    var batch = DocumentBatch()
+    while read(into: &batch, limit: batchSize) { ingest(batch) }
     for sketcher in sketchers { corpus.statistics.threadTimes.add(sketcher.times) }
     return corpus
   }
 
   /// Sketches one batch in parallel chunks and appends it to the corpus.
   private func ingest(_ batch: DocumentBatch) {
+    batch.content.withUnsafeBufferPointer { content in
+      append(batch) { sketcher, _, document, signature in
+        let (title, body) = batch.titleAndBody(of: document, in: content)
+        return sketcher.sketch(title: title, body: body, signature: signature)
+      }
+    }
+  }
+
+  /// Appends the documents of `batch` to the corpus, sketched in parallel chunks by
+  /// `sketch(sketcher, chunk, document, signature)`: the chunk's sketcher writes the
+  /// document's signature and leaves its set for the corpus to keep. Chunk c of a
+  /// batch of n documents holds documents `chunkRange(c, of: min(16, n), count: n)`.
+  private func append(
+    _ batch: DocumentBatch,
+    sketch: (inout DocumentSketcher, _ chunk: Int, _ document: Int, UnsafeMutableBufferPointer<UInt32>) -> DocumentSketch
+  ) {
     let count = batch.count
     let k = parameters.permutationCount
     let chunkCount = min(Self.chunksPerBatch, count)
@@ -353,18 +455,15 @@ public final class CorpusSketcher {
             let digestOutput = DisjointRows(digestsBuffer)
             sketchers.withUnsafeMutableBufferPointer { sketcherBuffer in
               let workers = DisjointRows(sketcherBuffer)
-              batch.content.withUnsafeBufferPointer { content in
-                parallelForEach(chunkCount: chunkCount, threads: threads) { chunk in
-                  for document in chunkRange(chunk, of: chunkCount, count: count) {
-                    let (title, body) = batch.titleAndBody(of: document, in: content)
-                    let row = UnsafeMutableBufferPointer(rebasing: signatureRows.base[document * k..<(document + 1) * k])
-                    sketchOutput.base[document] = workers.base[chunk].sketch(title: title, body: body, signature: row)
-                    if keepsFingerprints {
-                      workers.base[chunk].fingerprints.withUnsafeBufferPointer { setOutput.base[chunk].append($0) }
-                    }
-                    if keepsDigests {
-                      workers.base[chunk].digests.withUnsafeBufferPointer { digestOutput.base[chunk].append($0) }
-                    }
+              parallelForEach(chunkCount: chunkCount, threads: threads) { chunk in
+                for document in chunkRange(chunk, of: chunkCount, count: count) {
+                  let row = UnsafeMutableBufferPointer(rebasing: signatureRows.base[document * k..<(document + 1) * k])
+                  sketchOutput.base[document] = sketch(&workers.base[chunk], chunk, document, row)
+                  if keepsFingerprints {
+                    workers.base[chunk].fingerprints.withUnsafeBufferPointer { setOutput.base[chunk].append($0) }
+                  }
+                  if keepsDigests {
+                    workers.base[chunk].digests.withUnsafeBufferPointer { digestOutput.base[chunk].append($0) }
                   }
                 }
               }
@@ -380,6 +479,38 @@ public final class CorpusSketcher {
         sketches[index], id: batch.ids[index], preview: batch.previews[index], location: batch.locations[index],
         label: labelsWanted ? batch.labels[index] : nil)
     }
+  }
+}
+
+/// One parallel chunk of the boilerplate sample: a sketcher that keeps every
+/// shingle, the tally of all the chunk's sampled documents, and the fingerprint sets
+/// of its documents in the current batch.
+/// - Invariant: used by one thread at a time (`parallelForEach` gives each chunk
+///   number to one worker).
+private final class SampleChunk: @unchecked Sendable {
+  private var sketcher: DocumentSketcher
+  private(set) var tally = ShingleTally()
+  /// The sorted fingerprint sets of this chunk's documents in the current batch.
+  private(set) var batchSets = FingerprintStore<UInt64>()
+  /// Per-stage thread time of the sampled documents.
+  var times: StageNanoseconds { sketcher.times }
+
+  init(parameters: SketchParameters, minHasher: MinHasher) {
+    sketcher = DocumentSketcher(parameters: parameters, retention: .fingerprints, minHasher: minHasher)
+  }
+
+  /// Starts a batch: `batchSets` starts empty.
+  func startBatch() {
+    batchSets = FingerprintStore()
+  }
+
+  /// Sketches one document keeping every shingle, tallies its distinct fingerprints
+  /// and keeps them in `batchSets`.
+  func gather(title: UnsafeBufferPointer<UInt8>?, body: UnsafeBufferPointer<UInt8>) -> DocumentSketch {
+    let sketch = sketcher.sketch(title: title, body: body, signature: nil)
+    tally.add(document: sketcher.fingerprints)
+    sketcher.fingerprints.withUnsafeBufferPointer { batchSets.append($0) }
+    return sketch
   }
 }
 

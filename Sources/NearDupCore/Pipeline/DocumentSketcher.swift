@@ -95,10 +95,11 @@ public struct DocumentSketcher: Sendable {
   }
 
   /// Sketches a document made of `title` (if any), a line break, and `body`, without
-  /// joining them first.
-  /// - Precondition: `signature.count == parameters.permutationCount`.
+  /// joining them first. With a nil `signature` only the set is made (the
+  /// boilerplate sample).
+  /// - Precondition: `signature` is nil or has `parameters.permutationCount` slots.
   public mutating func sketch(
-    title: UnsafeBufferPointer<UInt8>?, body: UnsafeBufferPointer<UInt8>, signature: UnsafeMutableBufferPointer<UInt32>
+    title: UnsafeBufferPointer<UInt8>?, body: UnsafeBufferPointer<UInt8>, signature: UnsafeMutableBufferPointer<UInt32>?
   ) -> DocumentSketch {
     var clock = StageClock()
     var invalid = 0
@@ -114,7 +115,7 @@ public struct DocumentSketcher: Sendable {
   }
 
   private mutating func sketchCleaned(
-    title: UnsafeBufferPointer<UInt8>?, body: UnsafeBufferPointer<UInt8>, signature: UnsafeMutableBufferPointer<UInt32>,
+    title: UnsafeBufferPointer<UInt8>?, body: UnsafeBufferPointer<UInt8>, signature: UnsafeMutableBufferPointer<UInt32>?,
     clock: inout StageClock, invalid: inout Int
   ) -> DocumentSketch {
     switch parameters.shingle {
@@ -140,17 +141,7 @@ public struct DocumentSketcher: Sendable {
     }
     stopShingles.filter(&fingerprints)
     times.fingerprint &+= clock.lap()
-    fingerprints.withUnsafeBufferPointer { minHasher.sketch($0, into: signature) }
-    let shingleCount: Int
-    if retention == .fingerprints {
-      FingerprintSet.sortUniformAndRemoveDuplicates(&fingerprints, scratch: &fingerprintScratch)
-      shingleCount = fingerprints.count
-    } else {
-      fingerprints.withUnsafeBufferPointer {
-        FingerprintSet.sortedUniqueDigests(of: $0, into: &digests, scratch: &radixScratch)
-      }
-      shingleCount = digests.count
-    }
+    let shingleCount = sketchFingerprints(signature: signature)
     let key = tokenHashes.withUnsafeBufferPointer { hashes in
       ContentKey(
         low: XXH3.hash(littleEndianWords: hashes, seed: 0x4E44_0001),
@@ -158,6 +149,40 @@ public struct DocumentSketcher: Sendable {
     }
     times.sketch &+= clock.lap()
     return DocumentSketch(tokenCount: tokenHashes.count, shingleCount: shingleCount, invalidUTF8Count: invalid, contentKey: key)
+  }
+
+  /// Sketches a document from its shingle fingerprints instead of its text: the
+  /// fingerprints (in any order, repeats allowed) of a document that a sketcher
+  /// without stop shingles reported as `unfiltered`. This sketcher's stop shingles
+  /// are removed, then the signature and the kept set are made as `sketch` makes
+  /// them from the text, so the result is the same.
+  /// - Precondition: `signature.count == parameters.permutationCount`.
+  /// - Complexity: O(s + k) with `.oph` for s fingerprints, plus sorting the set.
+  public mutating func sketch(
+    fingerprints set: UnsafeBufferPointer<UInt64>, unfiltered: DocumentSketch, signature: UnsafeMutableBufferPointer<UInt32>
+  ) -> DocumentSketch {
+    var clock = StageClock()
+    fingerprints.removeAll(keepingCapacity: true)
+    fingerprints.append(contentsOf: set)
+    stopShingles.filter(&fingerprints)
+    var sketch = unfiltered
+    sketch.shingleCount = sketchFingerprints(signature: signature)
+    times.sketch &+= clock.lap()
+    return sketch
+  }
+
+  /// The signature of `fingerprints` into `signature` (if any), and the set kept as
+  /// `retention` asks; returns the number of distinct shingles.
+  private mutating func sketchFingerprints(signature: UnsafeMutableBufferPointer<UInt32>?) -> Int {
+    if let signature { fingerprints.withUnsafeBufferPointer { minHasher.sketch($0, into: signature) } }
+    if retention == .fingerprints {
+      FingerprintSet.sortUniformAndRemoveDuplicates(&fingerprints, scratch: &fingerprintScratch)
+      return fingerprints.count
+    }
+    fingerprints.withUnsafeBufferPointer {
+      FingerprintSet.sortedUniqueDigests(of: $0, into: &digests, scratch: &radixScratch)
+    }
+    return digests.count
   }
 }
 

@@ -91,65 +91,33 @@ public struct StopShingles: Sendable, Equatable {
   public static func learn(from texts: [String], parameters: SketchParameters, share: Double, minimumDocuments: Int = 10)
     -> StopShingles
   {
-    let chunk = SampleChunk(parameters: parameters)
+    var sketcher = DocumentSketcher(parameters: parameters, retention: .fingerprints)
+    var tally = ShingleTally()
     for text in texts {
       var copy = text
-      copy.withUTF8 { chunk.gather(title: nil, body: $0) }
+      _ = copy.withUTF8 { sketcher.sketch(title: nil, body: $0, signature: nil) }
+      tally.add(document: sketcher.fingerprints)
     }
-    return StopShingles(tallies: [chunk.tally], share: share, minimumDocuments: minimumDocuments)
-  }
-
-  /// The stop shingles of the first `sampleSize` documents of `reader`: those in at
-  /// least `share` of them and in at least `minimumDocuments`.
-  ///
-  /// Each batch is sketched in parallel chunks on up to `threads` threads; the
-  /// distinct fingerprints of every sampled document are tallied by partition and
-  /// counted in parallel. The result does not depend on `threads`.
-  /// - Complexity: O(sampled bytes + sampled shingles) time, O(sampled shingles)
-  ///   memory (8 bytes each).
-  public static func learn(
-    from reader: CorpusReader, parameters: SketchParameters, sampleSize: Int, share: Double,
-    minimumDocuments: Int = 10, threads: Int = 1
-  ) throws(CorpusError) -> StopShingles {
-    let chunkCount = max(1, threads) * 4
-    let chunks = (0..<chunkCount).map { _ in SampleChunk(parameters: parameters) }
-    var batch = DocumentBatch()
-    var sampled = 0
-    while sampled < sampleSize, try reader.read(into: &batch, maximumDocuments: min(4096, sampleSize - sampled)) {
-      let documents = batch.count
-      batch.content.withUnsafeBufferPointer { content in
-        parallelForEach(chunkCount: chunkCount, threads: threads) { chunk in
-          let worker = chunks[chunk]
-          for index in chunkRange(chunk, of: chunkCount, count: documents) {
-            let (title, body) = batch.titleAndBody(of: index, in: content)
-            worker.gather(title: title, body: body)
-          }
-        }
-      }
-      sampled += documents
-    }
-    return StopShingles(tallies: chunks.map(\.tally), share: share, minimumDocuments: minimumDocuments, threads: threads)
+    return StopShingles(tallies: [tally], share: share, minimumDocuments: minimumDocuments)
   }
 }
 
-/// One parallel chunk of the boilerplate sample: its own sketcher, and the tally of
-/// the documents it sketched.
-/// - Invariant: used by one thread at a time (`parallelForEach` gives each chunk
-///   number to one worker).
-private final class SampleChunk: @unchecked Sendable {
-  private var sketcher: DocumentSketcher
-  private var signature: [UInt32]
-  private(set) var tally = ShingleTally()
+/// How `CorpusSketcher` learns the boilerplate shingles of a corpus: from its first
+/// `sampleSize` documents, the shingles found in at least `share` of them and in at
+/// least `minimumDocuments`.
+public struct BoilerplateLearning: Sendable {
+  /// The least share of the sampled documents a stop shingle is found in.
+  public var share: Double
+  /// The documents sampled: the first ones of the corpus.
+  public var sampleSize: Int
+  /// The least number of sampled documents a stop shingle is found in.
+  public var minimumDocuments: Int
 
-  init(parameters: SketchParameters) {
-    sketcher = DocumentSketcher(parameters: parameters, retention: .fingerprints)
-    signature = [UInt32](repeating: 0, count: parameters.permutationCount)
-  }
-
-  /// Sketches one document and tallies its distinct fingerprints.
-  func gather(title: UnsafeBufferPointer<UInt8>?, body: UnsafeBufferPointer<UInt8>) {
-    _ = signature.withUnsafeMutableBufferPointer { sketcher.sketch(title: title, body: body, signature: $0) }
-    tally.add(document: sketcher.fingerprints)
+  /// Creates learning parameters.
+  public init(share: Double, sampleSize: Int = 20_000, minimumDocuments: Int = 10) {
+    self.share = share
+    self.sampleSize = sampleSize
+    self.minimumDocuments = minimumDocuments
   }
 }
 

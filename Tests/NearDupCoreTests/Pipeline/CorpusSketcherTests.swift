@@ -1,0 +1,60 @@
+import NearDupCore
+import Testing
+
+@Suite("CorpusSketcher")
+struct CorpusSketcherTests {
+  /// A boilerplate sample of 100 of the 186 Corpus/ documents, ending inside a batch.
+  let learning = BoilerplateLearning(share: 0.05, sampleSize: 100, minimumDocuments: 3)
+
+  /// Checks `corpus` against sketching every document of `documents` from its text
+  /// with `stopShingles`: the same signatures, digest sets, counts and content keys.
+  func expectSketchedFromText(
+    _ corpus: SketchedCorpus, _ documents: [(id: String, text: String)], stopShingles: StopShingles,
+    parameters: SketchParameters
+  ) {
+    #expect(corpus.documents.ids == documents.map(\.id))
+    var sketcher = DocumentSketcher(parameters: parameters, stopShingles: stopShingles)
+    var signature = [UInt32](repeating: 0, count: parameters.permutationCount)
+    var mismatches: [String] = []
+    corpus.digests!.withSets { sets in
+      for (index, document) in documents.enumerated() {
+        var text = document.text
+        let sketch = text.withUTF8 { body in signature.withUnsafeMutableBufferPointer { sketcher.sketch(body, signature: $0) } }
+        if corpus.signatures.signature(index).values != signature || Array(sets[index]) != sketcher.digests
+          || Int(corpus.documents.shingleCounts[index]) != sketch.shingleCount || corpus.contentKeys[index] != sketch.contentKey
+          || Int(corpus.documents.tokenCounts[index]) != sketch.tokenCount
+        {
+          mismatches.append(document.id)
+        }
+      }
+    }
+    #expect(mismatches.isEmpty)
+  }
+
+  @Test("the boilerplate sample is read once, and sketched as every later document is", arguments: [1, 2])
+  func sampleFinishedFromKeptSets(threads: Int) throws {
+    // No news cleaning: it reads a record's body alone, the check below its joined text.
+    let parameters = try SketchParameters(cleaning: [])
+    let documents = try Harness.read([try CorpusInput.resolve(Fixtures.corpus, options: CorpusOptions())])
+    let learned = StopShingles.learn(
+      from: documents.prefix(learning.sampleSize).map(\.text), parameters: parameters, share: learning.share,
+      minimumDocuments: learning.minimumDocuments)
+    #expect(learned.count > 0)
+
+    // In memory, with batches of 7 documents (the sample ends inside a batch).
+    let inMemory = CorpusSketcher(parameters: parameters, threads: threads, batchSize: 7, boilerplate: learning)
+    let corpus = inMemory.sketch(documents: documents)
+    #expect(inMemory.stopShingles.count == learned.count)
+    expectSketchedFromText(corpus, documents, stopShingles: inMemory.stopShingles, parameters: parameters)
+
+    // From the JSON Lines file: the sample through the reader, the rest as blocks of
+    // lines that must continue at the right line numbers.
+    let reader = CorpusReader(inputs: [try CorpusInput.resolve(Fixtures.corpus, options: CorpusOptions())], options: CorpusOptions())
+    let fromFile = CorpusSketcher(parameters: parameters, threads: threads, batchSize: 7, boilerplate: learning)
+    let fileCorpus = try fromFile.sketch(reader: reader)
+    #expect(fromFile.stopShingles.count == learned.count)
+    expectSketchedFromText(fileCorpus, documents, stopShingles: fromFile.stopShingles, parameters: parameters)
+    #expect(fileCorpus.documents.locations.map(\.line) == (1...Int32(documents.count)).map { $0 })
+    #expect(fileCorpus.statistics.boilerplateShingles == learned.count)
+  }
+}
