@@ -104,18 +104,24 @@ public struct CandidateGenerator: Sendable {
             return gaps & (1 << (x > y ? x - y : y - x)) != 0
           }
           if packs {
-            // (40 high bits of the band key, 24-bit document), radix-sorted.
+            // (key, 24-bit document), radix-sorted on the key bits. A band of one row
+            // (the size-gap bandings) keys on its slot itself, 32 uniform bits that
+            // need no hashing and sort in two passes; wider bands on the 40 high bits
+            // of their band key.
+            let slotKey = banding.rows == 1
+            let keyMask = slotKey ? ~0 << 32 : ~Self.packedDocumentMask
             var entries = [UInt64]()
             entries.reserveCapacity(documents.count)
             for document in documents {
               let row = UnsafeBufferPointer(rebasing: rows[Int(document) * k..<(Int(document) + 1) * k])
-              entries.append(banding.bandKey(row, band: band) & ~Self.packedDocumentMask | UInt64(document))
+              let key = slotKey ? UInt64(row[band]) << 32 : banding.bandKey(row, band: band)
+              entries.append(key & keyMask | UInt64(document))
             }
             // Entries come in document order and the sort is stable: sorting by the
             // key bits alone leaves the documents of a key ascending.
-            RadixSort.sort(&entries, skippingLowBits: 24)
+            RadixSort.sort(&entries, skippingLowBits: keyMask.trailingZeroBitCount)
             output.base[task] = pairs(
-              inSortedCount: entries.count, key: { entries[$0] & ~Self.packedDocumentMask },
+              inSortedCount: entries.count, key: { entries[$0] & keyMask },
               document: { UInt32(truncatingIfNeeded: entries[$0] & Self.packedDocumentMask) }, keep: keep)
           } else {
             var entries = [BandEntry]()

@@ -63,11 +63,21 @@ struct FingerprintSetTests {
     #expect(sorted == expected)
     RadixSort.sortAndRemoveDuplicates(&values)
     #expect(values == Array(Set(expected)).sorted())
-    // 32-bit keys take two 16-bit passes.
+    // 32-bit keys take three 11-bit passes.
     var digests = expected.map { UInt32(truncatingIfNeeded: $0 >> 20) }.reversed() as [UInt32]
     let expectedDigests = digests.sorted()
     RadixSort.sort(&digests)
     #expect(digests == expectedDigests)
+  }
+
+  @Test("radix sort of more than 2^21 keys (16-bit digits) matches the standard sort")
+  func radixSortLarge() {
+    var random = SplitMix64(seed: 21)
+    var values = (0..<(1 << 21) + 1000).map { _ in random.next() >> 8 }
+    var expected = values
+    expected.sort()
+    RadixSort.sort(&values)
+    #expect(values == expected)
   }
 
   @Test("radix sort on the high bits is stable", arguments: [100, 50_000])
