@@ -215,7 +215,8 @@ public final class CorpusSketcher {
   /// stop shingles from it; then appends it to the corpus with them removed, from
   /// the fingerprint sets kept meanwhile. Later documents are sketched with them.
   /// - Complexity: O(sample bytes + sample shingles); the sample's fingerprint sets
-  ///   are held twice (kept sets and tallies) until the stop shingles are known.
+  ///   are held twice (kept sets, and their copy grouped by partition) while the
+  ///   stop shingles are learned.
   private func sketchSample<Failure: Error>(
     read: (inout DocumentBatch, _ limit: Int) throws(Failure) -> Bool, progress: () -> Void = {}
   ) throws(Failure) {
@@ -223,18 +224,19 @@ public final class CorpusSketcher {
     samplePending = false
     var clock = Stopwatch()
     let chunks = (0..<Self.chunksPerBatch).map { _ in SampleChunk(parameters: parameters, minHasher: minHasher) }
-    var sampled: [(batch: DocumentBatch, sketches: [DocumentSketch], sets: [FingerprintStore<UInt64>])] = []
+    // Each sampled batch, with the set number of its first document in each chunk.
+    var sampled: [(batch: DocumentBatch, sketches: [DocumentSketch], firstSets: [Int])] = []
     var batch = DocumentBatch()
     var documents = 0
     while documents < boilerplate.sampleSize, try read(&batch, min(batchSize, boilerplate.sampleSize - documents)) {
       let count = batch.count
       let chunkCount = min(Self.chunksPerBatch, count)
       var sketches = [DocumentSketch](repeating: .empty, count: count)
+      let firstSets = chunks.prefix(chunkCount).map(\.sets.count)
       sketches.withUnsafeMutableBufferPointer { sketchBuffer in
         let output = DisjointRows(sketchBuffer)
         batch.content.withUnsafeBufferPointer { content in
           parallelForEach(chunkCount: chunkCount, threads: threads) { chunk in
-            chunks[chunk].startBatch()
             for document in chunkRange(chunk, of: chunkCount, count: count) {
               let (title, body) = batch.titleAndBody(of: document, in: content)
               output.base[document] = chunks[chunk].gather(title: title, body: body)
@@ -242,7 +244,7 @@ public final class CorpusSketcher {
           }
         }
       }
-      sampled.append((batch, sketches, chunks.prefix(chunkCount).map(\.batchSets)))
+      sampled.append((batch, sketches, firstSets))
       documents += count
       progress()
     }
@@ -252,11 +254,11 @@ public final class CorpusSketcher {
     for chunk in chunks { corpus.statistics.threadTimes.add(chunk.times) }
     sketchers = Self.makeSketchers(parameters, retention, minHasher, stopShingles)
     // The same chunks as when sampled: chunk c's sets are its documents' in order.
-    for (batch, sketches, sets) in sampled {
+    for (batch, sketches, firstSets) in sampled {
       append(batch) { sketcher, chunk, document, signature in
-        let first = chunkRange(chunk, of: sets.count, count: batch.count).lowerBound
-        return sets[chunk].withSets { chunkSets in
-          sketcher.sketch(fingerprints: chunkSets[document - first], unfiltered: sketches[document], signature: signature)
+        let set = firstSets[chunk] + document - chunkRange(chunk, of: firstSets.count, count: batch.count).lowerBound
+        return chunks[chunk].sets.withSets { sets in
+          sketcher.sketch(fingerprints: sets[set], unfiltered: sketches[document], signature: signature)
         }
       }
     }
@@ -483,33 +485,27 @@ public final class CorpusSketcher {
 }
 
 /// One parallel chunk of the boilerplate sample: a sketcher that keeps every
-/// shingle, the tally of all the chunk's sampled documents, and the fingerprint sets
-/// of its documents in the current batch.
+/// shingle, and the fingerprint sets of the chunk's sampled documents (of every
+/// batch, in order), which are also its tally.
 /// - Invariant: used by one thread at a time (`parallelForEach` gives each chunk
 ///   number to one worker).
 private final class SampleChunk: @unchecked Sendable {
   private var sketcher: DocumentSketcher
-  private(set) var tally = ShingleTally()
-  /// The sorted fingerprint sets of this chunk's documents in the current batch.
-  private(set) var batchSets = FingerprintStore<UInt64>()
+  /// The sorted fingerprint sets of the chunk's sampled documents.
+  private(set) var sets = FingerprintStore<UInt64>()
   /// Per-stage thread time of the sampled documents.
   var times: StageNanoseconds { sketcher.times }
+  /// The chunk's documents, tallied for boilerplate learning.
+  var tally: ShingleTally { ShingleTally(values: sets.values, documents: sets.count) }
 
   init(parameters: SketchParameters, minHasher: MinHasher) {
     sketcher = DocumentSketcher(parameters: parameters, retention: .fingerprints, minHasher: minHasher)
   }
 
-  /// Starts a batch: `batchSets` starts empty.
-  func startBatch() {
-    batchSets = FingerprintStore()
-  }
-
-  /// Sketches one document keeping every shingle, tallies its distinct fingerprints
-  /// and keeps them in `batchSets`.
+  /// Sketches one document keeping every shingle, and keeps its fingerprint set.
   func gather(title: UnsafeBufferPointer<UInt8>?, body: UnsafeBufferPointer<UInt8>) -> DocumentSketch {
     let sketch = sketcher.sketch(title: title, body: body, signature: nil)
-    tally.add(document: sketcher.fingerprints)
-    sketcher.fingerprints.withUnsafeBufferPointer { batchSets.append($0) }
+    sketcher.fingerprints.withUnsafeBufferPointer { sets.append($0) }
     return sketch
   }
 }

@@ -70,16 +70,24 @@ public struct StopShingles: Sendable, Equatable {
   /// on up to `threads` threads, each with an open-addressing table small enough to
   /// stay in cache. The result does not depend on `threads` or on how the documents
   /// were split among the tallies.
-  /// - Complexity: O(n) expected for n tallied fingerprints; O(n / 256) extra memory
-  ///   per thread.
+  /// - Complexity: O(n) expected for n tallied fingerprints; O(n) extra memory for the
+  ///   partitioned copies.
   init(tallies: [ShingleTally], share: Double, minimumDocuments: Int, threads: Int = 1) {
     let documents = tallies.reduce(0) { $0 + $1.documents }
     let needed = max(minimumDocuments, Int((share * Double(documents)).rounded(.up)))
+    var partitioned = [(values: [UInt64], starts: [Int])](repeating: ([], []), count: tallies.count)
+    partitioned.withUnsafeMutableBufferPointer { results in
+      let output = DisjointRows(results)
+      parallelForEach(chunkCount: tallies.count, threads: threads) { tally in
+        output.base[tally] = tallies[tally].partitioned()
+      }
+    }
     var frequentByPartition = [[UInt64]](repeating: [], count: ShingleTally.partitionCount)
     frequentByPartition.withUnsafeMutableBufferPointer { results in
       let output = DisjointRows(results)
       parallelForEach(chunkCount: ShingleTally.partitionCount, threads: threads) { partition in
-        output.base[partition] = ShingleTally.frequent(in: tallies.map { $0.partitions[partition] }, needed: needed)
+        output.base[partition] = ShingleTally.frequent(
+          in: partitioned.map { $0.values[$0.starts[partition]..<$0.starts[partition + 1]] }, needed: needed)
       }
     }
     self.init(fingerprints: frequentByPartition.flatMap { $0 })
@@ -121,33 +129,63 @@ public struct BoilerplateLearning: Sendable {
   }
 }
 
-/// The distinct fingerprints of sampled documents, partitioned by their top byte:
-/// the input of boilerplate learning. Each partition holds about 1/256 of the
-/// fingerprints, so it can be counted with a hash table that stays in cache.
+/// The distinct fingerprints of sampled documents: the input of boilerplate
+/// learning. They are counted by partition — one per top byte, about 1/256 of them
+/// each — so that each partition's hash table stays in cache.
 ///
-/// - Invariant: `partitions[p]` holds exactly the tallied fingerprints whose top
-///   byte is p, each once per document that has it.
+/// - Invariant: `values` holds every tallied document's fingerprints, document after
+///   document, without repeats within a document.
 struct ShingleTally {
   /// One partition per value of the top byte.
   static let partitionCount = 256
-  /// The fingerprints, by top byte.
-  private(set) var partitions = [[UInt64]](repeating: [], count: partitionCount)
+  /// The tallied fingerprints.
+  private(set) var values: [UInt64] = []
   /// The documents tallied.
   private(set) var documents = 0
+
+  /// An empty tally.
+  init() {}
+
+  /// The tally of `documents` documents whose fingerprints, back to back, are
+  /// `values`.
+  init(values: [UInt64], documents: Int) {
+    self.values = values
+    self.documents = documents
+  }
 
   /// Tallies one document's fingerprints.
   /// - Precondition: `fingerprints` holds no repeats.
   /// - Complexity: O(s) amortized.
   mutating func add(document fingerprints: [UInt64]) {
     documents += 1
-    for fingerprint in fingerprints { partitions[Int(truncatingIfNeeded: fingerprint >> 56)].append(fingerprint) }
+    values.append(contentsOf: fingerprints)
+  }
+
+  /// The values grouped by partition (a counting sort on the top byte), and where
+  /// each partition starts, plus the total at the end: partition p is
+  /// `values[starts[p]..<starts[p + 1]]`.
+  /// - Complexity: O(n + 256).
+  func partitioned() -> (values: [UInt64], starts: [Int]) {
+    var starts = [Int](repeating: 0, count: Self.partitionCount + 1)
+    for value in values { starts[Int(truncatingIfNeeded: value >> 56) + 1] += 1 }
+    for partition in 0..<Self.partitionCount { starts[partition + 1] += starts[partition] }
+    var next = starts
+    var grouped = [UInt64](repeating: 0, count: values.count)
+    grouped.withUnsafeMutableBufferPointer { grouped in
+      for value in values {
+        let partition = Int(truncatingIfNeeded: value >> 56)
+        grouped[next[partition]] = value
+        next[partition] += 1
+      }
+    }
+    return (grouped, starts)
   }
 
   /// The fingerprints that occur at least `needed` times in `parts` (the pieces of
   /// one partition from every tally), each once.
   /// - Complexity: O(n) expected for n fingerprints, with an open-addressing table of
   ///   2n–4n slots (linear probing on the fingerprints' low bits, which are uniform).
-  static func frequent(in parts: [[UInt64]], needed: Int) -> [UInt64] {
+  static func frequent(in parts: [ArraySlice<UInt64>], needed: Int) -> [UInt64] {
     let total = parts.reduce(0) { $0 + $1.count }
     guard total >= needed else { return [] }
     var capacity = 16
