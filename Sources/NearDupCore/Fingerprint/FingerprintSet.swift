@@ -15,7 +15,7 @@ public enum FingerprintSet {
 
   /// Sorts uniformly distributed hash values (fingerprints or digests) and removes
   /// repeats, in place, with `bucketSort`.
-  /// - Complexity: O(s) expected for s ≤ 16,384 uniformly random values; the
+  /// - Complexity: O(s) expected for s ≤ 4,096 uniformly random values; the
   ///   standard sort, O(s log s), for more.
   public static func sortUniformAndRemoveDuplicates<Value: FixedWidthInteger & UnsignedInteger>(
     _ values: inout [Value], scratch: inout [Value]
@@ -23,10 +23,10 @@ public enum FingerprintSet {
     let count = values.count
     guard count > 1 else { return }
     guard bucketSortHandles(count) else { return sortAndRemoveDuplicates(&values) }
-    if scratch.count < count { scratch = [Value](repeating: 0, count: count) }
+    growScratch(&scratch, forBucketSortOf: count)
     let unique = values.withUnsafeMutableBufferPointer { values in
       scratch.withUnsafeMutableBufferPointer { scratch in
-        bucketSort(UnsafeBufferPointer(values), key: { $0 }, sorted: scratch.baseAddress!, output: values.baseAddress!)
+        bucketSort(UnsafeBufferPointer(values), key: { $0 }, scratch: scratch.baseAddress!, output: values.baseAddress!)
       }
     }
     values.removeLast(count - unique)
@@ -34,7 +34,7 @@ public enum FingerprintSet {
 
   /// Writes the sorted, duplicate-free 32-bit digests of `fingerprints` (in any
   /// order, with repeats) into `digests`, replacing its contents, with `bucketSort`.
-  /// - Complexity: O(s) expected for s ≤ 16,384 fingerprints; O(s log s) for more.
+  /// - Complexity: O(s) expected for s ≤ 4,096 fingerprints; O(s log s) for more.
   public static func sortedUniqueDigests(
     of fingerprints: UnsafeBufferPointer<UInt64>, into digests: inout [UInt32], scratch: inout [UInt32]
   ) {
@@ -44,69 +44,87 @@ public enum FingerprintSet {
       digests.append(contentsOf: fingerprints.lazy.map(digest))
       return sortAndRemoveDuplicates(&digests)
     }
-    if scratch.count < count { scratch = [UInt32](repeating: 0, count: count) }
+    growScratch(&scratch, forBucketSortOf: count)
     digests.append(contentsOf: repeatElement(0, count: count))
     let unique = digests.withUnsafeMutableBufferPointer { digests in
       scratch.withUnsafeMutableBufferPointer { scratch in
-        bucketSort(fingerprints, key: digest, sorted: scratch.baseAddress!, output: digests.baseAddress!)
+        bucketSort(fingerprints, key: digest, scratch: scratch.baseAddress!, output: digests.baseAddress!)
       }
     }
     digests.removeLast(count - unique)
   }
 
   /// Whether `bucketSort` takes `count` values: fewer are sorted faster by the
-  /// standard sort, more would overflow its 16-bit bucket counters.
+  /// standard sort, more would crowd its buckets (eight values each at most).
   @inline(__always)
-  static func bucketSortHandles(_ count: Int) -> Bool { (32...16_384).contains(count) }
+  static func bucketSortHandles(_ count: Int) -> Bool { (32...4096).contains(count) }
+
+  /// The bucket count of `bucketSort` for `count` values, as a power of two: about
+  /// as many buckets as values, 256 to 512 (whose 16-bit counters, 1 KiB, live on
+  /// the stack).
+  @inline(__always)
+  static func bucketBits(_ count: Int) -> Int { count > 256 ? 9 : 8 }
+
+  /// Grows `scratch` to the sorted copy `bucketSort` needs for `count` values.
+  /// Reused, it makes the sorts allocation-free.
+  @inline(__always)
+  static func growScratch<Value: FixedWidthInteger>(_ scratch: inout [Value], forBucketSortOf count: Int) {
+    if scratch.count < count { scratch = [Value](repeating: 0, count: count) }
+  }
 
   /// Sorts the uniformly distributed keys `key(source[i])` and writes them without
   /// repeats to `output`; returns how many it wrote. One counting pass distributes
-  /// the keys into `sorted` by their top bits, over about as many buckets as keys
-  /// (256 to 16,384); an insertion sort then finishes the nearly sorted array, and
-  /// one pass copies it to `output` without repeats. Faster than a comparison sort
-  /// for the hundreds to thousands of shingles of a document.
-  /// - Precondition: `bucketSortHandles(source.count)`; `sorted` and `output` hold
+  /// the keys into the sorted copy `scratch` by their top bits, over about as many
+  /// buckets as keys (`bucketBits`); an insertion sort then finishes the nearly
+  /// sorted copy, and one pass copies it to `output` without repeats. Faster than a
+  /// comparison sort for the hundreds to thousands of shingles of a document.
+  /// - Precondition: `bucketSortHandles(source.count)`; `scratch` and `output` hold
   ///   `source.count` values; `output` may be `source` itself (it is written only
-  ///   after the last read of `source`), `sorted` may not.
+  ///   after the last read of `source`), `scratch` may not.
   /// - Complexity: O(s) expected for s uniformly random keys.
   @inline(__always)
   static func bucketSort<Source, Value: FixedWidthInteger & UnsignedInteger>(
-    _ source: UnsafeBufferPointer<Source>, key: (Source) -> Value, sorted: UnsafeMutablePointer<Value>,
+    _ source: UnsafeBufferPointer<Source>, key: (Source) -> Value, scratch sorted: UnsafeMutablePointer<Value>,
     output: UnsafeMutablePointer<Value>
   ) -> Int {
     let count = source.count
-    let bucketBits = min(14, max(8, Int.bitWidth - (count &- 1).leadingZeroBitCount))
+    let bucketBits = bucketBits(count)
     let bucketShift = Value.bitWidth - bucketBits
     let bucketCount = 1 << bucketBits
-    return withUnsafeTemporaryAllocation(of: UInt16.self, capacity: bucketCount + 1) { starts -> Int in
+    withUnsafeTemporaryAllocation(of: UInt16.self, capacity: bucketCount) { starts in
       let starts = starts.baseAddress!
-      starts.initialize(repeating: 0, count: bucketCount + 1)
-      for index in 0..<count { starts[Int(truncatingIfNeeded: key(source[index]) &>> bucketShift) &+ 1] &+= 1 }
-      for bucket in 0..<bucketCount { starts[bucket &+ 1] &+= starts[bucket] }
+      starts.initialize(repeating: 0, count: bucketCount)
+      for index in 0..<count { starts[Int(truncatingIfNeeded: key(source[index]) &>> bucketShift)] &+= 1 }
+      var total: UInt16 = 0
+      for bucket in 0..<bucketCount {
+        let size = starts[bucket]
+        starts[bucket] = total
+        total &+= size
+      }
       for index in 0..<count {
         let value = key(source[index])
         let bucket = Int(truncatingIfNeeded: value &>> bucketShift)
         sorted[Int(starts[bucket])] = value
         starts[bucket] &+= 1
       }
-      // Values now sit among those of their bucket, about one per bucket: the
-      // insertion sort moves each one a step or two at most, on average.
-      for index in 1..<count {
-        let value = sorted[index]
-        var position = index
-        while position > 0 && sorted[position &- 1] > value {
-          sorted[position] = sorted[position &- 1]
-          position &-= 1
-        }
-        sorted[position] = value
-      }
-      var write = 0
-      for index in 0..<count where write == 0 || sorted[index] != output[write &- 1] {
-        output[write] = sorted[index]
-        write &+= 1
-      }
-      return write
     }
+    // Values now sit among those of their bucket, about one per bucket: the
+    // insertion sort moves each one a step or two at most, on average.
+    for index in 1..<count {
+      let value = sorted[index]
+      var position = index
+      while position > 0 && sorted[position &- 1] > value {
+        sorted[position] = sorted[position &- 1]
+        position &-= 1
+      }
+      sorted[position] = value
+    }
+    var write = 0
+    for index in 0..<count where write == 0 || sorted[index] != output[write &- 1] {
+      output[write] = sorted[index]
+      write &+= 1
+    }
+    return write
   }
 
   /// Removes repeats from a sorted array.

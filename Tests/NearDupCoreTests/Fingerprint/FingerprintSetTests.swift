@@ -13,7 +13,7 @@ struct FingerprintSetTests {
     #expect(empty.isEmpty)
   }
 
-  @Test("sorting uniform digests matches the standard sort", arguments: [0, 1, 31, 32, 200, 2048, 3000, 12_288, 20_000])
+  @Test("sorting uniform digests matches the standard sort", arguments: [0, 1, 31, 32, 200, 257, 2048, 3072, 20_000])
   func uniformSort(count: Int) {
     var random = SplitMix64(seed: UInt64(count))
     var scratch: [UInt32] = []
@@ -38,7 +38,7 @@ struct FingerprintSetTests {
     #expect(values == expected)
   }
 
-  @Test("sorted digests of fingerprints match the standard sort", arguments: [0, 5, 32, 400, 12_288, 20_000])
+  @Test("sorted digests of fingerprints match the standard sort", arguments: [0, 5, 32, 400, 3072, 20_000])
   func sortedDigests(count: Int) {
     var random = SplitMix64(seed: UInt64(count) &+ 11)
     var fingerprints = (0..<count).map { _ in random.next() }
