@@ -148,7 +148,8 @@ public final class LSHIndex: Sendable {
         }
       }
       stopShingles = StopShingles(
-        tallies: [tally], share: share, minimumDocuments: 10, threads: ProcessInfo.processInfo.activeProcessorCount)
+        tallies: [tally], share: share, minimumDocuments: BoilerplateLearning.defaultMinimumDocuments,
+        threads: ProcessInfo.processInfo.activeProcessorCount)
     }
     var corpus = try sketchedCorpus(segments: 0..<segments.count, retention: retention, stopShingles: stopShingles)
     corpus.statistics.boilerplateShingles = stopShingles.count

@@ -106,8 +106,8 @@ public struct CandidateGenerator: Sendable {
           if packs {
             // (key, 24-bit document), radix-sorted on the key bits. A band of one row
             // (the size-gap bandings) keys on its slot itself, 32 uniform bits that
-            // need no hashing and sort in two passes; wider bands on the 40 high bits
-            // of their band key.
+            // need no hashing and sort on 32 bits instead of 40; wider bands on the 40
+            // high bits of their band key.
             let slotKey = banding.rows == 1
             let keyMask = slotKey ? ~0 << 32 : ~Self.packedDocumentMask
             var entries = [UInt64]()

@@ -22,8 +22,8 @@
 ///
 /// - Invariant: `multipliers.count == increments.count == parameters.permutationCount`,
 ///   and every multiplier is odd; with `.oph`, `probeTable` holds the first
-///   `probeTableDepth` probes of every bin (k ≤ 4,096 bins fit its 16-bit entries). The same seed gives the same signatures on every
-///   machine and thread count.
+///   `probeTableDepth` probes of every bin (k ≤ 4,096 bins fit its 16-bit entries).
+///   The same seed gives the same signatures on every machine and thread count.
 public struct MinHasher: Sendable {
   /// The parameters the permutations come from.
   public let parameters: SketchParameters

@@ -96,9 +96,10 @@ public struct StopShingles: Sendable, Equatable {
   /// The stop shingles of `texts`: those in at least `share` of them and in at least
   /// `minimumDocuments`.
   /// - Complexity: O(bytes + shingles).
-  public static func learn(from texts: [String], parameters: SketchParameters, share: Double, minimumDocuments: Int = 10)
-    -> StopShingles
-  {
+  public static func learn(
+    from texts: [String], parameters: SketchParameters, share: Double,
+    minimumDocuments: Int = BoilerplateLearning.defaultMinimumDocuments
+  ) -> StopShingles {
     var sketcher = DocumentSketcher(parameters: parameters, retention: .fingerprints)
     var tally = ShingleTally()
     for text in texts {
@@ -121,8 +122,12 @@ public struct BoilerplateLearning: Sendable {
   /// The least number of sampled documents a stop shingle is found in.
   public var minimumDocuments: Int
 
+  /// The default `minimumDocuments`: a shingle in fewer sampled documents is never
+  /// boilerplate, however small the sample.
+  public static let defaultMinimumDocuments = 10
+
   /// Creates learning parameters.
-  public init(share: Double, sampleSize: Int = 20_000, minimumDocuments: Int = 10) {
+  public init(share: Double, sampleSize: Int = 20_000, minimumDocuments: Int = defaultMinimumDocuments) {
     self.share = share
     self.sampleSize = sampleSize
     self.minimumDocuments = minimumDocuments

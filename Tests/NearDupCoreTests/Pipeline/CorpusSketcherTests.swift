@@ -1,3 +1,4 @@
+import Foundation
 import NearDupCore
 import Testing
 
@@ -56,5 +57,18 @@ struct CorpusSketcherTests {
     expectSketchedFromText(fileCorpus, documents, stopShingles: fromFile.stopShingles, parameters: parameters)
     #expect(fileCorpus.documents.locations.map(\.line) == (1...Int32(documents.count)).map { $0 })
     #expect(fileCorpus.statistics.boilerplateShingles == learned.count)
+  }
+
+  @Test("a malformed line after the boilerplate sample is reported at its own line", arguments: [1, 2])
+  func errorLineAfterSample(threads: Int) throws {
+    var lines = try String(contentsOfFile: Fixtures.corpus, encoding: .utf8).split(separator: "\n").map(String.init)
+    lines.insert(#"{"id": "broken", "text": "unterminated}"#, at: 150)  // line 151, past the 100 sampled
+    let directory = TemporaryDirectory()
+    let path = try directory.write("corpus.jsonl", lines.joined(separator: "\n") + "\n")
+    let reader = CorpusReader(inputs: [try CorpusInput.resolve(path, options: CorpusOptions())], options: CorpusOptions())
+    let sketcher = CorpusSketcher(parameters: try SketchParameters(), threads: threads, batchSize: 7, boilerplate: learning)
+    #expect(throws: CorpusError.malformedLine(path: path, line: 151, reason: "invalid JSON: unterminated string (column 40)")) {
+      _ = try sketcher.sketch(reader: reader)
+    }
   }
 }
