@@ -96,8 +96,9 @@ public struct SketchedCorpus: Sendable {
 /// checking ids. Other inputs (directories, single files) are read in batches and
 /// sketched in parallel chunks.
 ///
-/// With `boilerplate`, the first documents (the sample) are read in batches and
-/// sketched keeping every shingle; the boilerplate shingles are learned from them,
+/// With `boilerplate`, the first documents (the sample) are read in batches — the
+/// next batch read while the workers sketch this one — and sketched keeping every
+/// shingle; the boilerplate shingles are learned from them,
 /// and then the sample is finished from its kept fingerprint sets — the stop
 /// shingles removed, signatures and sets made again — without reading or tokenizing
 /// it a second time. Every later document is sketched with the stop shingles.
@@ -123,6 +124,8 @@ public final class CorpusSketcher {
   private var samplePending: Bool
   /// Whether documents' labels are kept (set from the reader's options).
   private var labelsWanted = false
+  /// The input whose arrays were reserved from the boilerplate sample, if any.
+  private var reservedInput: Int?
   private let minHasher: MinHasher
   private var sketchers: [DocumentSketcher]
   private var corpus: SketchedCorpus
@@ -176,7 +179,16 @@ public final class CorpusSketcher {
         var clock = Stopwatch()
         defer { corpus.statistics.threadTimes.read += clock.lap() }
         return try reader.read(into: &batch, maximumDocuments: limit)
-      } progress: { self.reportProgress(progress, reader) }
+      } progress: {
+        self.reportProgress(progress, reader)
+      } reserve: { documents, setValues in
+        // A sample read from the first input alone plans that input's arrays.
+        guard reader.currentInputIndex == 0, let input = reader.inputs.first,
+          self.reserveCapacity(
+            forInput: input, reader: reader, documents: documents, setValues: setValues, bytes: reader.bytesRead)
+        else { return }
+        self.reservedInput = 0
+      }
     }
     let clock = Stopwatch()
     var batch = DocumentBatch()
@@ -214,11 +226,14 @@ public final class CorpusSketcher {
   /// `read(batch, limit)` yields — and sketches it keeping every shingle; learns the
   /// stop shingles from it; then appends it to the corpus with them removed, from
   /// the fingerprint sets kept meanwhile. Later documents are sketched with them.
+  /// `reserve(documents, setValues)` is called with the sample's size before it is
+  /// appended, so that the corpus's arrays can be reserved once.
   /// - Complexity: O(sample bytes + sample shingles); the sample's fingerprint sets
   ///   are held twice (kept sets, and their copy grouped by partition) while the
   ///   stop shingles are learned.
   private func sketchSample<Failure: Error>(
-    read: (inout DocumentBatch, _ limit: Int) throws(Failure) -> Bool, progress: () -> Void = {}
+    read: (inout DocumentBatch, _ limit: Int) throws(Failure) -> Bool, progress: () -> Void = {},
+    reserve: (_ documents: Int, _ setValues: Int) -> Void = { _, _ in }
   ) throws(Failure) {
     guard let boilerplate else { return }
     samplePending = false
@@ -228,15 +243,27 @@ public final class CorpusSketcher {
     var sampled: [(batch: DocumentBatch, sketches: [DocumentSketch], firstSets: [Int])] = []
     var batch = DocumentBatch()
     var documents = 0
-    while documents < boilerplate.sampleSize, try read(&batch, min(batchSize, boilerplate.sampleSize - documents)) {
+    var more = boilerplate.sampleSize > 0 ? try read(&batch, min(batchSize, boilerplate.sampleSize)) : false
+    while more {
       let count = batch.count
+      documents += count
       let chunkCount = min(Self.chunksPerBatch, count)
       var sketches = [DocumentSketch](repeating: .empty, count: count)
       let firstSets = chunks.prefix(chunkCount).map(\.sets.count)
+      // Task 0 reads the next batch while the others sketch this one's chunks; the
+      // thread that reads takes chunks too once it is done.
+      var next = DocumentBatch()
+      let nextLimit = min(batchSize, boilerplate.sampleSize - documents)
+      var nextRead = Result<Bool, Failure>.success(false)
       sketches.withUnsafeMutableBufferPointer { sketchBuffer in
         let output = DisjointRows(sketchBuffer)
         batch.content.withUnsafeBufferPointer { content in
-          parallelForEach(chunkCount: chunkCount, threads: threads) { chunk in
+          parallelForEach(chunkCount: chunkCount + 1, threads: threads) { task in
+            guard task > 0 else {
+              if nextLimit > 0 { nextRead = Result { () throws(Failure) in try read(&next, nextLimit) } }
+              return
+            }
+            let chunk = task - 1
             for document in chunkRange(chunk, of: chunkCount, count: count) {
               let (title, body) = batch.titleAndBody(of: document, in: content)
               output.base[document] = chunks[chunk].gather(title: title, body: body)
@@ -245,13 +272,15 @@ public final class CorpusSketcher {
         }
       }
       sampled.append((batch, sketches, firstSets))
-      documents += count
       progress()
+      more = try nextRead.get()
+      batch = next
     }
     stopShingles = StopShingles(
       tallies: chunks.map(\.tally), share: boilerplate.share, minimumDocuments: boilerplate.minimumDocuments,
       threads: threads)
     for chunk in chunks { corpus.statistics.threadTimes.add(chunk.times) }
+    reserve(documents, chunks.reduce(0) { $0 + $1.sets.values.count })
     sketchers = Self.makeSketchers(parameters, retention, minHasher, stopShingles)
     // The same chunks as when sampled: chunk c's sets are its documents' in order.
     for (batch, sketches, firstSets) in sampled {
@@ -276,11 +305,14 @@ public final class CorpusSketcher {
     let input = reader.currentInputIndex
     // Lines before it went to the boilerplate sample.
     var lineBase = reader.currentLineNumber
-    var planned = false
+    var planned = reservedInput == input
     func collectBlock(_ result: SketchedBlock, _ block: LineBlock) throws(CorpusError) {
       if !planned {
         planned = true
-        reserveCapacity(forInput: reader.inputs[input], reader: reader, sample: result, sampleBytes: block.bytes.count)
+        reserveCapacity(
+          forInput: reader.inputs[input], reader: reader, documents: result.lines.count,
+          setValues: retention == .fingerprints ? result.fingerprints.values.count : result.digests.values.count,
+          bytes: block.bytes.count)
       }
       try collect(result, block: block, reader: reader, lineBase: lineBase)
       lineBase += result.lineCount
@@ -320,24 +352,29 @@ public final class CorpusSketcher {
 
   /// Reserves the corpus's arrays and the reader's id table for a whole
   /// uncompressed input file, estimated from its size and the documents and set
-  /// values per byte of its first block, so that a million-document corpus is not
-  /// copied or rehashed while they grow.
-  private func reserveCapacity(forInput input: CorpusInput, reader: CorpusReader, sample: SketchedBlock, sampleBytes: Int) {
-    guard input.path != "-", sampleBytes > 0, !sample.lines.isEmpty,
-      let attributes = try? FileManager.default.attributesOfItem(atPath: input.path),
-      let size = attributes[.size] as? Int, size > 4 * sampleBytes
-    else { return }
+  /// values in its first `bytes` (the first block, or the boilerplate sample), so
+  /// that a million-document corpus is not copied or rehashed while they grow.
+  /// Returns whether it reserved (not for standard input, gzip data, or a file
+  /// less than four times `bytes`).
+  @discardableResult
+  private func reserveCapacity(
+    forInput input: CorpusInput, reader: CorpusReader, documents sampleDocuments: Int, setValues: Int, bytes: Int
+  ) -> Bool {
+    var status = stat()
+    guard input.path != "-", bytes > 0, sampleDocuments > 0, stat(input.path, &status) == 0 else { return false }
+    let size = Int(status.st_size)
+    guard size > 4 * bytes else { return false }
     var head = [UInt8](repeating: 0, count: 2)
     if let handle = FileHandle(forReadingAtPath: input.path) {
       head = Array(handle.readData(ofLength: 2))
       try? handle.close()
     }
-    guard head != [0x1F, 0x8B] else { return }  // gzip: the file size says little
-    let scale = Double(size) / Double(sampleBytes) * 1.05
-    let setValues = retention == .fingerprints ? sample.fingerprints.values.count : sample.digests.values.count
-    let documents = Int(Double(sample.lines.count) * scale)
+    guard head != [0x1F, 0x8B] else { return false }  // gzip: the file size says little
+    let scale = Double(size) / Double(bytes) * 1.05
+    let documents = Int(Double(sampleDocuments) * scale)
     corpus.reserveCapacity(documents: documents, setValues: Int(Double(setValues) * scale))
     reader.reserveIDs(documents)
+    return true
   }
 
   /// Appends a sketched block's documents in line order, registering ids and
