@@ -147,7 +147,12 @@ public struct Clustering: Sendable {
       }
       copies[copiesOf[text]!].append(document)
     }
-    let order = (0..<count).filter { canonical[$0] != UInt32.max && Int(canonical[$0]) == $0 }.sorted { x, y in
+    // A canonical document without neighbours or copies never forms a cluster nor
+    // joins one, wherever it comes in the order: only the others are ordered.
+    let order = (0..<count).filter { document in
+      canonical[document] != UInt32.max && Int(canonical[document]) == document
+        && (neighbourCount(document) > 0 || copiesOf[document] != nil)
+    }.sorted { x, y in
       let (dx, dy) = (neighbourCount(x), neighbourCount(y))
       if dx != dy { return dx > dy }
       switch keep {

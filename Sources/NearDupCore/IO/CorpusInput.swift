@@ -115,12 +115,11 @@ public struct CorpusInput: Sendable, Equatable {
       guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
       if isShard { shards.append(relative) } else { documents.append(relative) }
     }
-    func bytewise(_ x: String, _ y: String) -> Bool { x.utf8.lexicographicallyPrecedes(y.utf8) }
-    let shardInputs = shards.sorted(by: bytewise).map { relative in
+    let shardInputs = shards.sorted(by: utf8Precedes).map { relative in
       CorpusInput(
         path: (path as NSString).appendingPathComponent(relative), kind: .jsonLines,
         label: (label as NSString).appendingPathComponent(relative))
     }
-    return (shardInputs, documents.sorted(by: bytewise))
+    return (shardInputs, documents.sorted(by: utf8Precedes))
   }
 }

@@ -118,7 +118,7 @@ public struct IndexQuerier {
           exactJaccard: exactJaccard, containment: containment, similarity: similarity))
     }
     matches.sort {
-      $0.similarity != $1.similarity ? $0.similarity > $1.similarity : $0.id.utf8.lexicographicallyPrecedes($1.id.utf8)
+      $0.similarity != $1.similarity ? $0.similarity > $1.similarity : utf8Precedes($0.id, $1.id)
     }
     if let top = options.top, matches.count > top { matches.removeLast(matches.count - top) }
     return matches

@@ -127,9 +127,7 @@ public final class ClusterPipeline {
     }
     let ids = documents.ids
     clusters.sort { lhs, rhs in
-      lhs.size != rhs.size
-        ? lhs.size > rhs.size
-        : ids[lhs.representative].utf8.lexicographicallyPrecedes(ids[rhs.representative].utf8)
+      lhs.size != rhs.size ? lhs.size > rhs.size : utf8Precedes(ids[lhs.representative], ids[rhs.representative])
     }
     for document in 0..<count where canonical[document] != UInt32.max && Int(canonical[document]) != document {
       edges.append(Edge(Int(canonical[document]), document, similarity: 1))

@@ -23,3 +23,17 @@ func encodeUTF8(_ value: UInt32, _ emit: (UInt8) -> Void) {
     emit(UInt8(0x80 | value & 0x3F))
   }
 }
+
+/// Whether `a` comes before `b` in the byte order of their UTF-8 (not Unicode
+/// collation): the order of ids and file names in NearDup's output. Native strings
+/// are compared over their contiguous bytes, without iterator overhead.
+/// - Complexity: O(min(a.utf8.count, b.utf8.count)).
+func utf8Precedes(_ a: String, _ b: String) -> Bool {
+  let contiguous = a.utf8.withContiguousStorageIfAvailable { x in
+    b.utf8.withContiguousStorageIfAvailable { y -> Bool in
+      for index in 0..<min(x.count, y.count) where x[index] != y[index] { return x[index] < y[index] }
+      return x.count < y.count
+    }
+  }
+  return (contiguous ?? nil) ?? a.utf8.lexicographicallyPrecedes(b.utf8)
+}

@@ -104,4 +104,21 @@ struct ClusterPipelineTests {
     #expect(result.clusters.count >= 35)
     #expect(result.edges.allSatisfy { $0.similarity >= 0.8 })
   }
+
+  @Test("clusters of one size are ordered by the UTF-8 bytes of their representatives' ids")
+  func clusterOrderByIDBytes() throws {
+    // Byte order, not Unicode collation or case: "Zeta" < "a" < "alpha" < "été" < "ωmega" < "日本".
+    let ids = ["日本", "zeta", "a", "ωmega", "Zeta", "été", "alpha", "a-1", "A-1", "abcdefghijklmnopqrstuvwxyz-long-id"]
+    var records: [(id: String, text: String)] = []
+    for (number, id) in ids.enumerated() {
+      let text = (0..<40).map { "story\(number) word\($0)" }.joined(separator: " ")
+      records.append((id, text))
+      records.append((id + "/copy", text))
+    }
+    let result = ClusterPipeline(configuration: try ClusterConfiguration(boilerplateShare: nil)).run(documents: records)
+    let representatives = result.clusters.map { result.documents.ids[$0.representative] }
+    #expect(result.clusters.allSatisfy { $0.size == 2 })
+    #expect(representatives == ids.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+    #expect(representatives.first == "A-1")
+  }
 }
