@@ -13,7 +13,10 @@ extension NearDup {
         memory is its own. Reports time per stage, docs/s and MB/s overall and per core, \
         the scaling between thread counts, peak memory and bytes of state per document; \
         and, per sketch scheme, the accuracy of the Jaccard estimates (mean squared error \
-        against exact Jaccard) and the LSH pair recall at the threshold, on a sample.
+        against exact Jaccard) and the LSH pair recall at the threshold, on a sample. \
+        With --repeat N every configuration runs N times, the rounds interleaved so that \
+        a busy moment of a shared machine does not fall on one configuration only, and \
+        the fastest run of each is reported.
         """)
 
     @Argument(help: "A JSON Lines corpus (default: a synthetic corpus of --docs documents).")
@@ -32,6 +35,8 @@ extension NearDup {
     var threshold = 0.8
     @Option(help: "Documents sampled for the accuracy measurement (0 skips it).")
     var accuracySample = 20_000
+    @Option(help: "Runs per configuration, interleaved; the fastest is reported.")
+    var `repeat` = 1
     @Option(help: "Output format: text or json.")
     var format: ReportFormat = .text
 
@@ -44,18 +49,23 @@ extension NearDup {
         throw ValidationError("--sketch takes a comma-separated list of oph and minhash.")
       }
       guard threshold > 0, threshold <= 1 else { throw ValidationError("--threshold must be in (0, 1].") }
+      guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1.") }
     }
 
     var threadCounts: [Int] { threads.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
     var schemes: [SketchScheme] { sketch.split(separator: ",").compactMap { SketchScheme(rawValue: String($0)) } }
 
-    /// One measured configuration.
+    /// One measured configuration: its fastest run (by the report's total time).
     struct Run {
       var scheme: SketchScheme
       var threads: Int
       var report: [String: Any]
       var seconds: Double
       var peakMemory: Int
+      /// The report's total seconds of every run, in the order they ran.
+      var totals: [Double] = []
+
+      var total: Double { (report["seconds"] as? [String: Any])?["total"] as? Double ?? seconds }
     }
 
     func run() throws {
@@ -72,10 +82,14 @@ extension NearDup {
         corpusPath = path
       }
       let corpus = corpusPath!
-      var runs: [Run] = []
-      for scheme in schemes {
-        for threadCount in threadCounts {
-          Terminal.writeError("Running \(scheme.rawValue) on \(threadCount) thread\(threadCount == 1 ? "" : "s") …\n")
+      let configurations = schemes.flatMap { scheme in threadCounts.map { (scheme: scheme, threads: $0) } }
+      var runs: [Run?] = Array(repeating: nil, count: configurations.count)
+      for round in 1...`repeat` {
+        for (index, configuration) in configurations.enumerated() {
+          let (scheme, threadCount) = configuration
+          Terminal.writeError(
+            "Running \(scheme.rawValue) on \(threadCount) thread\(threadCount == 1 ? "" : "s")"
+              + (`repeat` > 1 ? " (round \(round) of \(`repeat`))" : "") + " …\n")
           let arguments = [
             "cluster", corpus, "--threads", String(threadCount), "--sketch", scheme.rawValue, "--measure", measure.rawValue,
             "--threshold", String(threshold), "--report", "json", "--top", "0",
@@ -84,13 +98,18 @@ extension NearDup {
           guard outcome.status == 0,
             let report = try? JSONSerialization.jsonObject(with: outcome.output) as? [String: Any]
           else { throw ChildProcessError.failed(command: "neardup " + arguments.joined(separator: " "), status: outcome.status) }
-          runs.append(Run(scheme: scheme, threads: threadCount, report: report, seconds: outcome.seconds, peakMemory: outcome.peakMemory))
+          var run = Run(scheme: scheme, threads: threadCount, report: report, seconds: outcome.seconds, peakMemory: outcome.peakMemory)
+          let totals = (runs[index]?.totals ?? []) + [run.total]
+          if let best = runs[index], best.total <= run.total { run = best }
+          run.totals = totals
+          runs[index] = run
         }
       }
+      let measured = runs.compactMap { $0 }
       let accuracy = try accuracySample > 0 ? measureAccuracy(corpus) : []
       switch format {
-      case .text: print(text(corpus: corpus, runs: runs, accuracy: accuracy), terminator: "")
-      case .json: print(json(corpus: corpus, runs: runs, accuracy: accuracy))
+      case .text: print(text(corpus: corpus, runs: measured, accuracy: accuracy), terminator: "")
+      case .json: print(json(corpus: corpus, runs: measured, accuracy: accuracy))
       }
     }
 
@@ -178,6 +197,7 @@ extension NearDup {
         "\(Format.count(documents)) documents, \(Format.megabytes(bytes)); word 5-grams, 128 permutations, "
           + "\(measure.rawValue) ≥ \(Format.fixed(threshold, 2)), exact verification")
       lines.append("Machine: \(Bench.machine)")
+      if `repeat` > 1 { lines.append("Fastest of \(`repeat`) interleaved runs per configuration") }
       lines.append("")
       lines.append(
         "sketch   threads     docs/s     MB/s  docs/s/core   wall s  boilerplate  read+sketch  candidates  verify  cluster   peak MiB  state B/doc")
@@ -238,6 +258,7 @@ extension NearDup {
         object["sketch"] = run.scheme.rawValue
         object["wall_seconds"] = run.seconds
         object["peak_memory_bytes"] = run.peakMemory
+        object["total_seconds_of_runs"] = run.totals
         runObjects.append(object)
       }
       let accuracyObjects: [[String: Any]] = accuracy.map {
@@ -247,7 +268,9 @@ extension NearDup {
           "expected_recall": $0.expectedRecall,
         ]
       }
-      let object: [String: Any] = ["corpus": corpus, "machine": Bench.machine, "runs": runObjects, "accuracy": accuracyObjects]
+      let object: [String: Any] = [
+        "corpus": corpus, "machine": Bench.machine, "repeat": `repeat`, "runs": runObjects, "accuracy": accuracyObjects,
+      ]
       let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
       return String(decoding: data, as: UTF8.self)
     }
