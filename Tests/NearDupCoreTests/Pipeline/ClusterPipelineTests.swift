@@ -84,6 +84,20 @@ struct ClusterPipelineTests {
     #expect(result.statistics.invalidUTF8DocumentIDs == ["a"])
   }
 
+  @Test("a file cut into many blocks on 2 threads clusters exactly as on 1 thread")
+  func blockInvariance() throws {
+    // bbc_news (5.2 MB): one thread reads 2 MiB blocks; two threads cut it into
+    // 256 KiB blocks (16 per worker at least), with lines split across many block ends.
+    let path = Fixtures.sharedCorpus("bbc_news.jsonl")
+    let one = try Harness.cluster(path, try ClusterConfiguration(boilerplateShare: nil, threads: 1))
+    let two = try Harness.cluster(path, try ClusterConfiguration(boilerplateShare: nil, threads: 2))
+    #expect(one.documents.ids == two.documents.ids)
+    #expect(one.documents.locations == two.documents.locations)
+    #expect(one.clusters == two.clusters)
+    #expect(one.edges == two.edges)
+    #expect(one.clusters.count > 50)
+  }
+
   @Test("on bbc_news, pair precision and recall against exact all-pairs similarity are at least 0.95",
         arguments: SimilarityMeasure.allCases)
   func bbcPrecisionRecall(measure: SimilarityMeasure) throws {
