@@ -1,7 +1,8 @@
 #ifndef NEARDUP_CXXHASH_SHIM_H
 #define NEARDUP_CXXHASH_SHIM_H
 
-/* NearDup's only entry point into the system xxHash library (Debian: libxxhash-dev).
+/* NearDup's only entry point into the system xxHash library (Debian: libxxhash-dev),
+   plus the one compiler intrinsic Swift does not expose, a prefetch hint.
    The header is included with XXH_INLINE_ALL so that XXH3 on short inputs (a token,
    a band of slots) is inlined instead of paying a call into the shared library. */
 #define XXH_INLINE_ALL
@@ -23,6 +24,12 @@ static inline __attribute__((always_inline)) uint64_t cxxhash_xxh3_64(const void
 #else
   return XXH3_64bits_withSeed(data, length, (XXH64_hash_t)seed);
 #endif
+}
+
+/* Hints the processor to bring the cache line holding `address` into all cache
+   levels for reading; never faults, whatever the address. */
+static inline __attribute__((always_inline)) void cxxhash_prefetch(const void *address) {
+  __builtin_prefetch(address, 0, 3);
 }
 
 #endif

@@ -32,6 +32,9 @@ public struct CandidateVerifier: Sendable {
   /// How many standard errors below the least qualifying Jaccard similarity a
   /// signature estimate must lie for exact verification to skip the pair.
   public static let ruleOutStandardErrors = 5.0
+  /// How many candidates ahead verification prefetches the second document's
+  /// signature and set.
+  static let prefetchDistance = 4
 
   /// Creates a verifier.
   public init(method: VerificationMethod, measure: SimilarityMeasure, threshold: Double) {
@@ -119,7 +122,15 @@ public struct CandidateVerifier: Sendable {
         withOptionalSets(digests) { sets in
           parallelForEach(chunkCount: chunkCount, threads: threads) { chunk in
             var edges: [Edge] = []
-            for index in chunkRange(chunk, of: chunkCount, count: candidates.count) {
+            let range = chunkRange(chunk, of: chunkCount, count: candidates.count)
+            for index in range {
+              // Pairs are sorted by their first document, so the second one's
+              // signature and set are scattered: request those of a pair ahead.
+              if index &+ Self.prefetchDistance < range.upperBound {
+                let ahead = Int(candidates[index &+ Self.prefetchDistance] & 0xFFFF_FFFF)
+                Prefetch.bytes(UnsafeRawPointer(rows.baseAddress!.advanced(by: ahead &* k)), count: k &* 4)
+                if let sets, let set = sets[ahead].baseAddress { Prefetch.line(UnsafeRawPointer(set)) }
+              }
               let pair = candidates[index]
               let a = Int(pair >> 32)
               let b = Int(pair & 0xFFFF_FFFF)
