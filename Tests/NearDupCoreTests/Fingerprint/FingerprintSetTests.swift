@@ -63,14 +63,14 @@ struct FingerprintSetTests {
     #expect(sorted == expected)
     RadixSort.sortAndRemoveDuplicates(&values)
     #expect(values == Array(Set(expected)).sorted())
-    // 32-bit keys take three 11-bit passes.
+    // 32-bit keys: one bucket pass, then 8-bit digits.
     var digests = expected.map { UInt32(truncatingIfNeeded: $0 >> 20) }.reversed() as [UInt32]
     let expectedDigests = digests.sorted()
     RadixSort.sort(&digests)
     #expect(digests == expectedDigests)
   }
 
-  @Test("radix sort of more than 2^21 keys (16-bit digits) matches the standard sort")
+  @Test("radix sort of more than 2^21 keys (thousands of buckets) matches the standard sort")
   func radixSortLarge() {
     var random = SplitMix64(seed: 21)
     var values = (0..<(1 << 21) + 1000).map { _ in random.next() >> 8 }
