@@ -130,16 +130,21 @@ public enum FingerprintSet {
   /// Removes repeats from a sorted array.
   /// - Complexity: O(n).
   static func removeAdjacentDuplicates<Element: Equatable>(_ values: inout [Element]) {
-    guard values.count > 1 else { return }
-    let unique = values.withUnsafeMutableBufferPointer { buffer -> Int in
-      var write = 1
-      for read in 1..<buffer.count where buffer[read] != buffer[write - 1] {
-        buffer[write] = buffer[read]
-        write += 1
-      }
-      return write
-    }
+    let unique = values.withUnsafeMutableBufferPointer { removeAdjacentDuplicates($0) }
     values.removeLast(values.count - unique)
+  }
+
+  /// Moves the distinct values of a sorted buffer to its front, in order; returns
+  /// their number.
+  /// - Complexity: O(n).
+  static func removeAdjacentDuplicates<Element: Equatable>(_ buffer: UnsafeMutableBufferPointer<Element>) -> Int {
+    guard buffer.count > 1 else { return buffer.count }
+    var write = 1
+    for read in 1..<buffer.count where buffer[read] != buffer[write - 1] {
+      buffer[write] = buffer[read]
+      write += 1
+    }
+    return write
   }
 
   /// |a ∩ b| of two sorted, duplicate-free sets.

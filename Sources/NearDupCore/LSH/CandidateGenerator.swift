@@ -145,10 +145,70 @@ public struct CandidateGenerator: Sendable {
         }
       }
     }
-    var all = perBand.flatMap { $0 }
-    perBand = []
-    RadixSort.sortAndRemoveDuplicates(&all)
-    return all
+    return Self.merge(perBand, documentLimit: Int(documents.last ?? 0) + 1, threads: threads)
+  }
+
+  /// The sorted, distinct union of the bands' pairs. The pairs are split by their
+  /// first document into ranges, each range gathered from every band, sorted and
+  /// deduplicated on its own — ranges in parallel — and the ranges' distinct pairs
+  /// closed up in order. A pair turns up in several bands (five times on average on
+  /// the synthetic corpus), so this is a large sort: 30 million pairs at a million
+  /// documents, on one thread 2.5 s before it was split.
+  /// - Complexity: O(P) time for P pairs in all (radix sort), O(P) extra memory.
+  static func merge(_ perBand: [[UInt64]], documentLimit: Int, threads: Int) -> [UInt64] {
+    let rangeCount = threads <= 1 ? 1 : 8 * threads
+    // The range of pair `a << 32 | b`: a · rangeCount / documentLimit.
+    @inline(__always) func range(_ pair: UInt64) -> Int { Int(pair >> 32) &* rangeCount / documentLimit }
+    // counts[band · rangeCount + r]: the pairs of range r in a band, then where the
+    // band writes them.
+    var counts = [Int](repeating: 0, count: perBand.count * rangeCount)
+    counts.withUnsafeMutableBufferPointer { counts in
+      let output = DisjointRows(counts)
+      parallelForEach(chunkCount: perBand.count, threads: threads) { band in
+        for pair in perBand[band] { output.base[band &* rangeCount &+ range(pair)] &+= 1 }
+      }
+    }
+    // Range r is merged[starts[r]..<starts[r + 1]], its pairs band after band.
+    var starts = [0]
+    for rangeIndex in 0..<rangeCount {
+      var offset = starts[rangeIndex]
+      for band in perBand.indices {
+        let count = counts[band * rangeCount + rangeIndex]
+        counts[band * rangeCount + rangeIndex] = offset
+        offset += count
+      }
+      starts.append(offset)
+    }
+    let total = starts[rangeCount]
+    var merged = [UInt64](unsafeUninitializedCapacity: total) { _, initialized in initialized = total }
+    var distinct = [Int](repeating: 0, count: rangeCount)
+    merged.withUnsafeMutableBufferPointer { merged in
+      let target = DisjointRows(merged)
+      parallelForEach(chunkCount: perBand.count, threads: threads) { band in
+        var offsets = Array(counts[band * rangeCount..<(band + 1) * rangeCount])
+        for pair in perBand[band] {
+          let rangeIndex = range(pair)
+          target.base[offsets[rangeIndex]] = pair
+          offsets[rangeIndex] &+= 1
+        }
+      }
+      distinct.withUnsafeMutableBufferPointer { distinct in
+        let output = DisjointRows(distinct)
+        parallelForEach(chunkCount: rangeCount, threads: threads) { rangeIndex in
+          let part = UnsafeMutableBufferPointer(rebasing: target.base[starts[rangeIndex]..<starts[rangeIndex + 1]])
+          output.base[rangeIndex] = RadixSort.sortAndRemoveDuplicates(part)
+        }
+      }
+      // Close up: each range's distinct pairs follow the previous range's.
+      var write = 0
+      for rangeIndex in 0..<rangeCount {
+        let start = starts[rangeIndex]
+        if write != start { (merged.baseAddress! + write).update(from: merged.baseAddress! + start, count: distinct[rangeIndex]) }
+        write += distinct[rangeIndex]
+      }
+    }
+    merged.removeLast(total - distinct.reduce(0, +))
+    return merged
   }
 
   /// How many documents ahead band entries prefetch their slots.

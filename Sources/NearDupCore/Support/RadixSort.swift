@@ -21,60 +21,65 @@ public enum RadixSort {
   /// ascending in their low bits end fully sorted.
   /// - Precondition: `0 <= skippingLowBits < Key.bitWidth`.
   public static func sort<Key: FixedWidthInteger & UnsignedInteger>(_ values: inout [Key], skippingLowBits: Int = 0) {
+    values.withUnsafeMutableBufferPointer { sort($0, skippingLowBits: skippingLowBits) }
+  }
+
+  /// Sorts the keys of a buffer in place, as `sort(_:skippingLowBits:)` sorts an array.
+  static func sort<Key: FixedWidthInteger & UnsignedInteger>(_ values: UnsafeMutableBufferPointer<Key>, skippingLowBits: Int = 0) {
     let count = values.count
     guard count > 4096 else {
       if skippingLowBits == 0 {
+        var values = values
         values.sort()
       } else {
         // A stable comparison sort on the same bits.
-        values = values.enumerated().sorted { x, y in
+        let sorted = values.enumerated().sorted { x, y in
           let (high, otherHigh) = (x.element >> skippingLowBits, y.element >> skippingLowBits)
           return high != otherHigh ? high < otherHigh : x.offset < y.offset
-        }.map(\.element)
+        }
+        for (index, element) in sorted.enumerated() { values[index] = element.element }
       }
       return
     }
     var scratch = [Key](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
-    values.withUnsafeMutableBufferPointer { values in
-      scratch.withUnsafeMutableBufferPointer { scratch in
-        // 1. The varying bits: [skippingLowBits, top).
-        let first = values[0] >> skippingLowBits
-        var varying: Key = 0
-        for value in values { varying |= (value >> skippingLowBits) ^ first }
-        guard varying != 0 else { return }
-        let keyBits = Key.bitWidth - varying.leadingZeroBitCount
-        let top = skippingLowBits + keyBits
-        // 2. The top m varying bits, with buckets of at least 256 keys on average;
-        // the remaining bits in as few 8-bit digits as that allows.
-        let mostBuckets = min(16, Int.bitWidth - 1 - (count / 256).leadingZeroBitCount)
-        let bucketBits =
-          keyBits <= mostBuckets ? keyBits : max(1, keyBits - 8 * ((keyBits - mostBuckets + 7) / 8))
-        let bucketShift = top - bucketBits
-        let bucketMask = Key((1 << bucketBits) - 1)
-        var starts = [Int](repeating: 0, count: (1 << bucketBits) + 1)
-        var histogram = [Int](repeating: 0, count: 256)
-        starts.withUnsafeMutableBufferPointer { starts in
-          for value in values { starts[Int(truncatingIfNeeded: (value >> bucketShift) & bucketMask) &+ 1] &+= 1 }
-          for bucket in 0..<(1 << bucketBits) { starts[bucket + 1] &+= starts[bucket] }
-          // `starts[b]` is bucket b's next free slot while scattering, then its end:
-          // bucket b ends up as scratch[(b == 0 ? 0 : starts[b - 1]) ..< starts[b]].
-          for value in values {
-            let bucket = Int(truncatingIfNeeded: (value >> bucketShift) & bucketMask)
-            scratch[starts[bucket]] = value
-            starts[bucket] &+= 1
-          }
-          // 3. Every bucket by 8-bit digits, in cache; the result goes back to `values`.
-          histogram.withUnsafeMutableBufferPointer { histogram in
-            var lower = 0
-            for bucket in 0..<(1 << bucketBits) {
-              let upper = starts[bucket]
-              defer { lower = upper }
-              guard upper > lower else { continue }
-              let part = UnsafeMutableBufferPointer(rebasing: scratch[lower..<upper])
-              let home = UnsafeMutableBufferPointer(rebasing: values[lower..<upper])
-              let sorted = sortByDigits(part, scratch: home, bits: skippingLowBits..<bucketShift, histogram: histogram)
-              if sorted.baseAddress != home.baseAddress { home.baseAddress!.update(from: part.baseAddress!, count: part.count) }
-            }
+    scratch.withUnsafeMutableBufferPointer { scratch in
+      // 1. The varying bits: [skippingLowBits, top).
+      let first = values[0] >> skippingLowBits
+      var varying: Key = 0
+      for value in values { varying |= (value >> skippingLowBits) ^ first }
+      guard varying != 0 else { return }
+      let keyBits = Key.bitWidth - varying.leadingZeroBitCount
+      let top = skippingLowBits + keyBits
+      // 2. The top m varying bits, with buckets of at least 256 keys on average;
+      // the remaining bits in as few 8-bit digits as that allows.
+      let mostBuckets = min(16, Int.bitWidth - 1 - (count / 256).leadingZeroBitCount)
+      let bucketBits =
+        keyBits <= mostBuckets ? keyBits : max(1, keyBits - 8 * ((keyBits - mostBuckets + 7) / 8))
+      let bucketShift = top - bucketBits
+      let bucketMask = Key((1 << bucketBits) - 1)
+      var starts = [Int](repeating: 0, count: (1 << bucketBits) + 1)
+      var histogram = [Int](repeating: 0, count: 256)
+      starts.withUnsafeMutableBufferPointer { starts in
+        for value in values { starts[Int(truncatingIfNeeded: (value >> bucketShift) & bucketMask) &+ 1] &+= 1 }
+        for bucket in 0..<(1 << bucketBits) { starts[bucket + 1] &+= starts[bucket] }
+        // `starts[b]` is bucket b's next free slot while scattering, then its end:
+        // bucket b ends up as scratch[(b == 0 ? 0 : starts[b - 1]) ..< starts[b]].
+        for value in values {
+          let bucket = Int(truncatingIfNeeded: (value >> bucketShift) & bucketMask)
+          scratch[starts[bucket]] = value
+          starts[bucket] &+= 1
+        }
+        // 3. Every bucket by 8-bit digits, in cache; the result goes back to `values`.
+        histogram.withUnsafeMutableBufferPointer { histogram in
+          var lower = 0
+          for bucket in 0..<(1 << bucketBits) {
+            let upper = starts[bucket]
+            defer { lower = upper }
+            guard upper > lower else { continue }
+            let part = UnsafeMutableBufferPointer(rebasing: scratch[lower..<upper])
+            let home = UnsafeMutableBufferPointer(rebasing: values[lower..<upper])
+            let sorted = sortByDigits(part, scratch: home, bits: skippingLowBits..<bucketShift, histogram: histogram)
+            if sorted.baseAddress != home.baseAddress { home.baseAddress!.update(from: part.baseAddress!, count: part.count) }
           }
         }
       }
@@ -122,5 +127,11 @@ public enum RadixSort {
   public static func sortAndRemoveDuplicates(_ values: inout [UInt64]) {
     sort(&values)
     FingerprintSet.removeAdjacentDuplicates(&values)
+  }
+
+  /// Sorts the buffer and moves its distinct keys to the front; returns their number.
+  static func sortAndRemoveDuplicates<Key: FixedWidthInteger & UnsignedInteger>(_ values: UnsafeMutableBufferPointer<Key>) -> Int {
+    sort(values)
+    return FingerprintSet.removeAdjacentDuplicates(values)
   }
 }

@@ -1,5 +1,6 @@
-import NearDupCore
 import Testing
+
+@testable import NearDupCore
 
 @Suite("CandidateGenerator")
 struct CandidateGeneratorTests {
@@ -57,5 +58,25 @@ struct CandidateGeneratorTests {
     for index in stride(from: 0, to: sets.count, by: 2) {
       #expect(one.contains(UInt64(index) << 32 | UInt64(index + 1)))
     }
+  }
+
+  @Test("merging the bands' pairs gives their sorted distinct union on any thread count", arguments: [1, 2, 3])
+  func merge(threads: Int) {
+    var random = SplitMix64(seed: UInt64(threads))
+    let documents = 5_000
+    // 40 bands of up to 20,000 pairs, many repeated across bands, skewed to low
+    // first documents; some bands empty.
+    let perBand = (0..<40).map { band -> [UInt64] in
+      band % 7 == 3
+        ? []
+        : (0..<Int(random.next() % 20_000)).map { _ in
+          let a = random.next() % UInt64(documents - 1) / (1 + random.next() % 3)
+          let b = a + 1 + random.next() % (UInt64(documents) - a - 1)
+          return a << 32 | b
+        }
+    }
+    let merged = CandidateGenerator.merge(perBand, documentLimit: documents, threads: threads)
+    #expect(merged == Set(perBand.joined()).sorted())
+    #expect(CandidateGenerator.merge([[], []], documentLimit: 1, threads: threads).isEmpty)
   }
 }
