@@ -3,26 +3,13 @@ import Testing
 
 @testable import NearDupCLI
 
+/// `neardup bench` starts itself as child processes, so these tests run the built
+/// executable rather than the command in process.
 @Suite("neardup bench")
 struct BenchCommandTests: CommandLineTesting {
-  /// Runs the built `neardup` (bench starts itself as child processes, so it cannot
-  /// run inside the test process) and returns its exit status and standard output.
-  func neardup(_ arguments: [String]) throws -> (Int32, Data) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: Executable.path)
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, data)
-  }
-
   @Test("--repeat runs every configuration that many times and reports the fastest run of each")
   func repeatedRuns() throws {
-    let (status, data) = try neardup([
+    let (status, data) = try Executable.run([
       "bench", "--docs", "400", "--threads", "1,2", "--sketch", "oph,minhash", "--repeat", "2",
       "--accuracy-sample", "400", "--format", "json",
     ])
@@ -51,7 +38,7 @@ struct BenchCommandTests: CommandLineTesting {
 
   @Test("the text report names the runs, the scaling and the repeat count; --repeat 0 is refused")
   func textReport() throws {
-    let (status, data) = try neardup([
+    let (status, data) = try Executable.run([
       "bench", "--docs", "300", "--threads", "1,2", "--sketch", "oph", "--repeat", "2", "--accuracy-sample", "0",
     ])
     #expect(status == 0)

@@ -5,23 +5,9 @@ import Testing
 
 @Suite("neardup eval")
 struct EvalCommandTests {
-  /// Runs the built `neardup` and returns its standard output.
-  func neardup(_ arguments: [String]) throws -> (Int32, Data) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: Executable.path)
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, data)
-  }
-
   @Test("on Corpus/ the default run is perfect against both the exact pairs and the story labels")
   func corpus() throws {
-    let (status, data) = try neardup(["eval", ClusterCommandTests.corpus, "--format", "json"])
+    let (status, data) = try Executable.run(["eval", ClusterCommandTests.corpus, "--format", "json"])
     #expect(status == 0)
     let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     let jaccard = try #require(report["jaccard_pairs"] as? [String: Any])
@@ -38,7 +24,7 @@ struct EvalCommandTests {
 
   @Test("the text report names pairs, labels and health")
   func text() throws {
-    let (status, data) = try neardup(["eval", ClusterCommandTests.corpus, "--linkage", "components"])
+    let (status, data) = try Executable.run(["eval", ClusterCommandTests.corpus, "--linkage", "components"])
     #expect(status == 0)
     let text = String(decoding: data, as: UTF8.self)
     #expect(text.contains("precision 1.0000, recall 1.0000"))
@@ -49,7 +35,7 @@ struct EvalCommandTests {
   @Test("signature verification is measured against the same exact ground truth")
   func signatureVerification() throws {
     func pairs(_ verify: String) throws -> [String: Any] {
-      let (status, data) = try neardup([
+      let (status, data) = try Executable.run([
         "eval", ClusterCommandTests.corpus, "--measure", "jaccard", "--verify", verify, "--format", "json",
       ])
       #expect(status == 0)

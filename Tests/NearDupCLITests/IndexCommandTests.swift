@@ -17,6 +17,21 @@ enum Executable {
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
   }
 
+  /// Runs `neardup arguments` to the end; returns its exit status and standard
+  /// output (standard error discarded).
+  static func run(_ arguments: [String]) throws -> (status: Int32, output: Data) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, data)
+  }
+
   /// Starts `neardup arguments` with its output discarded.
   static func start(_ arguments: [String]) throws -> Process {
     let process = Process()
