@@ -92,15 +92,14 @@ public struct SketchedCorpus: Sendable {
 /// Line-oriented inputs (JSON Lines, `--lines`) stream as blocks of up to 2 MiB of
 /// whole lines through a `BlockPipeline`: a reader thread reads (and decompresses)
 /// blocks ahead, `threads` worker threads parse and sketch them, and the collector
-/// appends each block's documents in input order, checking ids. Other inputs (directories, single files) are read in batches and
-/// sketched in parallel chunks.
+/// appends each block's documents in input order, checking ids. Other inputs
+/// (directories, single files) are read in batches and sketched in parallel chunks.
 ///
 /// With `boilerplate`, the first documents (the sample) are read in batches — the
 /// next batch read while the workers sketch this one — and sketched keeping every
-/// shingle; the boilerplate shingles are learned from them,
-/// and then the sample is finished from its kept fingerprint sets — the stop
-/// shingles removed, signatures and sets made again — without reading or tokenizing
-/// it a second time. Every later document is sketched with the stop shingles.
+/// shingle; the boilerplate shingles are learned from them, and then the sample is
+/// finished from its kept fingerprint sets — the stop shingles removed, signatures
+/// and sets made again — without reading or tokenizing it a second time. Every later document is sketched with the stop shingles.
 ///
 /// - Invariant: the result is identical for every thread count, batch size and
 ///   block size.
@@ -364,9 +363,16 @@ public final class CorpusSketcher {
   /// smaller for smaller files, so that their last blocks balance across the
   /// workers (Reuters-21578, 23 MB on two threads: 711 KiB blocks instead of 2 MiB).
   private func blockSize(for input: CorpusInput) -> Int {
+    guard threads > 1, let size = Self.fileSize(of: input) else { return Self.maximumBlockSize }
+    return min(Self.maximumBlockSize, max(Self.minimumBlockSize, size / (threads * Self.blocksPerWorker)))
+  }
+
+  /// The size in bytes of the file `input` reads; nil for standard input or a path
+  /// that cannot be inspected.
+  private static func fileSize(of input: CorpusInput) -> Int? {
     var status = stat()
-    guard threads > 1, input.path != "-", stat(input.path, &status) == 0 else { return Self.maximumBlockSize }
-    return min(Self.maximumBlockSize, max(Self.minimumBlockSize, Int(status.st_size) / (threads * Self.blocksPerWorker)))
+    guard input.path != "-", stat(input.path, &status) == 0 else { return nil }
+    return Int(status.st_size)
   }
 
   /// Reserves the corpus's arrays and the reader's id table for a whole
@@ -379,10 +385,7 @@ public final class CorpusSketcher {
   private func reserveCapacity(
     forInput input: CorpusInput, reader: CorpusReader, documents sampleDocuments: Int, setValues: Int, bytes: Int
   ) -> Bool {
-    var status = stat()
-    guard input.path != "-", bytes > 0, sampleDocuments > 0, stat(input.path, &status) == 0 else { return false }
-    let size = Int(status.st_size)
-    guard size > 4 * bytes else { return false }
+    guard bytes > 0, sampleDocuments > 0, let size = Self.fileSize(of: input), size > 4 * bytes else { return false }
     var head = [UInt8](repeating: 0, count: 2)
     if let handle = FileHandle(forReadingAtPath: input.path) {
       head = Array(handle.readData(ofLength: 2))

@@ -10,8 +10,8 @@
 ///    8-bit digits on the remaining bits; m is chosen so that they take as few of
 ///    these passes as the bucket sizes allow.
 ///
-/// A band of 100,000 entries with 40-bit keys sorts in 2.3 ms instead of 3.6 ms
-/// with 11-bit least-significant digits alone, a million in 29 ms instead of 58 ms.
+/// A band of 100,000 entries with 40-bit keys sorts in 2.4 ms instead of 3.6 ms
+/// with 11-bit least-significant digits alone, a million in 26 ms instead of 58 ms.
 ///
 /// - Complexity: O(n·(1 + d) + 2^m·d) time for d remaining 8-bit digits, and O(n)
 ///   extra memory; arrays of up to 4,096 keys use the standard library's sort.
@@ -125,8 +125,8 @@ public enum RadixSort {
 
   /// Sorts `values` and removes repeats.
   public static func sortAndRemoveDuplicates(_ values: inout [UInt64]) {
-    sort(&values)
-    FingerprintSet.removeAdjacentDuplicates(&values)
+    let unique = values.withUnsafeMutableBufferPointer { sortAndRemoveDuplicates($0) }
+    values.removeLast(values.count - unique)
   }
 
   /// Sorts the buffer and moves its distinct keys to the front; returns their number.
