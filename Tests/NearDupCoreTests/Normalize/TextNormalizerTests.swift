@@ -1,4 +1,4 @@
-import NearDupCore
+@testable import NearDupCore
 import Testing
 
 @Suite("TextNormalizer")
@@ -114,5 +114,78 @@ struct TextNormalizerTests {
     let invalid = bytes.withUnsafeBufferPointer { normalizer.hashTokens($0, into: &hashes, scratch: &scratch) }
     #expect(invalid == 2)
     #expect(hashes == ["abc", "déf"].map { XXH3.hash($0) })
+  }
+
+  @Test("the SSE2 block classifier agrees with the SWAR words on every byte class")
+  func blockClassifier() {
+    // Bytes at every class boundary, and all 256 values.
+    let edges: [UInt8] = [0x00, 0x20, 0x27, 0x2F, 0x30, 0x39, 0x3A, 0x40, 0x41, 0x5A, 0x5B, 0x60, 0x61, 0x7A, 0x7B, 0x7F, 0x80, 0xC3, 0xFF]
+    var random = SplitMix64(seed: 64)
+    for round in 0..<2_000 {
+      let block = (0..<64).map { _ in
+        round.isMultiple(of: 2) ? edges[Int(random.next() % UInt64(edges.count))] : UInt8(truncatingIfNeeded: random.next())
+      }
+      block.withUnsafeBytes { bytes in
+        let simd = TextNormalizer.classifyBlock(bytes.baseAddress!, count: 64)
+        let words = TextNormalizer.classifyWords(bytes.baseAddress!, count: 64)
+        #expect(simd.token == words.token && simd.complex == words.complex, "block \(block)")
+      }
+    }
+  }
+
+  @Test("texts over many 64-byte blocks tokenize as the scalar state machine does")
+  func blocksMatchStateMachine() {
+    let fragments = [
+      "the", "Korea", "KOREA", "EthermacTuesday", "saysNorth", "don't", "rock'n'roll", "'quoted'", "it''s", "Korea’s",
+      "Straße", "МОСКВА", "東京", "🔥", "2024", "1999", "iPhone", "a1B2", "x", "(AP)", "Café", "ＡＢＣ", "@", "[", "`", "{", "~",
+      "internationalization", "Counterrevolutionaries",
+    ].map { Array($0.utf8) } + [[0xFF], [0xC3], [0x7F]]
+    let separators = [" ", "  ", ", ", "—", "\n", "-", ""].map { Array($0.utf8) }
+    var random = SplitMix64(seed: 7)
+    for splits in [true, false] {
+      let normalizer = TextNormalizer(splitsGluedWords: splits)
+      for _ in 0..<300 {
+        var text: [UInt8] = []
+        for _ in 0..<Int(random.next() % 90) {
+          text += fragments[Int(random.next() % UInt64(fragments.count))]
+          text += separators[Int(random.next() % UInt64(separators.count))]
+        }
+        let expected = stateMachineTokens(text, splitsGluedWords: splits)
+        var buffer = TokenBuffer()
+        text.withUnsafeBufferPointer { normalizer.tokenize($0, into: &buffer) }
+        #expect(buffer.tokens == expected, "text \(text)")
+        var hashes: [UInt64] = []
+        var scratch = TokenizerScratch()
+        _ = text.withUnsafeBufferPointer { normalizer.hashTokens($0, into: &hashes, scratch: &scratch) }
+        #expect(hashes == expected.map { XXH3.hash($0) })
+      }
+    }
+  }
+
+  /// The tokens of the scalar state machine run over the whole text: the reference
+  /// that the two-pass scan must equal.
+  private func stateMachineTokens(_ text: [UInt8], splitsGluedWords: Bool) -> [String] {
+    guard !text.isEmpty else { return [] }
+    var folded = [UInt8](repeating: 0, count: 3 * text.count + 16)
+    var ends = [Int32](repeating: 0, count: text.count + 1)
+    return text.withUnsafeBufferPointer { source in
+      folded.withUnsafeMutableBufferPointer { folded in
+        ends.withUnsafeMutableBufferPointer { ends in
+          var machine = TokenStateMachine(
+            output: FoldedTokenOutput(source: source.baseAddress!, out: folded.baseAddress!, ends: ends.baseAddress!),
+            splitsGluedWords: splitsGluedWords)
+          _ = TextNormalizer.scanScalars(source, 0..<source.count, into: &machine)
+          machine.separator()
+          var tokens: [String] = []
+          var start = 0
+          for index in 0..<machine.output.tokenCount {
+            let end = Int(ends[index])
+            tokens.append(String(decoding: folded[start..<end], as: UTF8.self))
+            start = end
+          }
+          return tokens
+        }
+      }
+    }
   }
 }
