@@ -2,8 +2,8 @@
 #define NEARDUP_CXXHASH_SHIM_H
 
 /* NearDup's only entry point into the system xxHash library (Debian: libxxhash-dev),
-   plus the two compiler intrinsics Swift does not expose: a prefetch hint and, on
-   x86-64, the SSE2 byte classifier of the tokenizer.
+   plus compiler intrinsics Swift does not expose: a prefetch hint and, on x86-64,
+   the SSE2 byte scans of the tokenizer and the JSON Lines reader.
    The header is included with XXH_INLINE_ALL so that XXH3 on short inputs (a token,
    a band of slots) is inlined instead of paying a call into the shared library. */
 #define XXH_INLINE_ALL
@@ -24,42 +24,6 @@ static inline __attribute__((always_inline)) uint64_t cxxhash_xxh3_64(const void
                               XXH3_hashLong_64b_withSeed);
 #else
   return XXH3_64bits_withSeed(data, length, (XXH64_hash_t)seed);
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-
-/* Whether the byte at bit i of a 16-bit mask lies in [low, high]: one wrapping add
-   moves the range to the bottom of the signed bytes, one signed compare tests it. */
-static inline __attribute__((always_inline)) __m128i cxxhash_in_range(__m128i bytes, char low, char high) {
-  __m128i shifted = _mm_add_epi8(bytes, _mm_set1_epi8((char)(0x80 - low)));
-  return _mm_cmplt_epi8(shifted, _mm_set1_epi8((char)(-128 + (high - low + 1))));
-}
-
-/* The tokenizer's byte classes of the 64 bytes at `bytes`, one bit per byte (bit i
-   for byte i): `token` for ASCII letters and digits, the apostrophe and every byte
-   of 0x80 or above; `complex` for ASCII uppercase letters, the apostrophe and every
-   byte of 0x80 or above. Equal to TextNormalizer.classify applied eight bytes at a
-   time (a test checks both on random blocks). */
-static inline __attribute__((always_inline)) void cxxhash_classify64(const void *bytes, uint64_t *token,
-                                                                     uint64_t *complex) {
-  uint64_t tokens = 0, complexes = 0;
-  for (int part = 0; part < 4; part++) {
-    __m128i v = _mm_loadu_si128((const __m128i *)((const char *)bytes + 16 * part));
-    __m128i letter = cxxhash_in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'z');
-    __m128i digit = cxxhash_in_range(v, '0', '9');
-    __m128i upper = cxxhash_in_range(v, 'A', 'Z');
-    __m128i apostrophe = _mm_cmpeq_epi8(v, _mm_set1_epi8('\''));
-    uint64_t high = (uint64_t)(unsigned)_mm_movemask_epi8(v);
-    uint64_t word = (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), apostrophe));
-    uint64_t cased = (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(upper, apostrophe));
-    tokens |= (word | high) << (16 * part);
-    complexes |= (cased | high) << (16 * part);
-  }
-  *token = tokens;
-  *complex = complexes;
-}
-#endif
-
 #endif
 }
 
@@ -69,12 +33,12 @@ static inline __attribute__((always_inline)) void cxxhash_prefetch(const void *a
   __builtin_prefetch(address, 0, 3);
 }
 
-
 #if defined(__SSE2__)
 #include <emmintrin.h>
 
-/* Whether the byte at bit i of a 16-bit mask lies in [low, high]: one wrapping add
-   moves the range to the bottom of the signed bytes, one signed compare tests it. */
+/* 0xFF in each of the 16 bytes that lies in [low, high], 0 in the others: one
+   wrapping add moves the range to the bottom of the signed bytes, one signed compare
+   tests it. */
 static inline __attribute__((always_inline)) __m128i cxxhash_in_range(__m128i bytes, char low, char high) {
   __m128i shifted = _mm_add_epi8(bytes, _mm_set1_epi8((char)(0x80 - low)));
   return _mm_cmplt_epi8(shifted, _mm_set1_epi8((char)(-128 + (high - low + 1))));
@@ -102,6 +66,17 @@ static inline __attribute__((always_inline)) void cxxhash_classify64(const void 
   }
   *token = tokens;
   *complex = complexes;
+}
+
+/* One bit per byte (bit i for byte i) of the 16 bytes at `bytes` that end a run of
+   plain JSON string bytes: a quote, a backslash, or a control character (below
+   0x20). */
+static inline __attribute__((always_inline)) unsigned cxxhash_json_string_stops16(const void *bytes) {
+  __m128i v = _mm_loadu_si128((const __m128i *)bytes);
+  __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+  __m128i backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+  __m128i control = cxxhash_in_range(v, 0x00, 0x1F);
+  return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control));
 }
 #endif
 

@@ -1,3 +1,5 @@
+internal import CXXHash
+
 /// The value found for one wanted field of a JSON Lines record.
 enum JSONFieldValue: Equatable {
   /// The record has no such field.
@@ -334,12 +336,23 @@ private struct Cursor {
   }
 
   /// Advances over bytes that need no attention inside a string — anything but a
-  /// quote, a backslash or a control character — eight at a time (SWAR: a zero-byte
-  /// test on the word XORed with each special byte, and a below-0x20 test).
+  /// quote, a backslash or a control character — 16 at a time with SSE2 on x86-64,
+  /// then eight at a time (SWAR: a zero-byte test on the word XORed with each special
+  /// byte, and a below-0x20 test).
   @inline(__always)
   mutating func skipPlainBytes() {
     let count = bytes.count
     let base = UnsafeRawPointer(bytes.baseAddress!)
+    #if arch(x86_64)
+      while offset + 16 <= count {
+        let stops = cxxhash_json_string_stops16(base + offset)
+        if stops != 0 {
+          offset += stops.trailingZeroBitCount
+          return
+        }
+        offset += 16
+      }
+    #endif
     while offset + 8 <= count {
       let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
       let ones: UInt64 = 0x0101_0101_0101_0101

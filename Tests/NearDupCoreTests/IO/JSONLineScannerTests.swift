@@ -1,3 +1,4 @@
+import Foundation
 @testable import NearDupCore
 import Testing
 
@@ -59,6 +60,24 @@ struct JSONLineScannerTests {
   ])
   func malformed(line: String, message: String, column: Int) {
     #expect(throws: JSONSyntaxError(message: message, column: column)) { try scan(line) }
+  }
+
+  @Test("long strings decode exactly with a quote, backslash, escape or control character at any offset")
+  func specialAtEveryOffset() throws {
+    for offset in 0..<40 {
+      let before = String(repeating: "a", count: offset)
+      let after = String(repeating: "b", count: 40 - offset)
+      for special in ["\"", "\\", "\n", "é", "\u{1F}"] {
+        let text = before + special + after
+        let encoded = String(decoding: try JSONEncoder().encode(["text": text]), as: UTF8.self)
+        #expect(try scan(encoded)[1] == text)
+      }
+      // Unescaped, the control character is reported at its column.
+      let raw = "{\"text\": \"" + before + "\u{01}" + after + "\"}"
+      #expect(throws: JSONSyntaxError(message: "unescaped control character (byte 0x1) in a string", column: 11 + offset)) {
+        try scan(raw)
+      }
+    }
   }
 
   @Test("control characters inside strings are rejected")
