@@ -119,10 +119,14 @@ public enum FingerprintSet {
       }
       sorted[position] = value
     }
-    var write = 0
-    for index in 0..<count where write == 0 || sorted[index] != output[write &- 1] {
-      output[write] = sorted[index]
-      write &+= 1
+    // Without a branch per value: each value is written, and kept (the write
+    // position advances) unless it repeats its predecessor.
+    output[0] = sorted[0]
+    var write = 1
+    for index in 1..<count {
+      let value = sorted[index]
+      output[write] = value
+      write &+= value != sorted[index &- 1] ? 1 : 0
     }
     return write
   }
