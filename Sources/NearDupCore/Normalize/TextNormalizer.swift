@@ -152,10 +152,7 @@ public struct TextNormalizer: Sendable {
           } else if base[start] &- UInt8(ascii: "A") < 26 && !containsComplexByte(complexBlocks, start &+ 1, end) {
             // A capitalized word: an uppercase ASCII letter, then lowercase letters or
             // digits. No glued word can split it.
-            machine.output.begin(at: start)
-            machine.output.appendASCII(base[start] | 0x20, at: start)
-            machine.output.appendPlainRun((start &+ 1)..<end)
-            machine.output.finish(at: end)
+            machine.output.foldedASCIIToken(start, end)
           } else {
             invalid &+= scanScalars(text, start..<end, into: &machine)
             machine.separator()
@@ -382,6 +379,9 @@ protocol TokenOutput {
   /// A whole token of such characters, outside any other token: `begin`,
   /// `appendPlainRun` and `finish` in one step, the tokenizer's fast path.
   mutating func plainToken(_ start: Int, _ end: Int)
+  /// A whole token of ASCII letters and digits, outside any other token, whose
+  /// folded form sets bit 5 (0x20) of every byte: "Korea" → "korea".
+  mutating func foldedASCIIToken(_ start: Int, _ end: Int)
   /// An apostrophe inside a token; `ascii` when the source has ' itself.
   mutating func appendApostrophe(ascii: Bool, at position: Int)
   /// A non-ASCII token character folded to `fold`'s UTF-8.
@@ -533,6 +533,11 @@ struct FoldedTokenOutput: TokenOutput {
     finish(at: end)
   }
 
+  @inline(__always) mutating func foldedASCIIToken(_ start: Int, _ end: Int) {
+    for offset in start..<end { write(source[offset] | 0x20) }
+    finish(at: end)
+  }
+
   mutating func appendFold(_ fold: Fold, at position: Int) {
     switch fold {
     case .scalar(let value): encodeUTF8(value) { write($0) }
@@ -597,6 +602,25 @@ struct HashingTokenOutput: TokenOutput {
 
   @inline(__always) mutating func plainToken(_ start: Int, _ end: Int) {
     hashes[hashCount] = XXH3.hash(UnsafeRawPointer(sourceBase + start), count: end &- start, seed: 0)
+    hashCount &+= 1
+  }
+
+  /// Folds the token in two words on the stack when it has at most 16 bytes and the
+  /// source 16 from `start`; in the scratch copy otherwise.
+  @inline(__always) mutating func foldedASCIIToken(_ start: Int, _ end: Int) {
+    let length = end &- start
+    let caseBits: UInt64 = 0x2020_2020_2020_2020
+    if length <= 16 && start &+ 16 <= source.count {
+      let raw = UnsafeRawPointer(sourceBase + start)
+      // XXH3 reads only the first `length` bytes: the rest of the words is ignored.
+      var folded = (
+        raw.loadUnaligned(as: UInt64.self) | caseBits, raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) | caseBits
+      )
+      hashes[hashCount] = withUnsafeBytes(of: &folded) { XXH3.hash($0.baseAddress, count: length, seed: 0) }
+    } else {
+      for offset in 0..<length { scratch[offset] = sourceBase[start &+ offset] | 0x20 }
+      hashes[hashCount] = XXH3.hash(UnsafeRawPointer(scratch), count: length, seed: 0)
+    }
     hashCount &+= 1
   }
 
