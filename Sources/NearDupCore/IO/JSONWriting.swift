@@ -24,10 +24,29 @@ public func appendJSONString(_ string: String, to out: inout [UInt8]) {
 /// meeting it, nor 1.0 for a value below 1.
 /// - Complexity: O(1).
 public func formatSimilarity(_ value: Double) -> String {
+  var bytes: [UInt8] = []
+  appendSimilarity(value, to: &bytes)
+  return String(decoding: bytes, as: UTF8.self)
+}
+
+/// Appends `formatSimilarity(value)`'s UTF-8 to `out`, without allocating once `out`
+/// has room: "0." and the four decimals rounded down, trailing zeros dropped.
+/// - Complexity: O(1).
+public func appendSimilarity(_ value: Double, to out: inout [UInt8]) {
   let scaled = Int((value * 10_000).rounded(.down))
-  if scaled >= 10_000 { return value >= 1 ? "1.0" : "0.9999" }
-  let digits = String(scaled)
-  var fraction = String(repeating: "0", count: 4 - digits.count) + digits
-  while fraction.count > 1 && fraction.hasSuffix("0") { fraction.removeLast() }
-  return "0." + fraction
+  if scaled >= 10_000 { return out.append(contentsOf: (value >= 1 ? "1.0" : "0.9999").utf8) }
+  // Drop trailing zeros, keeping one decimal at least: 8000 → 8, 50 → 005.
+  var decimals = scaled
+  var count = 4
+  var divisor = 1000
+  while count > 1 && decimals % 10 == 0 {
+    decimals /= 10
+    count -= 1
+    divisor /= 10
+  }
+  out.append(contentsOf: "0.".utf8)
+  while divisor > 0 {
+    out.append(UInt8(ascii: "0") + UInt8(decimals / divisor % 10))
+    divisor /= 10
+  }
 }

@@ -28,21 +28,25 @@ public enum ResultWriter {
       let representative = ids[members[0].document]
       switch format {
       case .jsonl:
-        line.append(contentsOf: Array("{\"cluster\": \(number), \"size\": \(members.count), \"representative\": ".utf8))
+        line.append(contentsOf: "{\"cluster\": \(number), \"size\": \(members.count), \"representative\": ".utf8)
         appendJSONString(representative, to: &line)
-        line.append(contentsOf: Array(", \"members\": [".utf8))
+        line.append(contentsOf: ", \"members\": [".utf8)
         for (index, member) in members.enumerated() {
-          if index > 0 { line.append(contentsOf: Array(", ".utf8)) }
-          line.append(contentsOf: Array("{\"id\": ".utf8))
+          if index > 0 { line.append(contentsOf: ", ".utf8) }
+          line.append(contentsOf: "{\"id\": ".utf8)
           appendJSONString(ids[member.document], to: &line)
-          line.append(contentsOf: Array(", \"similarity\": \(formatSimilarity(member.similarity))}".utf8))
+          line.append(contentsOf: ", \"similarity\": ".utf8)
+          appendSimilarity(member.similarity, to: &line)
+          line.append(UInt8(ascii: "}"))
         }
-        line.append(contentsOf: Array("]}\n".utf8))
+        line.append(contentsOf: "]}\n".utf8)
       case .csv:
         for member in members {
           line.append(contentsOf: Array("\(number),".utf8))
           appendCSVField(ids[member.document], to: &line)
-          line.append(contentsOf: Array(",\(formatSimilarity(member.similarity)),".utf8))
+          line.append(UInt8(ascii: ","))
+          appendSimilarity(member.similarity, to: &line)
+          line.append(UInt8(ascii: ","))
           appendCSVField(representative, to: &line)
           line.append(0x0A)
         }
@@ -67,16 +71,18 @@ public enum ResultWriter {
     var line: [UInt8] = []
     for edge in result.edges {
       line.removeAll(keepingCapacity: true)
-      line.append(contentsOf: Array("{\"a\": ".utf8))
+      line.append(contentsOf: "{\"a\": ".utf8)
       appendJSONString(ids[Int(edge.a)], to: &line)
-      line.append(contentsOf: Array(", \"b\": ".utf8))
+      line.append(contentsOf: ", \"b\": ".utf8)
       appendJSONString(ids[Int(edge.b)], to: &line)
-      line.append(contentsOf: Array(", \"similarity\": \(formatSimilarity(edge.similarity))".utf8))
+      line.append(contentsOf: ", \"similarity\": ".utf8)
+      appendSimilarity(edge.similarity, to: &line)
       if result.configuration.measure != .jaccard {
-        line.append(contentsOf: Array(", \"jaccard\": \(formatSimilarity(edge.jaccard))".utf8))
+        line.append(contentsOf: ", \"jaccard\": ".utf8)
+        appendSimilarity(edge.jaccard, to: &line)
       }
-      if canonical[Int(edge.b)] == edge.a { line.append(contentsOf: Array(", \"identical\": true".utf8)) }
-      line.append(contentsOf: Array("}\n".utf8))
+      if canonical[Int(edge.b)] == edge.a { line.append(contentsOf: ", \"identical\": true".utf8) }
+      line.append(contentsOf: "}\n".utf8)
       try file.write(line)
     }
   }

@@ -69,5 +69,11 @@ struct ResultWriterTests {
     #expect(formatSimilarity(0.99999) == "0.9999")
     #expect(formatSimilarity(0.05) == "0.05")
     #expect(formatSimilarity(0) == "0.0")
+    #expect(formatSimilarity(0.0005) == "0.0005")
+    #expect(formatSimilarity(0.103) == "0.103")
+    #expect(formatSimilarity(0.12345) == "0.1234")
+    var bytes = Array("x=".utf8)
+    appendSimilarity(0.5, to: &bytes)
+    #expect(String(decoding: bytes, as: UTF8.self) == "x=0.5")
   }
 }
