@@ -74,23 +74,10 @@ public final class ClusterPipeline {
 
     // Identical normalized texts: the first occurrence stands for the others.
     report("group")
-    var canonical = [UInt32](repeating: UInt32.max, count: count)
-    var firstWithKey: [ContentKey: UInt32] = [:]
-    firstWithKey.reserveCapacity(count)
-    var participants: [UInt32] = []
-    for document in 0..<count where !documents.isEmpty(document) {
-      let key = contentKeys[document]
-      // One hash per document; a repeat (rare) puts the first occurrence back.
-      if let first = firstWithKey.updateValue(UInt32(document), forKey: key) {
-        firstWithKey[key] = first
-        canonical[document] = first
-        statistics.identicalDuplicates += 1
-      } else {
-        canonical[document] = UInt32(document)
-        participants.append(UInt32(document))
-      }
-    }
-    firstWithKey = [:]
+    let identical = IdenticalTexts(contentKeys: contentKeys, isEmpty: documents.isEmpty)
+    let canonical = identical.canonical
+    let participants = identical.participants
+    statistics.identicalDuplicates += identical.duplicateCount
     statistics.times.group = clock.lap()
 
     // Candidates from LSH bands, then verification.
