@@ -552,7 +552,8 @@ struct FoldedTokenOutput: TokenOutput {
 }
 
 /// Hashes tokens: from the source bytes while a token reads the same folded
-/// ("plain"), from a scratch copy once a scalar changes under folding.
+/// ("plain"), from a scratch copy once a scalar changes under folding; a capitalized
+/// ASCII word (`foldedASCIIToken`) from two folded words on the stack.
 ///
 /// - Invariant: while `plain`, the folded token is exactly `source[start..<end]`;
 ///   otherwise it is `scratch[0..<scratchCount]`.
