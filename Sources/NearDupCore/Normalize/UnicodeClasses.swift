@@ -1,3 +1,5 @@
+import Dispatch
+
 /// How the tokenizer treats one Unicode scalar.
 @usableFromInline
 enum ScalarClass: UInt8 {
@@ -82,5 +84,15 @@ final class UnicodeClasses: Sendable {
       fold.append(contentsOf: upper.properties.lowercaseMapping.unicodeScalars)
     }
     return (scalarClass, fold.isEmpty ? [scalar] : fold)
+  }
+}
+
+extension TextNormalizer {
+  /// Builds the Unicode table (`UnicodeClasses.shared`, about 8 ms) on a background
+  /// thread and returns at once. Tokenizing never needs this call: a tokenizer that
+  /// meets a non-ASCII letter first builds the table itself, or waits for this build
+  /// to finish (the table is a thread-safe lazy global, built once).
+  public static func prepareUnicodeTable() {
+    DispatchQueue.global(qos: .userInitiated).async { _ = UnicodeClasses.shared }
   }
 }
