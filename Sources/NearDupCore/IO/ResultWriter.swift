@@ -42,7 +42,7 @@ public enum ResultWriter {
         line.append(contentsOf: "]}\n".utf8)
       case .csv:
         for member in members {
-          line.append(contentsOf: Array("\(number),".utf8))
+          line.append(contentsOf: "\(number),".utf8)
           appendCSVField(ids[member.document], to: &line)
           line.append(UInt8(ascii: ","))
           appendSimilarity(member.similarity, to: &line)

@@ -99,7 +99,8 @@ public struct SketchedCorpus: Sendable {
 /// next batch read while the workers sketch this one — and sketched keeping every
 /// shingle; the boilerplate shingles are learned from them, and then the sample is
 /// finished from its kept fingerprint sets — the stop shingles removed, signatures
-/// and sets made again — without reading or tokenizing it a second time. Every later document is sketched with the stop shingles.
+/// and sets made again — without reading or tokenizing it a second time. Every later
+/// document is sketched with the stop shingles.
 ///
 /// - Invariant: the result is identical for every thread count, batch size and
 ///   block size.
