@@ -108,17 +108,27 @@ public enum FingerprintSet {
         starts[bucket] &+= 1
       }
     }
-    // Values now sit among those of their bucket, about one per bucket: the
-    // insertion sort moves each one a step or two at most, on average.
+    // Values now sit among those of their bucket, about one per bucket. An
+    // insertion sort finishes: each value is first swapped with its predecessor
+    // without a branch (the larger of the two is carried to the next step in a
+    // register), and walks further back only when it is smaller than the value two
+    // places before it, which takes three values in one bucket and so is rare and
+    // well predicted.
+    var previous = sorted[0]
     for index in 1..<count {
       let value = sorted[index]
-      var position = index
-      while position > 0 && sorted[position &- 1] > value {
-        sorted[position] = sorted[position &- 1]
-        position &-= 1
+      let smaller = Swift.min(previous, value)
+      previous = Swift.max(previous, value)
+      var position = index &- 1
+      if position > 0 && sorted[position &- 1] > smaller {
+        repeat {
+          sorted[position] = sorted[position &- 1]
+          position &-= 1
+        } while position > 0 && sorted[position &- 1] > smaller
       }
-      sorted[position] = value
+      sorted[position] = smaller
     }
+    sorted[count &- 1] = previous
     // Without a branch per value: each value is written, and kept (the write
     // position advances) unless it repeats its predecessor.
     output[0] = sorted[0]

@@ -26,6 +26,20 @@ struct FingerprintSetTests {
     #expect(values == expected)
   }
 
+  @Test("sorting skewed values still matches the standard sort", arguments: [40, 300, 4000])
+  func skewedSort(count: Int) {
+    // Values crowded into the lowest buckets, in descending runs: the insertion sort
+    // walks them back the whole way.
+    var random = SplitMix64(seed: UInt64(count) &+ 3)
+    var scratch: [UInt32] = []
+    var values = (0..<count).map { index in UInt32(truncatingIfNeeded: (count - index) * 3 + Int(random.next() % 3)) }
+    values += values.prefix(count / 4)
+    var expected = values
+    FingerprintSet.sortAndRemoveDuplicates(&expected)
+    FingerprintSet.sortUniformAndRemoveDuplicates(&values, scratch: &scratch)
+    #expect(values == expected)
+  }
+
   @Test("sorting uniform 64-bit fingerprints matches the standard sort", arguments: [1, 32, 500, 2048])
   func uniformFingerprintSort(count: Int) {
     var random = SplitMix64(seed: UInt64(count) &+ 7)
