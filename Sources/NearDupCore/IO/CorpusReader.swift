@@ -249,12 +249,13 @@ public final class CorpusReader {
     if startsInput { lineReader = LineReader(source: try openTextSource(path: input.path, label: input.label)) }
     let reader = lineReader!
     let before = reader.bytesRead
-    let more = try reader.nextBlock(into: &block.bytes, targetSize: targetSize)
+    let count = try reader.nextBlock(into: &block.storage, targetSize: targetSize)
     bytesRead += reader.bytesRead - before
-    guard more else {
+    guard let count else {
       advanceInput()
       return false
     }
+    block.byteCount = count
     block.input = inputIndex
     block.startsInput = startsInput
     block.path = input.label

@@ -182,8 +182,11 @@ public struct DocumentBatch: Sendable {
 /// A run of complete lines of one line-oriented input, read as one piece so that
 /// worker threads can parse and sketch blocks in parallel.
 public struct LineBlock: Sendable {
-  /// The lines, each with its line end (the input's last line may lack one).
-  public internal(set) var bytes: [UInt8] = []
+  /// Holds the lines in its first `byteCount` bytes; reused from block to block, it
+  /// only grows.
+  var storage: [UInt8] = []
+  /// The size of the lines, each with its line end (the input's last line may lack one).
+  public internal(set) var byteCount = 0
   /// The input's index in the reader.
   public internal(set) var input = 0
   /// The input's name, for messages and line ids.
@@ -195,4 +198,9 @@ public struct LineBlock: Sendable {
 
   /// Creates an empty block.
   public init() {}
+
+  /// Calls `body` with the lines.
+  public func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+    try storage.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<byteCount])) }
+  }
 }

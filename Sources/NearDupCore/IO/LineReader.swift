@@ -59,48 +59,80 @@ final class LineReader {
     }
   }
 
-  /// Replaces `block` with the next complete lines, about `targetSize` bytes of them
-  /// (at least one line, however long), each with its "\n" (the last line of the
-  /// source may lack it). Line ends and a byte-order mark are left for the caller.
-  /// - Returns: false at the end of the source.
-  /// - Complexity: O(bytes copied).
-  func nextBlock(into block: inout [UInt8], targetSize: Int) throws(CorpusError) -> Bool {
-    block.removeAll(keepingCapacity: true)
-    while end - start < targetSize && !atEnd { try refill() }
-    guard start < end else { return false }
-    // Bytes after `start` to search backwards for the block's last line end.
-    var limit = min(end - start, targetSize)
-    while true {
-      let base = buffer.baseAddress!
-      if let cut = lastLineEnd(in: start..<start + limit) {
-        block.append(contentsOf: UnsafeRawBufferPointer(start: base + start, count: cut - start))
-        start = cut
-        return true
-      }
-      if limit < end - start {
-        // The first line is longer than the target: look for its end further on.
-        if let newline = memchr(base + start + limit, 0x0A, end - start - limit) {
-          limit = base.distance(to: newline) + 1 - start
-        } else {
-          limit = end - start
-        }
-        continue
-      }
-      if atEnd {
-        block.append(contentsOf: UnsafeRawBufferPointer(start: base + start, count: end - start))
-        start = end
-        return true
-      }
-      try refill()
+  /// Reads the next complete lines, about `targetSize` bytes of them (at least one
+  /// line, however long), each with its "\n" (the last line of the source may lack
+  /// it), into the front of `storage`; returns their byte count, nil at the end of
+  /// the source. The source is read straight into `storage` (grown as needed, never
+  /// shrunk; bytes past the count are left over); only the partial line after the
+  /// block's last line end is copied back into the reader's buffer, for the next
+  /// call. Line ends and a byte-order mark are left for the caller.
+  /// - Complexity: O(bytes read), plus the copy of one partial line per block.
+  func nextBlock(into storage: inout [UInt8], targetSize: Int) throws(CorpusError) -> Int? {
+    let target = max(1, targetSize)
+    if storage.count < target + Self.blockSlack { storage = [UInt8](repeating: 0, count: target + Self.blockSlack) }
+    // Bytes left in the buffer (the partial line of the last block, or lines after
+    // `nextLine`) come first.
+    var filled = end - start
+    if filled > storage.count { storage = [UInt8](repeating: 0, count: filled + Self.blockSlack) }
+    storage.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: filled) }
+    start = 0
+    end = 0
+    while filled < target && !atEnd { filled += try readSource(into: &storage, at: filled, upTo: target) }
+    guard filled > 0 else { return nil }
+    // Cut after the last line end within the target, else after the first one past it.
+    var cut = storage.withUnsafeBytes { bytes in
+      Self.lastLineEnd(in: bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), upTo: min(filled, target))
     }
+    var searched = min(filled, target)
+    while cut == nil {
+      cut = storage.withUnsafeBytes { bytes in
+        memchr(bytes.baseAddress! + searched, 0x0A, filled - searched).map { bytes.baseAddress!.distance(to: $0) + 1 }
+      }
+      searched = filled
+      guard cut == nil else { break }
+      if atEnd { return filled }  // the source's last line, without "\n"
+      guard filled < Self.maximumLineLength else {
+        throw .oversizedRecord(path: source.path, line: lineNumber + 1, limit: Self.maximumLineLength)
+      }
+      if filled == storage.count {
+        var larger = [UInt8](repeating: 0, count: storage.count * 2)
+        larger.withUnsafeMutableBytes { larger in
+          storage.withUnsafeBytes { larger.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: filled) }
+        }
+        storage = larger
+      }
+      filled += try readSource(into: &storage, at: filled, upTo: storage.count)
+    }
+    // The partial line after the cut waits in the buffer for the next block.
+    let rest = filled - cut!
+    if rest > buffer.count {
+      buffer.deallocate()
+      buffer = .allocate(byteCount: rest, alignment: 64)
+    }
+    storage.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + cut!, byteCount: rest) }
+    end = rest
+    return cut!
   }
 
-  /// The offset just past the last "\n" in `range` of the buffer, if any (scanning
-  /// back from its end: at most one line).
-  private func lastLineEnd(in range: Range<Int>) -> Int? {
-    let bytes = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
-    var index = range.upperBound
-    while index > range.lowerBound {
+  /// Room past the target size in a block's storage: the partial line read with the
+  /// block's last bytes rarely needs more.
+  private static let blockSlack = 64 << 10
+
+  /// Reads from the source into `storage[offset..<limit]`; returns the byte count (0
+  /// at the end of the source, which it records).
+  private func readSource(into storage: inout [UInt8], at offset: Int, upTo limit: Int) throws(CorpusError) -> Int {
+    let count = try storage.withUnsafeMutableBytes { bytes in
+      Result { () throws(CorpusError) in try source.read(into: UnsafeMutableRawBufferPointer(rebasing: bytes[offset..<limit])) }
+    }.get()
+    if count == 0 { atEnd = true }
+    bytesRead += count
+    return count
+  }
+
+  /// The offset just past the last "\n" among the first `count` bytes at `bytes`, if any.
+  private static func lastLineEnd(in bytes: UnsafePointer<UInt8>, upTo count: Int) -> Int? {
+    var index = count
+    while index > 0 {
       index -= 1
       if bytes[index] == 0x0A { return index + 1 }
     }

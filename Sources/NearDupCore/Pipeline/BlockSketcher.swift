@@ -68,7 +68,7 @@ struct BlockSketcher {
     result.removeAll()
     let before = sketcher.times
     var parseTime: UInt64 = 0
-    block.bytes.withUnsafeBufferPointer { bytes in
+    block.withBytes { bytes in
       guard let base = bytes.baseAddress else { return }
       var start = 0
       var line = 0

@@ -321,7 +321,7 @@ public final class CorpusSketcher {
         reserveCapacity(
           forInput: reader.inputs[input], reader: reader, documents: result.lines.count,
           setValues: retention == .fingerprints ? result.fingerprints.values.count : result.digests.values.count,
-          bytes: block.bytes.count)
+          bytes: block.byteCount)
       }
       try collect(result, block: block, reader: reader, lineBase: lineBase)
       lineBase += result.lineCount
