@@ -118,14 +118,29 @@ extension NearDup {
       }
       progress.finish()
 
+      // The cluster and pair files are written (and synced to disk) at the same time,
+      // each by its own thread; the first failure, in that order, is reported.
+      var writes: [() throws -> Void] = []
       if let clusterFile {
-        try ResultWriter.writeClusters(result, format: format, includeSingletons: singletons, to: clusterFile)
-        try clusterFile.commit()
+        writes.append {
+          try ResultWriter.writeClusters(result, format: format, includeSingletons: singletons, to: clusterFile)
+          try clusterFile.commit()
+        }
       }
       if let pairFile {
-        try ResultWriter.writePairs(result, to: pairFile)
-        try pairFile.commit()
+        writes.append {
+          try ResultWriter.writePairs(result, to: pairFile)
+          try pairFile.commit()
+        }
       }
+      var failures = [(any Error)?](repeating: nil, count: writes.count)
+      failures.withUnsafeMutableBufferPointer { failures in
+        let slots = DisjointRows(failures)
+        parallelForEach(chunkCount: writes.count, threads: clustering.threads) { write in
+          do { try writes[write]() } catch { slots.base[write] = error }
+        }
+      }
+      if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
       if let dedupFile {
         let second = CorpusReader(inputs: inputs, options: options, keepsRecords: true)
         try ResultWriter.writeDeduplicated(result, reader: second, to: dedupFile)
