@@ -41,7 +41,7 @@ public final class CorpusReader {
   private var directoryListings: [Int: [String]] = [:]
   private var fileIndex = 0
   private var parser: RecordParser
-  private var firstLocationOfID: [String: DocumentLocation] = [:]
+  private var firstLocationOfID = IDRegistry()
   private let recordsAreLines: Bool
 
   /// Creates a reader over `inputs`.
@@ -275,17 +275,16 @@ public final class CorpusReader {
   // MARK: Shared checks
 
   /// Records `id` as used at `location`, or throws if an earlier document has it.
-  /// - Complexity: one hash of `id` (two when it is a duplicate).
+  /// - Complexity: one hash of `id`.
   func register(id: String, at location: DocumentLocation) throws(CorpusError) {
-    guard let first = firstLocationOfID.updateValue(location, forKey: id) else { return }
-    firstLocationOfID[id] = first  // the first occurrence stays the reference
+    guard let first = firstLocationOfID.register(id, at: location) else { return }
     throw .duplicateID(
       id: id, path: path(of: location), line: Int(location.line), firstPath: path(of: first), firstLine: Int(first.line))
   }
 
   /// Makes room for `count` more ids, so that registering them never rehashes.
   func reserveIDs(_ count: Int) {
-    firstLocationOfID.reserveCapacity(firstLocationOfID.count + count)
+    firstLocationOfID.reserveCapacity(count)
   }
 
   /// Skips an invalid record when asked to, else rethrows. Failures of the input

@@ -1,0 +1,83 @@
+/// The document ids met so far and where each was first met, so that a repeated id
+/// is caught, across all inputs, with one hash lookup per document.
+///
+/// Ids are compared byte for byte, as the index's id table compares them. Open
+/// addressing with linear probing over the XXH3-64 hash of each id's UTF-8; the ids
+/// themselves are compared only when two hashes match. (A `Dictionary` of `String`
+/// keys runs SipHash over every id's normalized form, the costliest step of
+/// collecting a sketched block.)
+///
+/// - Invariant: the slot count is a power of two, at least twice `count`; a slot
+///   holds an id exactly when its hash is non-zero (a hash of 0 is stored as 1).
+/// - Complexity: O(1) expected per id, O(n) to grow; about 28 bytes per slot.
+struct IDRegistry {
+  private var hashes: [UInt64]
+  private var ids: [String]
+  private var locations: [DocumentLocation]
+  /// The number of ids registered.
+  private(set) var count = 0
+
+  /// An empty registry.
+  init() {
+    hashes = [UInt64](repeating: 0, count: 16)
+    ids = [String](repeating: "", count: 16)
+    locations = [DocumentLocation](repeating: DocumentLocation(input: 0, line: 0), count: 16)
+  }
+
+  /// Records `id` as first met at `location`, unless it was met before: then nothing
+  /// changes and the first location is returned.
+  mutating func register(_ id: String, at location: DocumentLocation) -> DocumentLocation? {
+    if 2 * (count + 1) > hashes.count { grow(toHold: count + 1) }
+    let hash = Self.hash(id)
+    let mask = hashes.count - 1
+    var slot = Int(truncatingIfNeeded: hash) & mask
+    while hashes[slot] != 0 {
+      if hashes[slot] == hash && ids[slot].utf8.elementsEqual(id.utf8) { return locations[slot] }
+      slot = (slot + 1) & mask
+    }
+    hashes[slot] = hash
+    ids[slot] = id
+    locations[slot] = location
+    count += 1
+    return nil
+  }
+
+  /// Makes room for `additional` more ids without growing again.
+  mutating func reserveCapacity(_ additional: Int) {
+    if 2 * (count + additional) > hashes.count { grow(toHold: count + additional) }
+  }
+
+  /// Rehashes into a table of at least twice `needed` slots.
+  private mutating func grow(toHold needed: Int) {
+    var slotCount = hashes.count
+    while slotCount < 2 * needed { slotCount *= 2 }
+    var larger = IDRegistry(slotCount: slotCount)
+    for slot in hashes.indices where hashes[slot] != 0 {
+      larger.insertNew(hash: hashes[slot], id: ids[slot], location: locations[slot])
+    }
+    self = larger
+  }
+
+  private init(slotCount: Int) {
+    hashes = [UInt64](repeating: 0, count: slotCount)
+    ids = [String](repeating: "", count: slotCount)
+    locations = [DocumentLocation](repeating: DocumentLocation(input: 0, line: 0), count: slotCount)
+  }
+
+  /// Places an id known to be absent.
+  private mutating func insertNew(hash: UInt64, id: String, location: DocumentLocation) {
+    let mask = hashes.count - 1
+    var slot = Int(truncatingIfNeeded: hash) & mask
+    while hashes[slot] != 0 { slot = (slot + 1) & mask }
+    hashes[slot] = hash
+    ids[slot] = id
+    locations[slot] = location
+    count += 1
+  }
+
+  /// The table hash of `id`: XXH3-64 of its UTF-8, never 0.
+  private static func hash(_ id: String) -> UInt64 {
+    let hash = XXH3.hash(id)
+    return hash == 0 ? 1 : hash
+  }
+}
