@@ -39,13 +39,13 @@ public enum FingerprintSet {
     of fingerprints: UnsafeBufferPointer<UInt64>, into digests: inout [UInt32], scratch: inout [UInt32]
   ) {
     let count = fingerprints.count
-    digests.removeAll(keepingCapacity: true)
     guard bucketSortHandles(count) else {
+      digests.removeAll(keepingCapacity: true)
       digests.append(contentsOf: fingerprints.lazy.map(digest))
       return sortAndRemoveDuplicates(&digests)
     }
     growScratch(&scratch, forBucketSortOf: count)
-    digests.append(contentsOf: repeatElement(0, count: count))
+    digests.resize(to: count, filling: 0)  // `bucketSort` writes the first `unique`
     let unique = digests.withUnsafeMutableBufferPointer { digests in
       scratch.withUnsafeMutableBufferPointer { scratch in
         bucketSort(fingerprints, key: digest, scratch: scratch.baseAddress!, output: digests.baseAddress!)

@@ -51,12 +51,11 @@ public struct Shingler: Sendable {
   /// possibly repeated.
   /// - Complexity: O(t) hashes of n·8 bytes for t tokens.
   public func wordFingerprints(ofTokenHashes tokenHashes: [UInt64], into fingerprints: inout [UInt64]) {
-    fingerprints.removeAll(keepingCapacity: true)
-    guard !tokenHashes.isEmpty else { return }
+    guard !tokenHashes.isEmpty else { return fingerprints.removeAll(keepingCapacity: true) }
     tokenHashes.withUnsafeBufferPointer { hashes in
       let windows = max(1, hashes.count - size + 1)
       let width = min(size, hashes.count)
-      fingerprints.append(contentsOf: repeatElement(0, count: windows))
+      fingerprints.resize(to: windows, filling: 0)  // every window is written below
       fingerprints.withUnsafeMutableBufferPointer { out in
         // A constant length lets the hash's length dispatch fold away.
         switch width {
