@@ -7,9 +7,11 @@
 /// keys runs SipHash over every id's normalized form, the costliest step of
 /// collecting a sketched block.)
 ///
-/// - Invariant: the slot count is a power of two, at least twice `count`; a slot
-///   holds an id exactly when its hash is non-zero (a hash of 0 is stored as 1).
-/// - Complexity: O(1) expected per id, O(n) to grow; about 28 bytes per slot.
+/// - Invariant: the slot count is a power of two, at least 4/3 of `count` (the table
+///   is at most three quarters full); a slot holds an id exactly when its hash is
+///   non-zero (a hash of 0 is stored as 1).
+/// - Complexity: O(1) expected per id, O(n) to grow; 36 bytes per slot, 48 to 96
+///   per id.
 struct IDRegistry {
   private var hashes: [UInt64]
   private var ids: [String]
@@ -27,7 +29,7 @@ struct IDRegistry {
   /// Records `id` as first met at `location`, unless it was met before: then nothing
   /// changes and the first location is returned.
   mutating func register(_ id: String, at location: DocumentLocation) -> DocumentLocation? {
-    if 2 * (count + 1) > hashes.count { grow(toHold: count + 1) }
+    if !Self.fits(count + 1, in: hashes.count) { grow(toHold: count + 1) }
     let hash = Self.hash(id)
     let mask = hashes.count - 1
     var slot = Int(truncatingIfNeeded: hash) & mask
@@ -44,13 +46,16 @@ struct IDRegistry {
 
   /// Makes room for `additional` more ids without growing again.
   mutating func reserveCapacity(_ additional: Int) {
-    if 2 * (count + additional) > hashes.count { grow(toHold: count + additional) }
+    if !Self.fits(count + additional, in: hashes.count) { grow(toHold: count + additional) }
   }
 
-  /// Rehashes into a table of at least twice `needed` slots.
+  /// Whether `ids` ids keep a table of `slotCount` slots at most three quarters full.
+  private static func fits(_ ids: Int, in slotCount: Int) -> Bool { 4 * ids <= 3 * slotCount }
+
+  /// Rehashes into the smallest table that holds `needed` ids.
   private mutating func grow(toHold needed: Int) {
     var slotCount = hashes.count
-    while slotCount < 2 * needed { slotCount *= 2 }
+    while !Self.fits(needed, in: slotCount) { slotCount *= 2 }
     var larger = IDRegistry(slotCount: slotCount)
     for slot in hashes.indices where hashes[slot] != 0 {
       larger.insertNew(hash: hashes[slot], id: ids[slot], location: locations[slot])
