@@ -68,6 +68,35 @@ static inline __attribute__((always_inline)) void cxxhash_classify64(const void 
   *complex = complexes;
 }
 
+/* The number of values shared by the strictly increasing arrays a[*i..<na] and
+   b[*j..<nb], counted four values of each at a time while both have four left: every
+   value of a's block is compared with every value of b's (b's block rotated three
+   times), then the block with the smaller last value moves on, both on a tie. No
+   later block of the other array can hold a value of the block that moved on, so
+   each shared value is counted once. Advances *i and *j to where it stopped; the
+   caller merges the rest (fewer than four values of one array). */
+static inline __attribute__((always_inline)) size_t cxxhash_shared_blocks4(const uint32_t *a, size_t na,
+                                                                           const uint32_t *b, size_t nb,
+                                                                           size_t *i, size_t *j) {
+  size_t ia = *i, jb = *j, count = 0;
+  while (ia + 4 <= na && jb + 4 <= nb) {
+    __m128i va = _mm_loadu_si128((const __m128i *)(a + ia));
+    __m128i vb = _mm_loadu_si128((const __m128i *)(b + jb));
+    __m128i equal = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi32(va, vb), _mm_cmpeq_epi32(va, _mm_shuffle_epi32(vb, _MM_SHUFFLE(0, 3, 2, 1)))),
+        _mm_or_si128(_mm_cmpeq_epi32(va, _mm_shuffle_epi32(vb, _MM_SHUFFLE(1, 0, 3, 2))),
+                     _mm_cmpeq_epi32(va, _mm_shuffle_epi32(vb, _MM_SHUFFLE(2, 1, 0, 3)))));
+    unsigned lanes = (unsigned)_mm_movemask_ps(_mm_castsi128_ps(equal));
+    count += (size_t)((0x4332322132212110ULL >> (4 * lanes)) & 0xF);  /* bits set among 4 */
+    uint32_t lastA = a[ia + 3], lastB = b[jb + 3];
+    ia += lastA <= lastB ? 4 : 0;
+    jb += lastB <= lastA ? 4 : 0;
+  }
+  *i = ia;
+  *j = jb;
+  return count;
+}
+
 /* One bit per byte (bit i for byte i) of the 16 bytes at `bytes` that end a run of
    plain JSON string bytes: a quote, a backslash, or a control character (below
    0x20). */

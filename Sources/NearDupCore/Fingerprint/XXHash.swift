@@ -2,8 +2,9 @@ internal import CXXHash
 
 /// XXH3-64, the hash behind every fingerprint, token hash and band key.
 ///
-/// It calls the system xxHash library (libxxhash) through the one shim function in
-/// the `CXXHash` target; no other file touches the C module.
+/// It calls the system xxHash library (libxxhash) through the one hashing function
+/// of the shim in the `CXXHash` target (whose other functions are the SSE2 scans
+/// and merges of the tokenizer, the JSON reader and the set intersection).
 ///
 /// ```swift
 /// XXH3.hash("") == 0x2D06_8005_38D3_94C2

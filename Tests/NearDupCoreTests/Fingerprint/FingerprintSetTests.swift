@@ -118,6 +118,24 @@ struct FingerprintSetTests {
     #expect(counted == expected)
   }
 
+  @Test("intersection counts of 32-bit digest sets match Set, block merge and tails included")
+  func digestIntersectionCount() {
+    var random = SplitMix64(seed: 17)
+    for trial in 0..<2_000 {
+      // Small universes make long runs of shared values, large ones few; sizes cover
+      // every remainder modulo the block of four, and sets 16 times apart.
+      let universe = UInt64([8, 60, 1_000, 1 << 32][trial % 4])
+      let sizes = (Int(random.next() % 130), Int(random.next() % 130))
+      var a = (0..<sizes.0).map { _ in UInt32(truncatingIfNeeded: random.next() % universe) }
+      var b = (0..<sizes.1).map { _ in UInt32(truncatingIfNeeded: random.next() % universe) }
+      FingerprintSet.sortAndRemoveDuplicates(&a)
+      FingerprintSet.sortAndRemoveDuplicates(&b)
+      let expected = Set(a).intersection(Set(b)).count
+      let counted = a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in FingerprintSet.intersectionCount(a, b) } }
+      #expect(counted == expected, "sets of \(a.count) and \(b.count) values below \(universe)")
+    }
+  }
+
   @Test("Jaccard and containment of known sets")
   func measures() {
     let a: [UInt64] = [1, 2, 3, 4]
