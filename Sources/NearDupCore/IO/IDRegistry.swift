@@ -21,9 +21,7 @@ struct IDRegistry {
 
   /// An empty registry.
   init() {
-    hashes = [UInt64](repeating: 0, count: 16)
-    ids = [String](repeating: "", count: 16)
-    locations = [DocumentLocation](repeating: DocumentLocation(input: 0, line: 0), count: 16)
+    self.init(slotCount: 16)
   }
 
   /// Records `id` as first met at `location`, unless it was met before: then nothing
@@ -37,10 +35,7 @@ struct IDRegistry {
       if hashes[slot] == hash && ids[slot].utf8.elementsEqual(id.utf8) { return locations[slot] }
       slot = (slot + 1) & mask
     }
-    hashes[slot] = hash
-    ids[slot] = id
-    locations[slot] = location
-    count += 1
+    fill(slot, hash: hash, id: id, location: location)
     return nil
   }
 
@@ -74,6 +69,11 @@ struct IDRegistry {
     let mask = hashes.count - 1
     var slot = Int(truncatingIfNeeded: hash) & mask
     while hashes[slot] != 0 { slot = (slot + 1) & mask }
+    fill(slot, hash: hash, id: id, location: location)
+  }
+
+  /// Stores an id in the empty `slot`.
+  private mutating func fill(_ slot: Int, hash: UInt64, id: String, location: DocumentLocation) {
     hashes[slot] = hash
     ids[slot] = id
     locations[slot] = location

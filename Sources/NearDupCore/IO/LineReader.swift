@@ -69,11 +69,10 @@ final class LineReader {
   /// - Complexity: O(bytes read), plus the copy of one partial line per block.
   func nextBlock(into storage: inout [UInt8], targetSize: Int) throws(CorpusError) -> Int? {
     let target = max(1, targetSize)
-    if storage.count < target + Self.blockSlack { storage = [UInt8](repeating: 0, count: target + Self.blockSlack) }
     // Bytes left in the buffer (the partial line of the last block, or lines after
     // `nextLine`) come first.
     var filled = end - start
-    if filled > storage.count { storage = [UInt8](repeating: 0, count: filled + Self.blockSlack) }
+    storage.resize(to: max(storage.count, max(target, filled) + Self.blockSlack), filling: 0)
     storage.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: filled) }
     start = 0
     end = 0
@@ -94,13 +93,7 @@ final class LineReader {
       guard filled < Self.maximumLineLength else {
         throw .oversizedRecord(path: source.path, line: lineNumber + 1, limit: Self.maximumLineLength)
       }
-      if filled == storage.count {
-        var larger = [UInt8](repeating: 0, count: storage.count * 2)
-        larger.withUnsafeMutableBytes { larger in
-          storage.withUnsafeBytes { larger.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: filled) }
-        }
-        storage = larger
-      }
+      if filled == storage.count { storage.resize(to: storage.count * 2, filling: 0) }
       filled += try readSource(into: &storage, at: filled, upTo: storage.count)
     }
     // The partial line after the cut waits in the buffer for the next block.

@@ -26,12 +26,14 @@ private final class ChunkedSource: ByteSource {
 
 @Suite("LineReader")
 struct LineReaderTests {
-  /// Random lines, short to very long, some empty, with or without a final line end.
+  /// Random lines, short to very long, some empty, with or without a final line end;
+  /// the middle line is longer than a block's storage starts out (target plus 64 KiB).
   func text(seed: UInt64, lines: Int) -> [UInt8] {
     var random = SplitMix64(seed: seed)
     var bytes: [UInt8] = []
     for index in 0..<lines {
-      let length = random.next() % 10 == 0 ? Int(random.next() % 40_000) : Int(random.next() % 300)
+      var length = random.next() % 10 == 0 ? Int(random.next() % 40_000) : Int(random.next() % 300)
+      if index == lines / 2 { length = 200_000 }
       bytes += (0..<length).map { _ in UInt8(ascii: "a") + UInt8(random.next() % 26) }
       if index < lines - 1 || seed % 2 == 0 { bytes.append(0x0A) }
     }
