@@ -66,6 +66,10 @@ extension NearDup {
       try InputResolver.checkOutputs(outputs, inputs: resolved)
     }
 
+    /// Whether the report shows previews: only the text report does, beside the
+    /// members of its largest clusters. Otherwise none are kept.
+    var reportShowsPreviews: Bool { !quiet && report == .text && top > 0 }
+
     func run() throws {
       let options = corpus.corpusOptions
       var inputs = index == nil ? try InputResolver.resolve(self.inputs, options: options) : []
@@ -77,7 +81,7 @@ extension NearDup {
         spooledInput = path
         inputs[index] = CorpusInput(path: path, kind: inputs[index].kind, label: "<stdin>")
       }
-      let configuration: ClusterConfiguration
+      var configuration: ClusterConfiguration
       let indexView: LSHIndex?
       if let index {
         let view = try LSHIndex.open(index)
@@ -92,6 +96,7 @@ extension NearDup {
         configuration = try clustering.configuration(sketch: sketch.parameters(), similarity: similarity)
         indexView = nil
       }
+      configuration.keepsPreviews = reportShowsPreviews
 
       // Create output files first: a bad output path fails before the work.
       let clusterFile = try output.map { try OutputFile(path: $0) }
@@ -155,6 +160,7 @@ extension NearDup {
           print(report, terminator: "")
         }
       }
+      ProcessTeardown.keepUntilExit(result)
     }
   }
 }

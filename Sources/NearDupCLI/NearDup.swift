@@ -21,8 +21,11 @@ struct NearDup: AsyncParsableCommand {
   /// command line and runs the command. The table takes about 8 ms to build; made
   /// while the arguments are parsed and the input opened, it is ready (or nearly) when
   /// the first worker meets a non-ASCII letter, instead of holding that worker up.
+  /// Commands' large results are left for the kernel to reclaim at exit
+  /// (`ProcessTeardown`).
   static func main() async {
     TextNormalizer.prepareUnicodeTable()
+    ProcessTeardown.skipFreeingAtExit()
     await main(nil)
   }
 }

@@ -159,6 +159,26 @@ struct ClusterCommandTests: CommandLineTesting {
     #expect(failure(["cluster", scratch.file("empty")])?.message.contains("holds no .txt or .md") == true)
   }
 
+  @Test("previews are kept only for a text report that lists clusters", arguments: [
+    ([String](), true), (["--top", "3"], true), (["-q"], false), (["--report", "json"], false), (["--top", "0"], false),
+  ])
+  func previewsKeptForTextReport(flags: [String], shown: Bool) throws {
+    let command = try #require(try NearDup.parseAsRoot(["cluster", Self.corpus] + flags) as? NearDup.Cluster)
+    #expect(command.reportShowsPreviews == shown)
+  }
+
+  @Test("values are kept until exit only in the executable, which turns keeping on")
+  func teardownOffInTests() {
+    final class Probe: Sendable {}
+    weak var probe: Probe?
+    do {
+      let value = Probe()
+      probe = value
+      ProcessTeardown.keepUntilExit(value)
+    }
+    #expect(probe == nil)
+  }
+
   @Test("the report names the LSH choice, the stages and the largest clusters")
   func report() throws {
     let configuration = try ClusterConfiguration(threads: 1)

@@ -52,14 +52,17 @@ struct BlockSketcher {
   private var sketcher: DocumentSketcher
   private var parser: RecordParser
   private let permutationCount: Int
+  /// Whether previews are made (otherwise each is empty).
+  private let keepsPreviews: Bool
 
   init(
     parameters: SketchParameters, retention: SetRetention, options: CorpusOptions, minHasher: MinHasher,
-    stopShingles: StopShingles
+    stopShingles: StopShingles, keepsPreviews: Bool
   ) {
     sketcher = DocumentSketcher(parameters: parameters, retention: retention, minHasher: minHasher, stopShingles: stopShingles)
     parser = RecordParser(options: options)
     permutationCount = parameters.permutationCount
+    self.keepsPreviews = keepsPreviews
   }
 
   /// Parses and sketches every line of `block` into `result` (replacing it).
@@ -135,7 +138,7 @@ struct BlockSketcher {
     }
     result.sketches.append(sketch)
     if let id { result.ids.append(id) }
-    result.previews.append(DocumentBatch.preview(title ?? body))
+    result.previews.append(keepsPreviews ? DocumentBatch.preview(title ?? body) : "")
     result.lines.append(line)
     switch sketcher.retention {
     case .digests: sketcher.digests.withUnsafeBufferPointer { result.digests.append($0) }

@@ -27,6 +27,9 @@ public struct ClusterConfiguration: Sendable, Equatable {
   /// Whether every document's digest set is kept even with signature verification,
   /// so that the run can be evaluated against exact similarities (`neardup eval`).
   public var keepsDigestSets = false
+  /// Whether each document's preview (the start of its title or text) is kept for
+  /// reports; without it every preview is empty, which saves a string per document.
+  public var keepsPreviews = true
   /// The largest number of threads.
   public var threads: Int
   /// Documents per batch read and sketched together.

@@ -50,7 +50,7 @@ public final class ClusterPipeline {
       retention: configuration.verification == .exact || configuration.keepsDigestSets ? .digests : .none,
       boilerplate: configuration.boilerplateShare.map {
         BoilerplateLearning(share: $0, sampleSize: configuration.boilerplateSample)
-      })
+      }, keepsPreviews: configuration.keepsPreviews)
   }
 
   /// Clusters an already sketched corpus (from a reader, or from an index).

@@ -119,6 +119,8 @@ public final class CorpusSketcher {
   public let retention: SetRetention
   /// How the boilerplate shingles are learned (nil: none are dropped).
   public let boilerplate: BoilerplateLearning?
+  /// Whether documents' previews are kept (otherwise they are empty).
+  public let keepsPreviews: Bool
   /// Shingles dropped from every document: empty until learned from the sample.
   public private(set) var stopShingles = StopShingles.none
   /// Whether the boilerplate sample is still to be read.
@@ -150,15 +152,18 @@ public final class CorpusSketcher {
   ///   fingerprints for an index, none for signature verification.
   /// - Parameter boilerplate: Learn boilerplate shingles from the first documents
   ///   and drop them from every document (nil: keep every shingle).
+  /// - Parameter keepsPreviews: Keep each document's preview for reports (false:
+  ///   every preview is empty).
   public init(
     parameters: SketchParameters, threads: Int, batchSize: Int = 4096, retention: SetRetention = .digests,
-    boilerplate: BoilerplateLearning? = nil
+    boilerplate: BoilerplateLearning? = nil, keepsPreviews: Bool = true
   ) {
     self.parameters = parameters
     self.threads = threads
     self.batchSize = max(1, batchSize)
     self.retention = retention
     self.boilerplate = boilerplate
+    self.keepsPreviews = keepsPreviews
     samplePending = boilerplate != nil
     let minHasher = MinHasher(parameters)
     self.minHasher = minHasher
@@ -331,7 +336,7 @@ public final class CorpusSketcher {
     if threads == 1 {
       var worker = BlockSketcher(
         parameters: parameters, retention: retention, options: reader.options, minHasher: minHasher,
-        stopShingles: stopShingles)
+        stopShingles: stopShingles, keepsPreviews: keepsPreviews)
       var block = LineBlock()
       var result = SketchedBlock()
       while reader.currentInputIndex == input {
@@ -348,7 +353,7 @@ public final class CorpusSketcher {
       reader: reader, blockSize: blockSize, workers: (0..<threads).map { _ in
         BlockSketcher(
         parameters: parameters, retention: retention, options: reader.options, minHasher: minHasher,
-        stopShingles: stopShingles)
+        stopShingles: stopShingles, keepsPreviews: keepsPreviews)
       })
     pipeline.start()
     defer { pipeline.finish() }
@@ -441,7 +446,7 @@ public final class CorpusSketcher {
   private func record(_ sketch: DocumentSketch, id: String, preview: String, location: DocumentLocation, label: String?) {
     if let label { corpus.documents.labels.append(label) }
     corpus.documents.ids.append(id)
-    corpus.documents.previews.append(preview)
+    corpus.documents.previews.append(keepsPreviews ? preview : "")
     corpus.documents.locations.append(location)
     corpus.documents.tokenCounts.append(UInt32(clamping: sketch.tokenCount))
     corpus.documents.shingleCounts.append(UInt32(clamping: sketch.shingleCount))

@@ -84,6 +84,25 @@ struct ClusterPipelineTests {
     #expect(result.statistics.invalidUTF8DocumentIDs == ["a"])
   }
 
+  @Test("without previews a run clusters exactly as with them, and every preview is empty",
+    arguments: [ClusterConfiguration.defaultBoilerplateShare, nil])
+  func withoutPreviews(boilerplateShare: Double?) throws {
+    // With the boilerplate filter the documents go through the sample's batches;
+    // without it, through blocks of lines on two threads.
+    let with = try ClusterConfiguration(boilerplateShare: boilerplateShare, threads: 2)
+    var without = with
+    without.keepsPreviews = false
+    let kept = try Harness.cluster(Fixtures.corpus, with)
+    let dropped = try Harness.cluster(Fixtures.corpus, without)
+    #expect(kept.documents.previews.allSatisfy { !$0.isEmpty })
+    #expect(dropped.documents.previews.count == kept.documents.count)
+    #expect(dropped.documents.previews.allSatisfy { $0.isEmpty })
+    #expect(dropped.documents.ids == kept.documents.ids)
+    #expect(dropped.clusters == kept.clusters)
+    #expect(dropped.edges == kept.edges)
+    #expect(dropped.stateByteCount < kept.stateByteCount)
+  }
+
   @Test("a file cut into many blocks on 2 threads clusters exactly as on 1 thread")
   func blockInvariance() throws {
     // bbc_news (5.2 MB): one thread reads 2 MiB blocks; two threads cut it into
