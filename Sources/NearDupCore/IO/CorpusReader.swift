@@ -275,11 +275,21 @@ public final class CorpusReader {
   // MARK: Shared checks
 
   /// Records `id` as used at `location`, or throws if an earlier document has it.
-  /// - Complexity: one hash of `id`.
-  func register(id: String, at location: DocumentLocation) throws(CorpusError) {
-    guard let first = firstLocationOfID.register(id, at: location) else { return }
+  /// - Parameter hash: `IDRegistry.hash(id)` when known (nil: hashed here).
+  /// - Complexity: one hash of `id`, or none with `hash`.
+  func register(id: String, hash: UInt64? = nil, at location: DocumentLocation) throws(CorpusError) {
+    let first =
+      if let hash { firstLocationOfID.register(id, hash: hash, at: location) } else {
+        firstLocationOfID.register(id, at: location)
+      }
+    guard let first else { return }
     throw .duplicateID(
       id: id, path: path(of: location), line: Int(location.line), firstPath: path(of: first), firstLine: Int(first.line))
+  }
+
+  /// Hints that the id of `IDRegistry.hash` `hash` is registered soon.
+  func prefetchID(hash: UInt64) {
+    firstLocationOfID.prefetch(hash: hash)
   }
 
   /// Makes room for `count` more ids, so that registering them never rehashes.

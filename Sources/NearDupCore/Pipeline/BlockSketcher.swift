@@ -14,6 +14,8 @@
 struct SketchedBlock {
   /// Ids (empty for `--lines` input, whose ids the collector derives from lines).
   var ids: [String] = []
+  /// `IDRegistry.hash` of each id, made here in parallel for the collector.
+  var idHashes: [UInt64] = []
   var previews: [String] = []
   /// Labels (with `CorpusOptions.labelField`).
   var labels: [String] = []
@@ -32,6 +34,7 @@ struct SketchedBlock {
 
   mutating func removeAll() {
     ids.removeAll(keepingCapacity: true)
+    idHashes.removeAll(keepingCapacity: true)
     previews.removeAll(keepingCapacity: true)
     labels.removeAll(keepingCapacity: true)
     lines.removeAll(keepingCapacity: true)
@@ -137,7 +140,10 @@ struct BlockSketcher {
       sketcher.sketch(title: title, body: body, signature: UnsafeMutableBufferPointer(rebasing: signatures[row..<row + k]))
     }
     result.sketches.append(sketch)
-    if let id { result.ids.append(id) }
+    if let id {
+      result.ids.append(id)
+      result.idHashes.append(IDRegistry.hash(id))
+    }
     result.previews.append(keepsPreviews ? DocumentBatch.preview(title ?? body) : "")
     result.lines.append(line)
     switch sketcher.retention {

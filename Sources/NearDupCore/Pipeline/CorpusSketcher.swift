@@ -140,6 +140,8 @@ public final class CorpusSketcher {
   /// Bytes of whole lines per block, at most: large blocks keep the per-block
   /// hand-over rare on large files.
   static let maximumBlockSize = 2 << 20
+  /// How many documents ahead the collector prefetches the id table's slots.
+  static let idPrefetchDistance = 8
   /// Bytes of whole lines per block, at least.
   static let minimumBlockSize = 256 << 10
   /// Blocks per worker a file is cut into at least (within the two sizes above): the
@@ -418,11 +420,14 @@ public final class CorpusSketcher {
     }
     for position in result.lines.indices {
       try flushErrors(before: result.lines[position])
+      if !block.isLines && position &+ Self.idPrefetchDistance < result.idHashes.count {
+        reader.prefetchID(hash: result.idHashes[position &+ Self.idPrefetchDistance])
+      }
       let line = lineBase + result.lines[position]
       let id = block.isLines ? RecordParser.lineID(line, path: block.path, prefixed: reader.prefixesLineIDs) : result.ids[position]
       let location = DocumentLocation(input: Int32(block.input), line: Int32(truncatingIfNeeded: line))
       do throws(CorpusError) {
-        try reader.register(id: id, at: location)
+        try reader.register(id: id, hash: block.isLines ? nil : result.idHashes[position], at: location)
       } catch {
         try reader.skipInvalidRecord(error)
         continue

@@ -11,11 +11,14 @@ struct IDRegistryTests {
     var expected: [String: DocumentLocation] = [:]
     // Ids from a small pool, so that many repeat; short ones are stored inline in
     // the string, long ones on the heap. The registry grows from its initial size.
+    // Every third id comes with its hash (as from the workers), after a prefetch.
     for line in 1...20_000 {
       let number = random.next() % 12_000
       let id = number % 2 == 0 ? "doc-\(number)" : "a-much-longer-document-identifier-\(number)"
       let location = DocumentLocation(input: Int32(line % 3), line: Int32(line))
-      let first = registry.register(id, at: location)
+      let hash = IDRegistry.hash(id)
+      if line % 3 == 0 { registry.prefetch(hash: hash) }
+      let first = line % 3 == 0 ? registry.register(id, hash: hash, at: location) : registry.register(id, at: location)
       #expect(first == expected[id])
       if expected[id] == nil { expected[id] = location }
     }
