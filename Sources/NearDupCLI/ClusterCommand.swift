@@ -103,6 +103,19 @@ extension NearDup {
       let pairFile = try pairs.map { try OutputFile(path: $0) }
       let dedupFile = try dedupOutput.map { try OutputFile(path: $0) }
 
+      // The pair file is written (and synced to disk) by the pipeline's second thread
+      // while the clusters form; the cluster file after that.
+      var pairFailure: (any Error)?
+      let writePairs: ((PairList) -> Void)? = pairFile.map { file in
+        { pairs in
+          do {
+            try ResultWriter.writePairs(pairs, to: file)
+            try file.commit()
+          } catch {
+            pairFailure = error
+          }
+        }
+      }
       let progress = ProgressLine()
       let pipeline = ClusterPipeline(configuration: configuration)
       let result: ClusterResult
@@ -113,39 +126,21 @@ extension NearDup {
             retention: clustering.verify == .exact ? .digests : .none, boilerplateShare: clustering.boilerplateShare)
           corpus.statistics.times.front = clock.lap()
           corpus.statistics.threads = clustering.threads
-          result = pipeline.cluster(corpus) { progress.update($0) }
+          result = pipeline.cluster(corpus, progress: { progress.update($0) }, pairsReady: writePairs)
         } else {
-          result = try pipeline.run(reader: CorpusReader(inputs: inputs, options: options)) { progress.update($0) }
+          result = try pipeline.run(
+            reader: CorpusReader(inputs: inputs, options: options), progress: { progress.update($0) }, pairsReady: writePairs)
         }
       } catch {
         progress.finish()
         throw error
       }
       progress.finish()
-
-      // The cluster and pair files are written (and synced to disk) at the same time,
-      // each by its own thread; the first failure, in that order, is reported.
-      var writes: [() throws -> Void] = []
+      if let pairFailure { throw pairFailure }
       if let clusterFile {
-        writes.append {
-          try ResultWriter.writeClusters(result, format: format, includeSingletons: singletons, to: clusterFile)
-          try clusterFile.commit()
-        }
+        try ResultWriter.writeClusters(result, format: format, includeSingletons: singletons, to: clusterFile)
+        try clusterFile.commit()
       }
-      if let pairFile {
-        writes.append {
-          try ResultWriter.writePairs(result, to: pairFile)
-          try pairFile.commit()
-        }
-      }
-      var failures = [(any Error)?](repeating: nil, count: writes.count)
-      failures.withUnsafeMutableBufferPointer { failures in
-        let slots = DisjointRows(failures)
-        parallelForEach(chunkCount: writes.count, threads: clustering.threads) { write in
-          do { try writes[write]() } catch { slots.base[write] = error }
-        }
-      }
-      if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
       if let dedupFile {
         let second = CorpusReader(inputs: inputs, options: options, keepsRecords: true)
         try ResultWriter.writeDeduplicated(result, reader: second, to: dedupFile)

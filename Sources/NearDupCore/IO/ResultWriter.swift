@@ -65,11 +65,11 @@ public enum ResultWriter {
   /// one exactly is listed once, against the first occurrence, marked
   /// `"identical": true`; the pairs among such copies follow from those lines.
   /// - Complexity: O(E).
-  public static func writePairs(_ result: ClusterResult, to file: OutputFile) throws(OutputError) {
-    let ids = result.documents.ids
-    let canonical = result.canonicalDocuments
+  public static func writePairs(_ pairs: PairList, to file: OutputFile) throws(OutputError) {
+    let ids = pairs.ids
+    let canonical = pairs.canonicalDocuments
     var line: [UInt8] = []
-    for edge in result.edges {
+    for edge in pairs.edges {
       line.removeAll(keepingCapacity: true)
       line.append(contentsOf: "{\"a\": ".utf8)
       appendJSONString(ids[Int(edge.a)], to: &line)
@@ -77,7 +77,7 @@ public enum ResultWriter {
       appendJSONString(ids[Int(edge.b)], to: &line)
       line.append(contentsOf: ", \"similarity\": ".utf8)
       appendSimilarity(edge.similarity, to: &line)
-      if result.configuration.measure != .jaccard {
+      if pairs.measure != .jaccard {
         line.append(contentsOf: ", \"jaccard\": ".utf8)
         appendSimilarity(edge.jaccard, to: &line)
       }

@@ -25,15 +25,17 @@ public final class ClusterPipeline {
   }
 
   /// Reads every document from `reader` and clusters them.
-  /// - Parameter progress: Called on the calling thread after each batch and stage.
+  /// - Parameters:
+  ///   - progress: Called on the calling thread after each batch and stage.
+  ///   - pairsReady: See `cluster(_:progress:pairsReady:)`.
   /// - Throws: `CorpusError` from reading; `.noDocuments` when there are none.
   ///
   /// With a boilerplate filter, the boilerplate is learned from the first documents
   /// as they are read (see `CorpusSketcher`); every document is read once.
-  public func run(reader: CorpusReader, progress: ((PipelineProgress) -> Void)? = nil) throws(CorpusError)
-    -> ClusterResult
-  {
-    cluster(try makeSketcher().sketch(reader: reader, progress: progress), progress: progress)
+  public func run(
+    reader: CorpusReader, progress: ((PipelineProgress) -> Void)? = nil, pairsReady: ((PairList) -> Void)? = nil
+  ) throws(CorpusError) -> ClusterResult {
+    cluster(try makeSketcher().sketch(reader: reader, progress: progress), progress: progress, pairsReady: pairsReady)
   }
 
   /// Clusters documents given in memory as (id, text) pairs; for tests and callers
@@ -54,9 +56,14 @@ public final class ClusterPipeline {
   }
 
   /// Clusters an already sketched corpus (from a reader, or from an index).
+  /// - Parameter pairsReady: Called with the result's pairs as soon as they are
+  ///   known, on another thread while the clusters form (with more than one thread),
+  ///   so that writing them overlaps that stage; the call returns after it returns.
   /// - Precondition: the corpus was sketched with `configuration.sketch`, and keeps
   ///   fingerprint sets if verification is exact.
-  public func cluster(_ corpus: SketchedCorpus, progress: ((PipelineProgress) -> Void)? = nil) -> ClusterResult {
+  public func cluster(
+    _ corpus: SketchedCorpus, progress: ((PipelineProgress) -> Void)? = nil, pairsReady: ((PairList) -> Void)? = nil
+  ) -> ClusterResult {
     precondition(
       configuration.verification == .signature || corpus.digests != nil,
       "exact verification needs the corpus's digest sets")
@@ -95,36 +102,43 @@ public final class ClusterPipeline {
     let verifier = CandidateVerifier(
       method: configuration.verification, measure: configuration.measure, threshold: configuration.threshold)
     let exactSets = configuration.verification == .exact ? corpus.digests : nil
-    var edges = verifier.verify(
+    let edges = verifier.verify(
       candidates, digests: exactSets, setSizes: documents.shingleCounts, signatures: signatures, threads: threads)
     statistics.verifiedPairs = edges.count
     statistics.times.verify = clock.lap()
 
-    // Union-find, representatives, similarities.
+    // The listed pairs: the verified ones and each identical copy's with its first
+    // occurrence, by (a, b). Final now, they go to `pairsReady` while the clusters
+    // form from the verified pairs: union-find, representatives, similarities.
     report("cluster")
+    var pairs = PairList(edges: edges, ids: documents.ids, canonicalDocuments: canonical, measure: configuration.measure)
+    for document in 0..<count where canonical[document] != UInt32.max && Int(canonical[document]) != document {
+      pairs.edges.append(Edge(Int(canonical[document]), document, similarity: 1))
+    }
+    pairs.edges.sort { ($0.a, $0.b) < ($1.a, $1.b) }
     let clustering = Clustering(keep: configuration.keep, linkage: configuration.linkage)
-    var clusters = signatures.withRows { rows in
-      withOptionalSets(exactSets) { sets in
-        clustering.clusters(canonical: canonical, edges: edges, lengths: documents.tokenCounts) { a, b in
-          verifier.similarity(
-            a, b, sets: sets, setSizes: documents.shingleCounts, signatures: rows,
-            permutationCount: signatures.permutationCount)
+    var clusters: [Cluster] = []
+    parallelForEach(chunkCount: pairsReady == nil ? 1 : 2, threads: threads) { task in
+      guard task == 0 else { return pairsReady!(pairs) }
+      clusters = signatures.withRows { rows in
+        withOptionalSets(exactSets) { sets in
+          clustering.clusters(canonical: canonical, edges: edges, lengths: documents.tokenCounts) { a, b in
+            verifier.similarity(
+              a, b, sets: sets, setSizes: documents.shingleCounts, signatures: rows,
+              permutationCount: signatures.permutationCount)
+          }
         }
       }
+      let ids = documents.ids
+      clusters.sort { lhs, rhs in
+        lhs.size != rhs.size ? lhs.size > rhs.size : utf8Precedes(ids[lhs.representative], ids[rhs.representative])
+      }
     }
-    let ids = documents.ids
-    clusters.sort { lhs, rhs in
-      lhs.size != rhs.size ? lhs.size > rhs.size : utf8Precedes(ids[lhs.representative], ids[rhs.representative])
-    }
-    for document in 0..<count where canonical[document] != UInt32.max && Int(canonical[document]) != document {
-      edges.append(Edge(Int(canonical[document]), document, similarity: 1))
-    }
-    edges.sort { ($0.a, $0.b) < ($1.a, $1.b) }
     statistics.times.cluster = clock.lap()
     report("done")
 
     return ClusterResult(
-      configuration: configuration, lsh: lsh, gapBandings: gapBandings, documents: documents, clusters: clusters, edges: edges,
-      statistics: statistics, canonicalDocuments: canonical, digests: corpus.digests)
+      configuration: configuration, lsh: lsh, gapBandings: gapBandings, documents: documents, clusters: clusters,
+      edges: pairs.edges, statistics: statistics, canonicalDocuments: canonical, digests: corpus.digests)
   }
 }

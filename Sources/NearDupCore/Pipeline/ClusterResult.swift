@@ -13,7 +13,8 @@ public struct PipelineStatistics: Sendable {
     public var candidates = 0.0
     /// Verifying candidates.
     public var verify = 0.0
-    /// Union-find, representatives and similarities.
+    /// Union-find, representatives and similarities (and, at the same time, the
+    /// caller's use of the pairs, such as writing them).
     public var cluster = 0.0
 
     /// The sum of all stages: the run's wall-clock time.
@@ -73,6 +74,20 @@ public struct PipelineStatistics: Sendable {
   public init() {}
 }
 
+/// The pairs a clustering run lists, complete before its clusters are formed.
+public struct PairList: Sendable {
+  /// Every verified pair plus, for identical normalized texts, the pair of each copy
+  /// with the first occurrence (similarity 1); sorted by (a, b).
+  public var edges: [Edge]
+  /// The ids of the documents the edges number.
+  public var ids: [String]
+  /// For each document, the first document with identical normalized text (itself
+  /// when there is none), or `UInt32.max` for an empty document.
+  public var canonicalDocuments: [UInt32]
+  /// The measure of the edges' similarities.
+  public var measure: SimilarityMeasure
+}
+
 /// The outcome of a clustering run.
 public struct ClusterResult: Sendable {
   /// The configuration that produced it.
@@ -122,6 +137,11 @@ public struct ClusterResult: Sendable {
     if let digests { bytes += digests.values.count * 4 + digests.offsets.count * 8 }
     for index in 0..<documents.count { bytes += documents.ids[index].utf8.count + documents.previews[index].utf8.count }
     return bytes
+  }
+
+  /// The edges with what it takes to list them.
+  public var pairs: PairList {
+    PairList(edges: edges, ids: documents.ids, canonicalDocuments: canonicalDocuments, measure: configuration.measure)
   }
 
   /// Non-empty documents outside every cluster, in input order.

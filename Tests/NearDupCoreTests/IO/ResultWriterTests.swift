@@ -53,7 +53,7 @@ struct ResultWriterTests {
   @Test("pairs list every verified edge and identical copy")
   func pairs() throws {
     let result = try result()
-    let text = try written { try ResultWriter.writePairs(result, to: $0) }
+    let text = try written { try ResultWriter.writePairs(result.pairs, to: $0) }
     let pairs = text.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
     // d3 repeats d0's text exactly, so it is listed once, against d0.
     #expect(pairs.map { "\($0["a"]!)-\($0["b"]!)" } == ["d0-d2", "d0-d3"])

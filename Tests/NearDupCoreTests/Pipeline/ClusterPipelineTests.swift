@@ -103,6 +103,23 @@ struct ClusterPipelineTests {
     #expect(dropped.stateByteCount < kept.stateByteCount)
   }
 
+  @Test("the pairs handed over while the clusters form are the result's pairs", arguments: [1, 2])
+  func pairsReady(threads: Int) throws {
+    let configuration = try ClusterConfiguration(threads: threads)
+    let input = try CorpusInput.resolve(Fixtures.corpus, options: CorpusOptions())
+    var handed: [PairList] = []
+    let result = try ClusterPipeline(configuration: configuration).run(
+      reader: CorpusReader(inputs: [input], options: CorpusOptions()), pairsReady: { handed.append($0) })
+    try #require(handed.count == 1)
+    #expect(handed[0].edges == result.edges)
+    #expect(handed[0].ids == result.documents.ids)
+    #expect(handed[0].canonicalDocuments == result.canonicalDocuments)
+    #expect(handed[0].measure == configuration.measure)
+    // Identical copies are listed against their first occurrence, in (a, b) order.
+    #expect(result.edges.contains { $0.similarity == 1 && result.canonicalDocuments[Int($0.b)] == $0.a })
+    #expect(zip(result.edges, result.edges.dropFirst()).allSatisfy { ($0.a, $0.b) < ($1.a, $1.b) })
+  }
+
   @Test("a file cut into many blocks on 2 threads clusters exactly as on 1 thread")
   func blockInvariance() throws {
     // bbc_news (5.2 MB): one thread reads 2 MiB blocks; two threads cut it into
