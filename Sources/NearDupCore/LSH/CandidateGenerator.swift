@@ -125,8 +125,11 @@ public struct CandidateGenerator: Sendable {
               let key = slotKey ? UInt64(row[band]) << 32 : banding.bandKey(row, band: band)
               entries.append(key & keyMask | UInt64(document))
             }
-            // Entries come in document order and the sort is stable: sorting by the
-            // key bits alone leaves the documents of a key ascending.
+            // Most keys of a band belong to one document: those entries go before the
+            // sort. Entries come in document order, the filter keeps their order and
+            // the sort is stable: sorting by the key bits alone leaves the documents of
+            // a key ascending.
+            if entries.count > Self.uniqueKeyFilterMinimum { Self.removeUniqueKeys(&entries, keyMask: keyMask) }
             RadixSort.sort(&entries, skippingLowBits: keyMask.trailingZeroBitCount)
             output.base[task] = pairs(
               inSortedCount: entries.count, key: { entries[$0] & keyMask },
@@ -209,6 +212,51 @@ public struct CandidateGenerator: Sendable {
     }
     merged.removeLast(total - distinct.reduce(0, +))
     return merged
+  }
+
+  /// Bands of more entries than this drop the entries of unique keys before sorting.
+  static let uniqueKeyFilterMinimum = 4096
+
+  /// Removes the entries whose key (the bits of `keyMask`) no other entry has, which
+  /// cannot pair, and keeps the rest in order. One pass marks each key's bit in a
+  /// table of 8 to 16 bits per entry, and the bit in a second table when it was
+  /// already marked; a second pass keeps the entries whose bit is marked twice: every
+  /// entry of a repeated key, and the unique keys that share a bit with another
+  /// (about one in ten). Most documents have no near-duplicate, so most entries go,
+  /// and the sort that follows shrinks accordingly.
+  /// - Complexity: O(n) time and O(n) bits of scratch for n entries.
+  static func removeUniqueKeys(_ entries: inout [UInt64], keyMask: UInt64) {
+    let count = entries.count
+    guard count > 1 else { return entries.removeAll() }
+    let tableBits = max(6, Int.bitWidth - (8 &* count &- 1).leadingZeroBitCount)
+    var seen = [UInt64](repeating: 0, count: 1 << (tableBits - 6))
+    var repeated = seen
+    let kept = entries.withUnsafeMutableBufferPointer { entries in
+      seen.withUnsafeMutableBufferPointer { seen in
+        repeated.withUnsafeMutableBufferPointer { repeated in
+          // A multiplicative hash of the key bits: slot keys (the one-row bandings)
+          // are minima, crowded toward small values.
+          @inline(__always) func bit(_ entry: UInt64) -> Int {
+            Int(truncatingIfNeeded: ((entry & keyMask) &* 0x9E37_79B9_7F4A_7C15) &>> UInt64(64 - tableBits))
+          }
+          for entry in entries {
+            let bit = bit(entry)
+            let mask: UInt64 = 1 &<< UInt64(bit & 63)
+            repeated[bit &>> 6] |= seen[bit &>> 6] & mask
+            seen[bit &>> 6] |= mask
+          }
+          var kept = 0
+          for index in 0..<count {
+            let entry = entries[index]
+            let bit = bit(entry)
+            entries[kept] = entry
+            kept &+= Int(truncatingIfNeeded: (repeated[bit &>> 6] &>> UInt64(bit & 63)) & 1)
+          }
+          return kept
+        }
+      }
+    }
+    entries.removeLast(count - kept)
   }
 
   /// How many documents ahead band entries prefetch their slots.

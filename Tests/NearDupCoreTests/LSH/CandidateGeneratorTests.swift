@@ -60,6 +60,71 @@ struct CandidateGeneratorTests {
     }
   }
 
+  @Test("dropping unique keys keeps exactly the entries of repeated keys, in order, up to a few unique ones")
+  func uniqueKeyFilter() {
+    var random = SplitMix64(seed: 11)
+    for (count, keyMask) in [(5_000, ~CandidateGenerator.packedDocumentMask), (60_000, ~UInt64(0) << 32), (2, ~UInt64(0) << 32)] {
+      // Hashed keys (uniform 40 bits) or slot keys (minima: small 32-bit values);
+      // a quarter of the documents share a key with others.
+      var keys: [UInt64] = []
+      let entries = (0..<count).map { document -> UInt64 in
+        let key: UInt64
+        if !keys.isEmpty && random.next() % 4 == 0 {
+          key = keys[Int(random.next() % UInt64(keys.count))]
+        } else {
+          key = keyMask == ~UInt64(0) << 32 ? (random.next() % 50_000_000) << 32 : random.next() & keyMask
+          keys.append(key)
+        }
+        return key | UInt64(document)
+      }
+      var occurrences: [UInt64: Int] = [:]
+      for entry in entries { occurrences[entry & keyMask, default: 0] += 1 }
+      var filtered = entries
+      CandidateGenerator.removeUniqueKeys(&filtered, keyMask: keyMask)
+      let repeated = entries.filter { occurrences[$0 & keyMask]! > 1 }
+      // In order, a subsequence of the input, with every repeated key's entries.
+      let kept = Set(filtered)
+      #expect(filtered == entries.filter { kept.contains($0) })
+      #expect(Set(repeated).isSubset(of: kept))
+      let uniqueKept = filtered.count - repeated.count
+      #expect(uniqueKept <= max(1, (count - repeated.count) / 5), "\(uniqueKept) unique entries kept of \(count)")
+    }
+  }
+
+  @Test("candidates of a large corpus are every pair that shares a band key", arguments: [1, 2])
+  func largeCorpusAgainstBruteForce(threads: Int) throws {
+    // 6,000 documents (past the unique-key filter's minimum): 1,500 bases, each with
+    // a copy with a few fingerprints changed, and 3,000 unrelated documents.
+    var random = SplitMix64(seed: 21)
+    var sets: [[UInt64]] = []
+    for _ in 0..<1_500 {
+      let base = (0..<60).map { _ in random.next() }
+      sets.append(base)
+      sets.append(Array(base.dropLast(4)) + (0..<4).map { _ in random.next() })
+    }
+    for _ in 0..<3_000 { sets.append((0..<60).map { _ in random.next() }) }
+    let k = 64
+    let signatures = try matrix(sets, k: k)
+    let lsh = try LSHParameters(bands: 16, rows: 4, permutationCount: k)
+    let generator = CandidateGenerator(lsh: lsh)
+    var expected = Set<UInt64>()
+    signatures.withRows { rows in
+      for band in 0..<lsh.bands {
+        var buckets: [UInt64: [UInt32]] = [:]
+        for document in 0..<sets.count {
+          let row = UnsafeBufferPointer(rebasing: rows[document * k..<(document + 1) * k])
+          buckets[lsh.bandKey(row, band: band) & ~CandidateGenerator.packedDocumentMask, default: []].append(UInt32(document))
+        }
+        for members in buckets.values where members.count > 1 {
+          for i in members.indices { for j in (i + 1)..<members.count { expected.insert(UInt64(members[i]) << 32 | UInt64(members[j])) } }
+        }
+      }
+    }
+    let candidates = generator.candidates(in: signatures, among: (0..<UInt32(sets.count)).map { $0 }, threads: threads)
+    #expect(candidates == expected.sorted())
+    #expect(candidates.count >= 1_500)
+  }
+
   @Test("merging the bands' pairs gives their sorted distinct union on any thread count", arguments: [1, 2, 3])
   func merge(threads: Int) {
     var random = SplitMix64(seed: UInt64(threads))
