@@ -6,6 +6,7 @@ extension NearDup {
   /// `neardup bench`: the end-to-end throughput report.
   struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "bench",
       abstract: "Measure clustering throughput stage by stage, per thread count and sketch scheme.",
       discussion: """
         Each configuration runs `neardup cluster` as a child process on the same corpus \

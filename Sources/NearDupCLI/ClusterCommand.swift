@@ -7,6 +7,7 @@ extension NearDup {
   /// write clusters, pairs and a deduplicated copy.
   struct Cluster: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "cluster",
       abstract: "Group near-duplicate documents into clusters.",
       discussion: """
         INPUT is a JSON Lines file, a directory of .txt/.md files, a text file (one \

@@ -6,6 +6,7 @@ extension NearDup {
   /// `neardup eval`: how right is a clustering?
   struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "eval",
       abstract: "Measure a clustering run against the exact ground truth and the corpus's labels.",
       discussion: """
         Runs the clustering pipeline, then computes every pair whose exact Jaccard similarity \

@@ -6,6 +6,7 @@ extension NearDup {
   /// `neardup index`: build and maintain an on-disk index.
   struct Index: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "index",
       abstract: "Build and maintain a persistent index for similarity queries.",
       discussion: """
         An index is a directory. Its parameters (shingling, n, permutations, seed, threshold, \
@@ -26,7 +27,7 @@ struct IndexLocation: ParsableArguments {
 extension NearDup.Index {
   /// `neardup index build INPUT... --index DIR`.
   struct Build: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create an index from a corpus.")
+    static let configuration = CommandConfiguration(commandName: "build", abstract: "Create an index from a corpus.")
 
     @Argument(help: "Corpus files or directories; - reads standard input. Default: Corpus/.")
     var inputs: [String] = []
@@ -86,7 +87,7 @@ extension NearDup.Index {
 
   /// `neardup index add INPUT... --index DIR`.
   struct Add: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Add documents to an index without rebuilding it.")
+    static let configuration = CommandConfiguration(commandName: "add", abstract: "Add documents to an index without rebuilding it.")
 
     @Argument(help: "Corpus files or directories; - reads standard input.")
     var inputs: [String]
@@ -122,7 +123,7 @@ extension NearDup.Index {
 
   /// `neardup index remove --index DIR ID...`.
   struct Remove: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Remove documents from an index by id.")
+    static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove documents from an index by id.")
 
     @OptionGroup var location: IndexLocation
     @Argument(help: "Ids of the documents to remove.")
@@ -140,6 +141,7 @@ extension NearDup.Index {
   /// `neardup index compact --index DIR`.
   struct Compact: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "compact",
       abstract: "Merge all segments into one and drop removed documents.")
 
     @OptionGroup var location: IndexLocation
@@ -160,7 +162,7 @@ extension NearDup.Index {
 
   /// `neardup index stats --index DIR`.
   struct Stats: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show an index's size, parameters and segments.")
+    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Show an index's size, parameters and segments.")
 
     @OptionGroup var location: IndexLocation
     @Option(help: "Output format: text or json.")

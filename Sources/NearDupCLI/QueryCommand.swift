@@ -6,6 +6,7 @@ extension NearDup {
   /// `neardup query`: which stored articles is this a copy of?
   struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "query",
       abstract: "Find the stored documents similar to each query document.",
       discussion: """
         The query is TEXT itself, a file given with --file (one document), or a corpus \

@@ -5,6 +5,7 @@ extension NearDup {
   /// `neardup synth`: a synthetic wire-story corpus of any size.
   struct Synth: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "synth",
       abstract: "Write a synthetic wire-story corpus with true story labels.",
       discussion: """
         Stories and their syndicated copies (spam names glued in, metadata lines, site \

@@ -9,6 +9,7 @@ extension NearDup {
   /// `neardup serve`: the index as an HTTP JSON service.
   struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "serve",
       abstract: "Serve an index over HTTP: queries, additions, removals.",
       discussion: """
         Routes: POST /query, POST /documents, DELETE /documents/{id}, GET /documents/{id}, \
