@@ -8,6 +8,21 @@ struct XXHashTests {
     #expect(XXH3.hash("") == 0x2D06_8005_38D3_94C2)
   }
 
+  /// Reference values of the library's scalar code (XXH_VECTOR=0), for the bytes
+  /// (131·i + 7) mod 256: long inputs take the vector dispatch on x86-64, which must
+  /// agree with it.
+  @Test("inputs on both sides of the long-input boundary match the scalar reference", arguments: [
+    (240, 0, 0xB6CF_AF34_3FAB_81E6), (240, 0x4E44_0001, 0x60C4_8AF8_AFF1_B0A3),
+    (241, 0, 0x956C_AE59_2C67_279E), (241, 0x4E44_0001, 0x2863_3F9D_9EAA_D480),
+    (1000, 0, 0x571D_5CBF_EF44_331B), (1000, 0x4E44_0001, 0x9E50_F43C_755D_EB7B),
+    (2640, 0, 0x0058_0878_0D3D_716D), (2640, 0x4E44_0001, 0x02B4_2C2F_F6E4_7E37),
+    (4096, 0, 0x9DDD_66C1_4AF0_DAFF), (4096, 0x4E44_0001, 0x0655_7C30_5B23_1689),
+  ] as [(Int, UInt64, UInt64)])
+  func longInputs(length: Int, seed: UInt64, expected: UInt64) {
+    let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }
+    #expect(bytes.withUnsafeBytes { XXH3.hash($0, seed: seed) } == expected)
+  }
+
   @Test("the seed changes the hash, the same input and seed never do")
   func seeds() {
     #expect(XXH3.hash("north korea", seed: 1) != XXH3.hash("north korea", seed: 2))
