@@ -74,6 +74,9 @@ struct BlockSketcher {
     result.removeAll()
     let before = sketcher.times
     var parseTime: UInt64 = 0
+    // One clock for the block: the parse lap of a document runs from the end of the
+    // previous document's sketch.
+    var clock = StageClock()
     block.withBytes { bytes in
       guard let base = bytes.baseAddress else { return }
       var start = 0
@@ -98,10 +101,10 @@ struct BlockSketcher {
             result.errors.append((line, error))
             continue
           }
-          append(title: nil, body: text, id: nil, label: "", line: line, into: &result)
+          parseTime &+= clock.lap()
+          append(title: nil, body: text, id: nil, label: "", line: line, clock: &clock, into: &result)
           continue
         }
-        var clock = StageClock()
         let record: ParsedRecord?
         do throws(CorpusError) {
           record = try parser.parse(text, path: block.path, line: line)
@@ -115,7 +118,7 @@ struct BlockSketcher {
           append(
             title: record.title.map { UnsafeBufferPointer(rebasing: decoded[$0]) },
             body: UnsafeBufferPointer(rebasing: decoded[record.body]), id: record.id, label: record.label, line: line,
-            into: &result)
+            clock: &clock, into: &result)
         }
       }
       result.lineCount = line
@@ -130,14 +133,15 @@ struct BlockSketcher {
 
   private mutating func append(
     title: UnsafeBufferPointer<UInt8>?, body: UnsafeBufferPointer<UInt8>, id: String?, label: String, line: Int,
-    into result: inout SketchedBlock
+    clock: inout StageClock, into result: inout SketchedBlock
   ) {
     result.labels.append(label)
     let k = permutationCount
     let row = result.signatures.count
     result.signatures.append(contentsOf: repeatElement(UInt32.max, count: k))
     let sketch = result.signatures.withUnsafeMutableBufferPointer { signatures in
-      sketcher.sketch(title: title, body: body, signature: UnsafeMutableBufferPointer(rebasing: signatures[row..<row + k]))
+      sketcher.sketch(
+        title: title, body: body, signature: UnsafeMutableBufferPointer(rebasing: signatures[row..<row + k]), clock: &clock)
     }
     result.sketches.append(sketch)
     if let id {
