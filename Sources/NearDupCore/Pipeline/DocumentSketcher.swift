@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// What sketching one document reports besides its signature.
 public struct DocumentSketch: Sendable, Equatable {
   /// The number of tokens after normalization.
@@ -223,28 +215,5 @@ public struct StageNanoseconds: Sendable, Equatable {
     tokenize &+= other.tokenize
     fingerprint &+= other.fingerprint
     sketch &+= other.sketch
-  }
-}
-
-/// A lap timer on the monotonic clock, read once per stage of every document: each
-/// lap starts where the previous one ended, so a worker that times parsing and the
-/// sketch stages of a document reads the clock four times. (A reading costs about
-/// 45 ns on this project's virtual machines, 1 % of a run at six per document.)
-struct StageClock {
-  private var last = Self.now()
-
-  /// Nanoseconds since the previous lap (or creation).
-  mutating func lap() -> UInt64 {
-    let now = Self.now()
-    defer { last = now }
-    return now &- last
-  }
-
-  /// Nanoseconds on the monotonic clock.
-  @inline(__always)
-  private static func now() -> UInt64 {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
   }
 }
