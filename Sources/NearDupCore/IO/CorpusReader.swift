@@ -278,11 +278,7 @@ public final class CorpusReader {
   /// - Parameter hash: `IDRegistry.hash(id)` when known (nil: hashed here).
   /// - Complexity: one hash of `id`, or none with `hash`.
   func register(id: String, hash: UInt64? = nil, at location: DocumentLocation) throws(CorpusError) {
-    let first =
-      if let hash { firstLocationOfID.register(id, hash: hash, at: location) } else {
-        firstLocationOfID.register(id, at: location)
-      }
-    guard let first else { return }
+    guard let first = firstLocationOfID.register(id, hash: hash ?? IDRegistry.hash(id), at: location) else { return }
     throw .duplicateID(
       id: id, path: path(of: location), line: Int(location.line), firstPath: path(of: first), firstLine: Int(first.line))
   }

@@ -36,7 +36,7 @@ struct IDRegistry {
   mutating func register(_ id: String, hash: UInt64, at location: DocumentLocation) -> DocumentLocation? {
     if !Self.fits(count + 1, in: hashes.count) { grow(toHold: count + 1) }
     let mask = hashes.count - 1
-    var slot = Int(truncatingIfNeeded: hash) & mask
+    var slot = homeSlot(of: hash)
     while hashes[slot] != 0 {
       if hashes[slot] == hash && ids[slot].utf8.elementsEqual(id.utf8) { return locations[slot] }
       slot = (slot + 1) & mask
@@ -51,7 +51,7 @@ struct IDRegistry {
   /// waits for three cache misses.
   /// - Complexity: O(1); changes nothing.
   func prefetch(hash: UInt64) {
-    let slot = Int(truncatingIfNeeded: hash) & (hashes.count - 1)
+    let slot = homeSlot(of: hash)
     hashes.withUnsafeBufferPointer { Prefetch.line(UnsafeRawPointer($0.baseAddress! + slot)) }
     ids.withUnsafeBufferPointer { Prefetch.line(UnsafeRawPointer($0.baseAddress! + slot)) }
     locations.withUnsafeBufferPointer { Prefetch.line(UnsafeRawPointer($0.baseAddress! + slot)) }
@@ -61,6 +61,9 @@ struct IDRegistry {
   mutating func reserveCapacity(_ additional: Int) {
     if !Self.fits(count + additional, in: hashes.count) { grow(toHold: count + additional) }
   }
+
+  /// The slot where probing for `hash` starts.
+  private func homeSlot(of hash: UInt64) -> Int { Int(truncatingIfNeeded: hash) & (hashes.count - 1) }
 
   /// Whether `ids` ids keep a table of `slotCount` slots at most three quarters full.
   private static func fits(_ ids: Int, in slotCount: Int) -> Bool { 4 * ids <= 3 * slotCount }
@@ -85,7 +88,7 @@ struct IDRegistry {
   /// Places an id known to be absent.
   private mutating func insertNew(hash: UInt64, id: String, location: DocumentLocation) {
     let mask = hashes.count - 1
-    var slot = Int(truncatingIfNeeded: hash) & mask
+    var slot = homeSlot(of: hash)
     while hashes[slot] != 0 { slot = (slot + 1) & mask }
     fill(slot, hash: hash, id: id, location: location)
   }
