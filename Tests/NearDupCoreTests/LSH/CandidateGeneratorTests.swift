@@ -14,6 +14,18 @@ struct CandidateGeneratorTests {
     return matrix
   }
 
+  /// `count` random sets of `size` fingerprints, each followed by a copy whose last
+  /// `replacing` fingerprints are replaced by new random ones.
+  func basesWithCopies(_ count: Int, size: Int, replacing: Int, random: inout SplitMix64) -> [[UInt64]] {
+    var sets: [[UInt64]] = []
+    for _ in 0..<count {
+      let base = (0..<size).map { _ in random.next() }
+      sets.append(base)
+      sets.append(Array(base.dropLast(replacing)) + (0..<replacing).map { _ in random.next() })
+    }
+    return sets
+  }
+
   @Test("identical documents are candidates, unrelated ones are not")
   func identicalAndUnrelated() throws {
     var random = SplitMix64(seed: 5)
@@ -41,12 +53,7 @@ struct CandidateGeneratorTests {
   @Test("candidates are the same for every thread count, sorted and without repeats")
   func threadInvariance() throws {
     var random = SplitMix64(seed: 9)
-    var sets: [[UInt64]] = []
-    for _ in 0..<60 {
-      let base = (0..<120).map { _ in random.next() }
-      sets.append(base)
-      sets.append(Array(base.dropLast(10)) + (0..<10).map { _ in random.next() })
-    }
+    let sets = basesWithCopies(60, size: 120, replacing: 10, random: &random)
     let signatures = try matrix(sets)
     let generator = CandidateGenerator(lsh: LSHParameters.optimal(threshold: 0.8, permutationCount: 128))
     let members = (0..<UInt32(sets.count)).map { $0 }
@@ -96,12 +103,7 @@ struct CandidateGeneratorTests {
     // 6,000 documents (past the unique-key filter's minimum): 1,500 bases, each with
     // a copy with a few fingerprints changed, and 3,000 unrelated documents.
     var random = SplitMix64(seed: 21)
-    var sets: [[UInt64]] = []
-    for _ in 0..<1_500 {
-      let base = (0..<60).map { _ in random.next() }
-      sets.append(base)
-      sets.append(Array(base.dropLast(4)) + (0..<4).map { _ in random.next() })
-    }
+    var sets = basesWithCopies(1_500, size: 60, replacing: 4, random: &random)
     for _ in 0..<3_000 { sets.append((0..<60).map { _ in random.next() }) }
     let k = 64
     let signatures = try matrix(sets, k: k)
