@@ -29,13 +29,12 @@ enum Inputs {
     return documents
   }
 
-  /// The token hashes of each document, as `TextNormalizer.hashTokens` writes them.
-  static func tokenHashes(of documents: [[UInt8]]) -> [[UInt64]] {
-    var scratch = TokenizerScratch()
-    return documents.map { document in
-      var hashes: [UInt64] = []
-      document.withUnsafeBufferPointer { _ = TextNormalizer().hashTokens($0, into: &hashes, scratch: &scratch) }
-      return hashes
+  /// The tokens (normalized text) of each document.
+  static func tokens(of documents: [[UInt8]]) -> [TokenBuffer] {
+    documents.map { document in
+      var tokens = TokenBuffer()
+      document.withUnsafeBufferPointer { TextNormalizer().tokenize($0, into: &tokens) }
+      return tokens
     }
   }
 
@@ -43,9 +42,9 @@ enum Inputs {
   /// repeated, as MinHash receives them in the pipeline.
   static func fingerprints(of documents: [[UInt8]]) -> [[UInt64]] {
     let shingler = Shingler(kind: .word, size: 5)
-    return tokenHashes(of: documents).map { hashes in
+    return tokens(of: documents).map { tokens in
       var fingerprints: [UInt64] = []
-      shingler.wordFingerprints(ofTokenHashes: hashes, into: &fingerprints)
+      shingler.wordFingerprints(of: tokens, into: &fingerprints)
       return fingerprints
     }
   }

@@ -25,10 +25,10 @@ extern XXH64_hash_t XXH3_64bits_withSeed_dispatch(const void *input, size_t leng
 /* XXH3-64 of `length` bytes at `data`, with `seed`: the value of XXH3_64bits_withSeed.
    Always inlined. With xxHash 0.8 it calls the length dispatcher that
    XXH3_64bits_withSeed wraps, which the header force-inlines, so that hashing a
-   short token costs no function call and a known length folds the dispatch away.
-   Inputs past XXH3's mid-size range (240 bytes: the content keys over a document's
-   token hashes) go to the library's vector dispatch on x86-64, which hashes 2.6 KB in
-   160 ns instead of 370 ns with AVX2; the value is the same. */
+   shingle costs no function call. Inputs past XXH3's mid-size range (240 bytes: the
+   content keys over a document's normalized text) go to the library's vector
+   dispatch on x86-64, which hashes 2.6 KB in 160 ns instead of 370 ns with AVX2;
+   the value is the same. */
 static inline __attribute__((always_inline)) uint64_t cxxhash_xxh3_64(const void *data, size_t length, uint64_t seed) {
 #if defined(__x86_64__)
   if (length > XXH3_MIDSIZE_MAX) return XXH3_64bits_withSeed_dispatch(data, length, (XXH64_hash_t)seed);

@@ -1,6 +1,6 @@
 internal import CXXHash
 
-/// XXH3-64, the hash behind every fingerprint, token hash and band key.
+/// XXH3-64, the hash behind every fingerprint, content key and band key.
 ///
 /// It calls the system xxHash library (libxxhash) through the one hashing function
 /// of the shim in the `CXXHash` target (whose other functions are the SSE2 scans
@@ -28,20 +28,6 @@ public enum XXH3 {
   public static func hash(_ string: String, seed: UInt64 = 0) -> UInt64 {
     var copy = string
     return copy.withUTF8 { hash(UnsafeRawBufferPointer($0), seed: seed) }
-  }
-
-  /// XXH3-64 of the little-endian bytes of `words`, so that the result is the same
-  /// on machines of either byte order.
-  /// - Complexity: O(words.count).
-  public static func hash(littleEndianWords words: UnsafeBufferPointer<UInt64>, seed: UInt64 = 0)
-    -> UInt64
-  {
-    #if _endian(little)
-      return hash(UnsafeRawBufferPointer(words), seed: seed)
-    #else
-      let swapped = words.map(\.littleEndian)
-      return swapped.withUnsafeBytes { hash($0, seed: seed) }
-    #endif
   }
 
   /// XXH3-64 of the little-endian bytes of `slots`.

@@ -8,6 +8,8 @@ public enum IndexFileError: Error, Equatable, CustomStringConvertible {
   case foreignFile(path: String)
   /// A file was written by a newer NearDup.
   case newerFormat(path: String, version: UInt32, supported: UInt32)
+  /// A file was written by an older NearDup, whose fingerprints this one cannot match.
+  case olderFormat(path: String, version: UInt32, supported: UInt32)
   /// A file is shorter than its header says.
   case truncated(path: String, expectedBytes: Int, actualBytes: Int)
   /// A checksum or a structural check failed.
@@ -33,6 +35,9 @@ public enum IndexFileError: Error, Equatable, CustomStringConvertible {
       "\(path): not a NearDup index file (wrong magic bytes)"
     case .newerFormat(let path, let version, let supported):
       "\(path): index format version \(version) is newer than this NearDup supports (\(supported)); upgrade NearDup"
+    case .olderFormat(let path, let version, let supported):
+      "\(path): index format version \(version) was written by an older NearDup whose shingle fingerprints differ from "
+        + "this one's (format \(supported)); rebuild the index with `neardup index`"
     case .truncated(let path, let expected, let actual):
       "\(path): truncated: \(actual) bytes, the header expects \(expected)"
     case .corrupt(let path, let reason):

@@ -4,8 +4,17 @@
 /// read is bounds-checked and goes through `loadUnaligned` so that a damaged file can
 /// only produce an `IndexFileError`.
 enum IndexFormat {
-  /// The format version this NearDup writes and reads.
-  static let version: UInt32 = 1
+  /// The format version this NearDup writes and reads. Version 2 fingerprints a word
+  /// shingle by its normalized text (version 1 hashed its tokens' hashes): files of
+  /// another version are refused, never matched against the other fingerprints.
+  static let version: UInt32 = 2
+
+  /// Checks the version field of the file at `path`.
+  /// - Throws: `IndexFileError.newerFormat` or `.olderFormat`.
+  static func checkVersion(_ version: UInt32, path: String) throws(IndexFileError) {
+    if version > Self.version { throw .newerFormat(path: path, version: version, supported: Self.version) }
+    if version < Self.version { throw .olderFormat(path: path, version: version, supported: Self.version) }
+  }
   /// Magic bytes of a segment file.
   static let segmentMagic = Array("NDUPSEG\u{0}".utf8)
   /// Magic bytes of the manifest.

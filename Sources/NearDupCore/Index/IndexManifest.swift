@@ -64,9 +64,7 @@ struct IndexManifest: Equatable {
       let reader = ByteReader(bytes: raw, path: path)
       guard raw.count >= 8, Array(raw[0..<8]) == IndexFormat.manifestMagic else { throw .foreignFile(path: path) }
       let version = try reader.u32(8)
-      guard version <= IndexFormat.version else {
-        throw .newerFormat(path: path, version: version, supported: IndexFormat.version)
-      }
+      try IndexFormat.checkVersion(version, path: path)
       guard raw.count >= 16 + IndexFormat.parametersSize + 8 + 16 else {
         throw .truncated(path: path, expectedBytes: 16 + IndexFormat.parametersSize + 24, actualBytes: raw.count)
       }

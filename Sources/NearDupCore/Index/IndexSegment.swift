@@ -112,9 +112,7 @@ public final class IndexSegment: @unchecked Sendable {
     func corrupt(_ reason: String) -> IndexFileError { .corrupt(path: path, reason: reason) }
     guard Array(try reader.slice(0..<8)) == IndexFormat.segmentMagic else { throw .foreignFile(path: path) }
     let version = try reader.u32(8)
-    guard version <= IndexFormat.version else {
-      throw .newerFormat(path: path, version: version, supported: IndexFormat.version)
-    }
+    try IndexFormat.checkVersion(version, path: path)
     let headerChecksum = try reader.u64(248)
     guard try reader.checksum(0..<248) == headerChecksum else { throw corrupt("header checksum mismatch") }
     guard Int(try reader.u32(12)) == IndexFormat.headerSize else { throw corrupt("unexpected header size") }

@@ -16,10 +16,9 @@ internal import CXXHash
 ///   "EthermacTuesday" → "ethermac" "tuesday", "saysNorth" → "says" "north".
 /// - Invalid UTF-8 is read as U+FFFD (a separator) and counted.
 ///
-/// Two outputs share the one state machine: `tokenize` writes the folded tokens
-/// (for character shingles and tests), and `hashTokens` hashes each token with
-/// XXH3-64 straight from the input bytes when folding leaves it unchanged — a
-/// lowercase ASCII word is never copied — and from a scratch copy otherwise.
+/// `tokenize` writes the normalized text: the folded tokens joined by single spaces,
+/// which the shingles are cut from. A lowercase or capitalized ASCII word of up to
+/// 16 bytes — most words — is copied (and folded) as two 8-byte words.
 ///
 /// ```swift
 /// TextNormalizer().tokens(of: "on EthermacTuesday hosted") // ["on", "ethermac", "tuesday", "hosted"]
@@ -36,14 +35,17 @@ public struct TextNormalizer: Sendable {
     self.splitsGluedWords = splitsGluedWords
   }
 
-  /// Tokenizes `text`, replacing the contents of `tokens`.
+  /// Tokenizes `text` into `tokens`, replacing its contents, or after them with
+  /// `appending` (a record's title, then its body: as if separated by a line break).
   /// - Complexity: O(text.count).
-  public func tokenize(_ text: UnsafeBufferPointer<UInt8>, into tokens: inout TokenBuffer) {
-    tokens.prepare(forInputByteCount: text.count)
+  public func tokenize(_ text: UnsafeBufferPointer<UInt8>, into tokens: inout TokenBuffer, appending: Bool = false) {
+    tokens.prepare(forInputByteCount: text.count, appending: appending)
     let (byteCount, tokenCount, invalid) = tokens.storage.withUnsafeMutableBufferPointer { out in
       tokens.endStorage.withUnsafeMutableBufferPointer { ends in
         var machine = TokenStateMachine(
-          output: FoldedTokenOutput(source: text.baseAddress ?? UnsafePointer(out.baseAddress!), out: out.baseAddress!, ends: ends.baseAddress!),
+          output: FoldedTokenOutput(
+            source: text, out: out.baseAddress!, ends: ends.baseAddress!, byteCount: tokens.byteCount,
+            tokenCount: tokens.count),
           splitsGluedWords: splitsGluedWords)
         let invalid = Self.scan(text, into: &machine, spans: &tokens.spans)
         return (machine.output.byteCount, machine.output.tokenCount, invalid)
@@ -51,45 +53,7 @@ public struct TextNormalizer: Sendable {
     }
     tokens.byteCount = byteCount
     tokens.count = tokenCount
-    tokens.invalidUTF8Count = invalid
-  }
-
-  /// Hashes every token of `text` with XXH3-64 (seed 0) into `hashes`, replacing
-  /// its contents, without materializing tokens that folding leaves unchanged.
-  /// The hashes equal those of `Shingler.hashTokens` over `tokenize`'s output.
-  /// - Parameters:
-  ///   - scratch: Reusable storage of the tokenizer.
-  ///   - appending: Keep `hashes`' contents and append (the title and the body of a
-  ///     record are hashed in turn, as if separated by a line break).
-  /// - Returns: The number of invalid UTF-8 sequences.
-  /// - Complexity: O(text.count).
-  @discardableResult
-  public func hashTokens(
-    _ text: UnsafeBufferPointer<UInt8>, into hashes: inout [UInt64], scratch: inout TokenizerScratch, appending: Bool = false
-  ) -> Int {
-    if !appending { hashes.removeAll(keepingCapacity: true) }
-    if scratch.folded.count < 3 * text.count + 16 { scratch.folded = [UInt8](repeating: 0, count: 3 * text.count + 16) }
-    if scratch.hashes.count < text.count + 1 { scratch.hashes = [UInt64](repeating: 0, count: text.count + 1) }
-    var folded = scratch.folded
-    var hashBuffer = scratch.hashes
-    scratch.folded = []
-    scratch.hashes = []
-    defer {
-      scratch.folded = folded
-      scratch.hashes = hashBuffer
-    }
-    return folded.withUnsafeMutableBufferPointer { folded in
-      hashBuffer.withUnsafeMutableBufferPointer { hashBuffer in
-        // There are never more tokens than bytes: hashes go to scratch storage, then
-        // into `hashes` in one copy.
-        var machine = TokenStateMachine(
-          output: HashingTokenOutput(source: text, scratch: folded.baseAddress!, hashes: hashBuffer.baseAddress!),
-          splitsGluedWords: splitsGluedWords)
-        let invalid = Self.scan(text, into: &machine, spans: &scratch)
-        hashes.append(contentsOf: UnsafeBufferPointer(rebasing: hashBuffer[0..<machine.output.hashCount]))
-        return invalid
-      }
-    }
+    tokens.invalidUTF8Count &+= invalid
   }
 
   /// Tokenizes a string; a convenience for tests and small inputs.
@@ -352,16 +316,11 @@ public struct TextNormalizer: Sendable {
   }
 }
 
-/// Reusable storage of the tokenizer: span boundaries and classes of the first pass,
-/// and the folded copies of tokens that folding changes.
-public struct TokenizerScratch: Sendable {
-  var folded: [UInt8] = []
-  var hashes: [UInt64] = []
+/// Reusable storage of the tokenizer's first pass: span boundaries and the
+/// complex-byte bits of every 64-byte block.
+struct TokenizerScratch: Sendable {
   var boundaries: [Int32] = []
   var complexBlocks: [UInt64] = []
-
-  /// Creates empty scratch storage.
-  public init() {}
 }
 
 /// Where the tokenizer's tokens go.
@@ -506,19 +465,39 @@ struct TokenStateMachine<Output: TokenOutput> {
   }
 }
 
-/// Writes folded tokens back to back, with their end offsets (a `TokenBuffer`).
+/// Writes the normalized text of a `TokenBuffer`: folded tokens joined by single
+/// spaces, with their end offsets. A whole ASCII word of up to 16 bytes
+/// (`plainToken`, `foldedASCIIToken`) is copied as two 8-byte words when the source
+/// has 16 bytes from its start; the bytes written past its end are overwritten by
+/// what follows or lie in the buffer's slack.
 struct FoldedTokenOutput: TokenOutput {
   let source: UnsafePointer<UInt8>
+  let sourceCount: Int
   let out: UnsafeMutablePointer<UInt8>
   let ends: UnsafeMutablePointer<Int32>
-  var byteCount = 0
-  var tokenCount = 0
+  var byteCount: Int
+  var tokenCount: Int
 
-  @inline(__always) mutating func begin(at position: Int) {}
+  init(
+    source: UnsafeBufferPointer<UInt8>, out: UnsafeMutablePointer<UInt8>, ends: UnsafeMutablePointer<Int32>,
+    byteCount: Int, tokenCount: Int
+  ) {
+    self.source = source.baseAddress ?? UnsafePointer(out)
+    sourceCount = source.count
+    self.out = out
+    self.ends = ends
+    self.byteCount = byteCount
+    self.tokenCount = tokenCount
+  }
+
+  /// Writes the space before every token but the first.
+  @inline(__always) mutating func begin(at position: Int) {
+    if tokenCount > 0 { write(UInt8(ascii: " ")) }
+  }
 
   @inline(__always) mutating func write(_ byte: UInt8) {
     out[byteCount] = byte
-    byteCount += 1
+    byteCount &+= 1
   }
 
   @inline(__always) mutating func appendASCII(_ folded: UInt8, at position: Int) { write(folded) }
@@ -529,12 +508,27 @@ struct FoldedTokenOutput: TokenOutput {
   }
 
   @inline(__always) mutating func plainToken(_ start: Int, _ end: Int) {
-    appendPlainRun(start..<end)
-    finish(at: end)
+    wordToken(start, end, caseBits: 0)
   }
 
   @inline(__always) mutating func foldedASCIIToken(_ start: Int, _ end: Int) {
-    for offset in start..<end { write(source[offset] | 0x20) }
+    wordToken(start, end, caseBits: 0x2020_2020_2020_2020)
+  }
+
+  /// A whole ASCII word, every byte ORed with `caseBits`' byte.
+  @inline(__always) private mutating func wordToken(_ start: Int, _ end: Int, caseBits: UInt64) {
+    begin(at: start)
+    let length = end &- start
+    if length <= 16 && start &+ 16 <= sourceCount {
+      let from = UnsafeRawPointer(source + start)
+      let to = UnsafeMutableRawPointer(out + byteCount)
+      to.storeBytes(of: from.loadUnaligned(as: UInt64.self) | caseBits, as: UInt64.self)
+      to.storeBytes(of: from.loadUnaligned(fromByteOffset: 8, as: UInt64.self) | caseBits, toByteOffset: 8, as: UInt64.self)
+      byteCount &+= length
+    } else {
+      let fold = UInt8(truncatingIfNeeded: caseBits)
+      for offset in start..<end { write(source[offset] | fold) }
+    }
     finish(at: end)
   }
 
@@ -547,111 +541,6 @@ struct FoldedTokenOutput: TokenOutput {
 
   @inline(__always) mutating func finish(at end: Int) {
     ends[tokenCount] = Int32(truncatingIfNeeded: byteCount)
-    tokenCount += 1
-  }
-}
-
-/// Hashes tokens: from the source bytes while a token reads the same folded
-/// ("plain"), from a scratch copy once a scalar changes under folding; a capitalized
-/// ASCII word (`foldedASCIIToken`) from two folded words on the stack.
-///
-/// - Invariant: while `plain`, the folded token is exactly `source[start..<end]`;
-///   otherwise it is `scratch[0..<scratchCount]`.
-struct HashingTokenOutput: TokenOutput {
-  let source: UnsafeBufferPointer<UInt8>
-  let sourceBase: UnsafePointer<UInt8>
-  let scratch: UnsafeMutablePointer<UInt8>
-  let hashes: UnsafeMutablePointer<UInt64>
-  var hashCount = 0
-  var start = 0
-  var plain = true
-  var scratchCount = 0
-
-  init(source: UnsafeBufferPointer<UInt8>, scratch: UnsafeMutablePointer<UInt8>, hashes: UnsafeMutablePointer<UInt64>) {
-    self.source = source
-    sourceBase = source.baseAddress ?? UnsafePointer(scratch)
-    self.scratch = scratch
-    self.hashes = hashes
-  }
-
-  @inline(__always) mutating func begin(at position: Int) {
-    start = position
-    plain = true
-    scratchCount = 0
-  }
-
-  /// Leaves the plain state: copies the token so far (identical when folded).
-  @inline(__always) mutating func materialize(upTo position: Int) {
-    guard plain else { return }
-    plain = false
-    for offset in start..<position {
-      scratch[scratchCount] = source[offset]
-      scratchCount += 1
-    }
-  }
-
-  @inline(__always) mutating func write(_ byte: UInt8) {
-    scratch[scratchCount] = byte
-    scratchCount += 1
-  }
-
-  @inline(__always) mutating func appendASCII(_ folded: UInt8, at position: Int) {
-    if plain && folded == source[position] { return }
-    materialize(upTo: position)
-    write(folded)
-  }
-
-  @inline(__always) mutating func plainToken(_ start: Int, _ end: Int) {
-    hashes[hashCount] = XXH3.hash(UnsafeRawPointer(sourceBase + start), count: end &- start, seed: 0)
-    hashCount &+= 1
-  }
-
-  /// Folds the token in two words on the stack when it has at most 16 bytes and the
-  /// source 16 from `start`; in the scratch copy otherwise.
-  @inline(__always) mutating func foldedASCIIToken(_ start: Int, _ end: Int) {
-    let length = end &- start
-    let caseBits: UInt64 = 0x2020_2020_2020_2020
-    if length <= 16 && start &+ 16 <= source.count {
-      let raw = UnsafeRawPointer(sourceBase + start)
-      // XXH3 reads only the first `length` bytes: the rest of the words is ignored.
-      var folded = (
-        raw.loadUnaligned(as: UInt64.self) | caseBits, raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) | caseBits
-      )
-      hashes[hashCount] = withUnsafeBytes(of: &folded) { XXH3.hash($0.baseAddress, count: length, seed: 0) }
-    } else {
-      for offset in 0..<length { scratch[offset] = sourceBase[start &+ offset] | 0x20 }
-      hashes[hashCount] = XXH3.hash(UnsafeRawPointer(scratch), count: length, seed: 0)
-    }
-    hashCount &+= 1
-  }
-
-  @inline(__always) mutating func appendPlainRun(_ range: Range<Int>) {
-    if plain { return }
-    for offset in range {
-      scratch[scratchCount] = source[offset]
-      scratchCount += 1
-    }
-  }
-
-  @inline(__always) mutating func appendApostrophe(ascii: Bool, at position: Int) {
-    if plain && ascii { return }
-    materialize(upTo: position)
-    write(UInt8(ascii: "'"))
-  }
-
-  mutating func appendFold(_ fold: Fold, at position: Int) {
-    materialize(upTo: position)
-    switch fold {
-    case .scalar(let value): encodeUTF8(value) { write($0) }
-    case .bytes(let bytes): for byte in bytes { write(byte) }
-    }
-  }
-
-  @inline(__always) mutating func finish(at end: Int) {
-    hashes[hashCount] =
-      plain
-      ? XXH3.hash(UnsafeRawPointer(source.baseAddress! + start), count: end - start, seed: 0)
-      : XXH3.hash(UnsafeRawPointer(scratch), count: scratchCount, seed: 0)
-    hashCount += 1
+    tokenCount &+= 1
   }
 }

@@ -1,11 +1,15 @@
-/// The tokens of one document after normalization: the case-folded UTF-8 bytes of
-/// every token stored back to back, and where each token ends.
+/// The tokens of one document after normalization: the normalized text, that is the
+/// case-folded UTF-8 bytes of every token joined by single spaces ("north korea's
+/// top"), and where each token ends.
 ///
-/// A buffer is reused from document to document, so steady-state tokenizing
-/// allocates nothing once it has grown to the largest document seen.
+/// Shingles are cut straight from it: a word n-gram is the run of bytes from its
+/// first token's start to its last token's end, a character n-gram a run of n
+/// scalars. A buffer is reused from document to document, so steady-state
+/// tokenizing allocates nothing once it has grown to the largest document seen.
 ///
-/// - Invariant: `0 <= tokenEnd(0) <= tokenEnd(1) <= … <= byteCount`, every token is
-///   non-empty, and `byteCount <= storage.count`.
+/// - Invariant: token i (non-empty, without spaces) lies at `range(ofToken: i)`;
+///   token i + 1 starts one byte (a space) after token i ends; the last token ends
+///   at `byteCount`; `byteCount + 16 <= storage.count` (slack for word-wide copies).
 public struct TokenBuffer: Sendable {
   /// Token bytes, valid in `0..<byteCount`; the rest is scratch capacity.
   @usableFromInline var storage: [UInt8] = []
@@ -23,18 +27,22 @@ public struct TokenBuffer: Sendable {
   /// Creates an empty buffer.
   public init() {}
 
-  /// Grows the scratch storage so that a document of `inputByteCount` bytes fits.
-  /// Case folding can at most triple a scalar's UTF-8 length, and there are never
-  /// more tokens than input bytes.
-  /// - Complexity: O(1) amortized.
-  mutating func prepare(forInputByteCount inputByteCount: Int) {
-    let neededBytes = 3 * inputByteCount + 16
-    if storage.count < neededBytes { storage = [UInt8](repeating: 0, count: neededBytes) }
-    let neededEnds = inputByteCount + 1
-    if endStorage.count < neededEnds { endStorage = [Int32](repeating: 0, count: neededEnds) }
-    byteCount = 0
-    count = 0
-    invalidUTF8Count = 0
+  /// Grows the storage so that the tokens of `inputByteCount` more input bytes fit
+  /// after the current ones (which `appending` keeps), with 16 bytes of slack. Case
+  /// folding at most triples a scalar's UTF-8 length, a token and the space before
+  /// it take at most four bytes per input byte, and there are never more tokens
+  /// than input bytes.
+  /// - Complexity: O(1) amortized (O(byteCount) when it grows while appending).
+  mutating func prepare(forInputByteCount inputByteCount: Int, appending: Bool) {
+    if !appending {
+      byteCount = 0
+      count = 0
+      invalidUTF8Count = 0
+    }
+    let neededBytes = byteCount + 4 * inputByteCount + 32
+    if storage.count < neededBytes { storage.resize(to: 2 * neededBytes, filling: 0) }
+    let neededEnds = count + inputByteCount + 1
+    if endStorage.count < neededEnds { endStorage.resize(to: 2 * neededEnds, filling: 0) }
   }
 
   /// The byte range of token `index` within `bytes`.
@@ -42,12 +50,12 @@ public struct TokenBuffer: Sendable {
   /// - Complexity: O(1).
   @inlinable
   public func range(ofToken index: Int) -> Range<Int> {
-    let lower = index == 0 ? 0 : Int(endStorage[index - 1])
+    let lower = index == 0 ? 0 : Int(endStorage[index - 1]) + 1
     return lower..<Int(endStorage[index])
   }
 
-  /// Calls `body` with the token bytes (`0..<byteCount`) and token ends (`0..<count`).
-  /// The pointers must not escape `body`.
+  /// Calls `body` with the normalized text (`0..<byteCount`) and the token ends
+  /// (`0..<count`). The pointers must not escape `body`.
   @inlinable
   public func withTokens<Result>(
     _ body: (_ bytes: UnsafeBufferPointer<UInt8>, _ ends: UnsafeBufferPointer<Int32>) throws -> Result

@@ -27,7 +27,7 @@ public struct PipelineStatistics: Sendable {
     public var read = 0.0
     /// Reading JSON records out of lines.
     public var parse = 0.0
-    /// Normalizing, tokenizing and hashing tokens.
+    /// Normalizing and tokenizing: the normalized text.
     public var tokenize = 0.0
     /// Shingle fingerprints.
     public var fingerprint = 0.0

@@ -6,14 +6,14 @@ public struct DocumentSketch: Sendable, Equatable {
   public var shingleCount: Int
   /// Invalid UTF-8 sequences met.
   public var invalidUTF8Count: Int
-  /// A 128-bit hash of the normalized token sequence: equal for documents whose
-  /// normalized texts are identical.
+  /// A 128-bit hash of the normalized text (the tokens joined by single spaces):
+  /// equal for documents whose normalized texts are identical.
   public var contentKey: ContentKey
 
   static let empty = DocumentSketch(tokenCount: 0, shingleCount: 0, invalidUTF8Count: 0, contentKey: ContentKey(low: 0, high: 0))
 }
 
-/// A 128-bit content hash (two XXH3-64 with different seeds).
+/// A 128-bit content hash (two XXH3-64 of the normalized text, with different seeds).
 public struct ContentKey: Hashable, Sendable {
   public var low: UInt64
   public var high: UInt64
@@ -32,8 +32,8 @@ public enum SetRetention: Sendable {
 /// Runs the per-document front of the pipeline — normalize, tokenize, shingle,
 /// fingerprint, MinHash — with reusable scratch buffers.
 ///
-/// Word shingles take the fused path (`TextNormalizer.hashTokens`: tokens hashed
-/// without copying); character shingles tokenize into a `TokenBuffer` first. After
+/// The title and the body are tokenized into one `TokenBuffer` (the normalized
+/// text), which the shingles are cut from; its hash is the content key. After
 /// `sketch`, `digests` (or `fingerprints`) holds the document's sorted set, as
 /// `retention` asks, until the next call.
 ///
@@ -53,12 +53,9 @@ public struct DocumentSketcher: Sendable {
   private let shingler: Shingler
   private let minHasher: MinHasher
   private var tokens = TokenBuffer()
-  private var tokenHashes: [UInt64] = []
-  private var foldScratch = TokenizerScratch()
   private var radixScratch: [UInt32] = []
   private var fingerprintScratch: [UInt64] = []
   private var scratch = ShinglerScratch()
-  private var joinedText: [UInt8] = []
   /// The shingle fingerprints of the last document (sorted and duplicate-free with
   /// `.fingerprints` retention).
   public private(set) var fingerprints: [UInt64] = []
@@ -110,7 +107,6 @@ public struct DocumentSketcher: Sendable {
     title: UnsafeBufferPointer<UInt8>?, body: UnsafeBufferPointer<UInt8>, signature: UnsafeMutableBufferPointer<UInt32>?,
     clock: inout StageClock
   ) -> DocumentSketch {
-    var invalid = 0
     // News cleaning rewrites the body into `cleaned` when it removes something.
     var cleanedBody = cleaned
     cleaned = []
@@ -118,45 +114,32 @@ public struct DocumentSketcher: Sendable {
     let cleanedCount = parameters.cleaning.isEmpty ? nil : cleaner.clean(body, into: &cleanedBody)
     return cleanedBody.withUnsafeBufferPointer { cleanedBuffer in
       let body = cleanedCount != nil ? UnsafeBufferPointer(rebasing: cleanedBuffer[0..<cleanedCount!]) : body
-      return sketchCleaned(title: title, body: body, signature: signature, clock: &clock, invalid: &invalid)
+      return sketchCleaned(title: title, body: body, signature: signature, clock: &clock)
     }
   }
 
   private mutating func sketchCleaned(
     title: UnsafeBufferPointer<UInt8>?, body: UnsafeBufferPointer<UInt8>, signature: UnsafeMutableBufferPointer<UInt32>?,
-    clock: inout StageClock, invalid: inout Int
+    clock: inout StageClock
   ) -> DocumentSketch {
+    if let title { normalizer.tokenize(title, into: &tokens) }
+    normalizer.tokenize(body, into: &tokens, appending: title != nil)
+    times.tokenize &+= clock.lap()
     switch parameters.shingle {
-    case .word:
-      if let title { invalid += normalizer.hashTokens(title, into: &tokenHashes, scratch: &foldScratch) }
-      invalid += normalizer.hashTokens(body, into: &tokenHashes, scratch: &foldScratch, appending: title != nil)
-      times.tokenize &+= clock.lap()
-      shingler.wordFingerprints(ofTokenHashes: tokenHashes, into: &fingerprints)
-    case .character:
-      if let title {
-        joinedText.removeAll(keepingCapacity: true)
-        joinedText.append(contentsOf: title)
-        joinedText.append(0x0A)
-        joinedText.append(contentsOf: body)
-        joinedText.withUnsafeBufferPointer { normalizer.tokenize($0, into: &tokens) }
-      } else {
-        normalizer.tokenize(body, into: &tokens)
-      }
-      invalid = tokens.invalidUTF8Count
-      Shingler.hashTokens(tokens, into: &tokenHashes)
-      times.tokenize &+= clock.lap()
-      shingler.characterFingerprints(of: tokens, into: &fingerprints, scratch: &scratch)
+    case .word: shingler.wordFingerprints(of: tokens, into: &fingerprints)
+    case .character: shingler.characterFingerprints(of: tokens, into: &fingerprints, scratch: &scratch)
     }
     stopShingles.filter(&fingerprints)
     times.fingerprint &+= clock.lap()
     let shingleCount = sketchFingerprints(signature: signature)
-    let key = tokenHashes.withUnsafeBufferPointer { hashes in
+    let key = tokens.withTokens { text, _ in
       ContentKey(
-        low: XXH3.hash(littleEndianWords: hashes, seed: 0x4E44_0001),
-        high: XXH3.hash(littleEndianWords: hashes, seed: 0x4E44_0002))
+        low: XXH3.hash(UnsafeRawPointer(text.baseAddress), count: text.count, seed: 0x4E44_0001),
+        high: XXH3.hash(UnsafeRawPointer(text.baseAddress), count: text.count, seed: 0x4E44_0002))
     }
     times.sketch &+= clock.lap()
-    return DocumentSketch(tokenCount: tokenHashes.count, shingleCount: shingleCount, invalidUTF8Count: invalid, contentKey: key)
+    return DocumentSketch(
+      tokenCount: tokens.count, shingleCount: shingleCount, invalidUTF8Count: tokens.invalidUTF8Count, contentKey: key)
   }
 
   /// Sketches a document from its shingle fingerprints instead of its text: the
@@ -199,7 +182,7 @@ public struct StageNanoseconds: Sendable, Equatable {
   /// Splitting blocks into lines and reading JSON records out of them (and, on the
   /// block path, keeping the previous document's results).
   public var parse: UInt64 = 0
-  /// Normalizing, tokenizing and hashing tokens.
+  /// Normalizing and tokenizing: the normalized text.
   public var tokenize: UInt64 = 0
   /// Shingle fingerprints.
   public var fingerprint: UInt64 = 0

@@ -1,17 +1,17 @@
-/// Cuts a document's tokens into shingles and fingerprints each one.
+/// Cuts a document's normalized text (its tokens joined by single spaces, as a
+/// `TokenBuffer` holds them) into shingles and fingerprints each one with XXH3-64
+/// over its UTF-8 bytes:
 ///
-/// - Word shingles: every token is hashed once with XXH3-64; the fingerprint of the
-///   n-gram starting at token i is XXH3-64 over the little-endian bytes of the n token
-///   hashes i..<i+n. Sliding the window costs one short hash per shingle, never a
-///   re-read of the words.
-/// - Character shingles: the tokens are joined by one space and every run of n
-///   consecutive Unicode scalars is hashed with XXH3-64 over its UTF-8 bytes.
+/// - Word shingles: the n-gram of tokens i..<i+n is the text from token i's first
+///   byte to token i+n-1's last, single spaces included ("north korea's top").
+/// - Character shingles: every run of n consecutive Unicode scalars of the text.
 ///
 /// A document with fewer than n units (tokens, or characters) gets one shingle of all
 /// of them; a document without tokens gets none (it is reported as empty).
 ///
 /// - Invariant: the same tokens give the same fingerprints on every machine.
-/// - Complexity: O(t) hashes for t tokens (word shingles); O(c) for c characters.
+/// - Complexity: O(t) hashes of O(n) bytes each for t tokens (word shingles); O(c)
+///   for c characters.
 public struct Shingler: Sendable {
   /// Word or character shingles.
   public let kind: ShingleKind
@@ -31,56 +31,25 @@ public struct Shingler: Sendable {
     self.init(kind: parameters.shingle, size: parameters.shingleSize)
   }
 
-  /// Hashes every token of `tokens` with XXH3-64, replacing `tokenHashes`' contents.
-  /// - Complexity: O(byteCount of the tokens).
-  public static func hashTokens(_ tokens: TokenBuffer, into tokenHashes: inout [UInt64]) {
-    tokenHashes.removeAll(keepingCapacity: true)
-    tokens.withTokens { bytes, ends in
-      var start = 0
-      for end in ends {
-        let end = Int(end)
-        let raw = UnsafeRawPointer(bytes.baseAddress!) + start
-        tokenHashes.append(XXH3.hash(raw, count: end - start, seed: 0))
-        start = end
-      }
-    }
-  }
-
-  /// Writes the fingerprints of the word shingles of a document whose tokens hash to
-  /// `tokenHashes` into `fingerprints` (replacing its contents), unsorted and
-  /// possibly repeated.
-  /// - Complexity: O(t) hashes of n·8 bytes for t tokens.
-  public func wordFingerprints(ofTokenHashes tokenHashes: [UInt64], into fingerprints: inout [UInt64]) {
-    guard !tokenHashes.isEmpty else { return fingerprints.removeAll(keepingCapacity: true) }
-    tokenHashes.withUnsafeBufferPointer { hashes in
-      let windows = max(1, hashes.count - size + 1)
-      let width = min(size, hashes.count)
-      fingerprints.resize(to: windows, filling: 0)  // every window is written below
+  /// Writes the fingerprints of the word shingles of `tokens` into `fingerprints`
+  /// (replacing its contents), unsorted and possibly repeated.
+  /// - Complexity: O(t) hashes for t tokens.
+  public func wordFingerprints(of tokens: TokenBuffer, into fingerprints: inout [UInt64]) {
+    guard tokens.count > 0 else { return fingerprints.removeAll(keepingCapacity: true) }
+    let windows = max(1, tokens.count - size + 1)
+    let width = min(size, tokens.count)
+    fingerprints.resize(to: windows, filling: 0)  // every window is written below
+    tokens.withTokens { text, ends in
       fingerprints.withUnsafeMutableBufferPointer { out in
-        // A constant length lets the hash's length dispatch fold away.
-        switch width {
-        case 5: Self.hashWindows(hashes, width: 5, into: out)
-        case 3: Self.hashWindows(hashes, width: 3, into: out)
-        case 4: Self.hashWindows(hashes, width: 4, into: out)
-        default: Self.hashWindows(hashes, width: width, into: out)
+        let base = UnsafeRawPointer(text.baseAddress!)
+        // The window from token i starts one byte past token i-1's end.
+        out[0] = XXH3.hash(base, count: Int(ends[width &- 1]), seed: 0)
+        for start in 1..<windows {
+          let lower = Int(ends[start &- 1]) &+ 1
+          out[start] = XXH3.hash(base + lower, count: Int(ends[start &+ width &- 1]) &- lower, seed: 0)
         }
       }
     }
-  }
-
-  /// XXH3-64 of every window of `width` consecutive token hashes.
-  @inline(__always)
-  private static func hashWindows(
-    _ hashes: UnsafeBufferPointer<UInt64>, width: Int, into out: UnsafeMutableBufferPointer<UInt64>
-  ) {
-    #if _endian(little)
-      let raw = UnsafeRawPointer(hashes.baseAddress!)
-      for start in 0..<out.count { out[start] = XXH3.hash(raw + 8 &* start, count: 8 &* width, seed: 0) }
-    #else
-      for start in 0..<out.count {
-        out[start] = XXH3.hash(littleEndianWords: UnsafeBufferPointer(rebasing: hashes[start..<start + width]), seed: 0)
-      }
-    #endif
   }
 
   /// Writes the fingerprints of the character shingles of `tokens` into
@@ -89,8 +58,8 @@ public struct Shingler: Sendable {
   public func characterFingerprints(of tokens: TokenBuffer, into fingerprints: inout [UInt64], scratch: inout ShinglerScratch) {
     fingerprints.removeAll(keepingCapacity: true)
     guard tokens.count > 0 else { return }
-    scratch.joinTokens(tokens)
-    scratch.joined.withUnsafeBufferPointer { joined in
+    tokens.withTokens { text, _ in
+      scratch.findScalarStarts(text)
       scratch.scalarStarts.withUnsafeBufferPointer { starts in
         // starts holds every scalar's start plus the total length at the end.
         let scalarCount = starts.count - 1
@@ -99,7 +68,7 @@ public struct Shingler: Sendable {
         for start in 0..<windows {
           let lower = Int(starts[start])
           let upper = Int(starts[start + width])
-          fingerprints.append(XXH3.hash(UnsafeRawPointer(joined.baseAddress! + lower), count: upper - lower, seed: 0))
+          fingerprints.append(XXH3.hash(UnsafeRawPointer(text.baseAddress! + lower), count: upper - lower, seed: 0))
         }
       }
     }
@@ -115,9 +84,7 @@ public struct Shingler: Sendable {
     var fingerprints: [UInt64] = []
     switch kind {
     case .word:
-      var hashes: [UInt64] = []
-      Self.hashTokens(tokens, into: &hashes)
-      wordFingerprints(ofTokenHashes: hashes, into: &fingerprints)
+      wordFingerprints(of: tokens, into: &fingerprints)
     case .character:
       var scratch = ShinglerScratch()
       characterFingerprints(of: tokens, into: &fingerprints, scratch: &scratch)
@@ -127,35 +94,19 @@ public struct Shingler: Sendable {
   }
 }
 
-/// Reusable storage for character shingles: the tokens joined by single spaces and
-/// the start offset of every scalar in it.
+/// Reusable storage for character shingles: the start offset of every scalar of the
+/// normalized text.
 public struct ShinglerScratch: Sendable {
-  var joined: [UInt8] = []
   var scalarStarts: [Int32] = []
 
   /// Creates empty scratch storage.
   public init() {}
 
-  /// Joins the tokens with one space and records where each scalar starts, plus
-  /// the total length as a final entry.
-  mutating func joinTokens(_ tokens: TokenBuffer) {
-    joined.removeAll(keepingCapacity: true)
+  /// Records where each scalar of `text` starts, plus the total length as a final
+  /// entry.
+  mutating func findScalarStarts(_ text: UnsafeBufferPointer<UInt8>) {
     scalarStarts.removeAll(keepingCapacity: true)
-    tokens.withTokens { bytes, ends in
-      var start = 0
-      for (index, end) in ends.enumerated() {
-        if index > 0 {
-          scalarStarts.append(Int32(joined.count))
-          joined.append(UInt8(ascii: " "))
-        }
-        for offset in start..<Int(end) {
-          let byte = bytes[offset]
-          if byte & 0xC0 != 0x80 { scalarStarts.append(Int32(joined.count)) }
-          joined.append(byte)
-        }
-        start = Int(end)
-      }
-    }
-    scalarStarts.append(Int32(joined.count))
+    for (offset, byte) in text.enumerated() where byte & 0xC0 != 0x80 { scalarStarts.append(Int32(offset)) }
+    scalarStarts.append(Int32(text.count))
   }
 }

@@ -188,7 +188,7 @@ struct IndexFileTests {
     }
   }
 
-  @Test("a flipped header byte, a truncated file, wrong magic and a newer version are clear errors")
+  @Test("a flipped header byte, a truncated file, wrong magic and a newer or older version are clear errors")
   func headerDamage() throws {
     let (a, segmentA) = try smallIndex()
     try rewrite(segmentA) { data in data[40] ^= 1 }
@@ -208,7 +208,9 @@ struct IndexFileTests {
     let (d, _) = try smallIndex()
     let manifest = d.path + "/MANIFEST"
     try rewrite(manifest) { data in data[8] = 9 }
-    #expect(throws: IndexFileError.newerFormat(path: manifest, version: 9, supported: 1)) { try LSHIndex.open(d.path) }
+    #expect(throws: IndexFileError.newerFormat(path: manifest, version: 9, supported: 2)) { try LSHIndex.open(d.path) }
+    try rewrite(manifest) { data in data[8] = 1 }
+    #expect(throws: IndexFileError.olderFormat(path: manifest, version: 1, supported: 2)) { try LSHIndex.open(d.path) }
 
     let (e, _) = try smallIndex()
     try rewrite(e.path + "/MANIFEST") { data in data[30] ^= 0xFF }

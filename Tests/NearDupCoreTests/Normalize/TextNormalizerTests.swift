@@ -90,30 +90,48 @@ struct TextNormalizerTests {
     }
   }
 
-  @Test("hashing tokens in place gives the hashes of the folded tokens", arguments: [
+  @Test("the normalized text is the folded tokens joined by single spaces", arguments: [
     "plain lowercase words only", "Capitalized Words and MIXED case", "Korea’s Korea's don't rock'n'roll 'quoted' it''s",
     "on EthermacTuesday hosted, saysNorth", "МОСКВА Москва ΟΔΟΣ Straße STRASSE", "友人代表のスピーチ、独女", "fire🔥alarm 👍🏽 ok",
-    "Cafe\u{301} Łódź ＡＢＣ", "", " — ",
+    "Cafe\u{301} Łódź ＡＢＣ", "", " — ", "Counterrevolutionaries internationalization Extraterritoriality x",
   ])
-  func hashingMatchesTokenizing(text: String) {
+  func normalizedText(text: String) {
     for splits in [true, false] {
       let normalizer = TextNormalizer(splitsGluedWords: splits)
-      var hashes: [UInt64] = []
-      var scratch = TokenizerScratch()
+      var buffer = TokenBuffer()
       var copy = text
-      copy.withUTF8 { _ = normalizer.hashTokens($0, into: &hashes, scratch: &scratch) }
-      #expect(hashes == normalizer.tokens(of: text).map { XXH3.hash($0) })
+      copy.withUTF8 { normalizer.tokenize($0, into: &buffer) }
+      let tokens = normalizer.tokens(of: text)
+      #expect(normalizedText(buffer) == tokens.joined(separator: " "))
+      #expect((0..<buffer.count).map { index in normalizedText(buffer, index) } == tokens)
     }
   }
 
-  @Test("hashing in place counts invalid UTF-8 like tokenizing")
-  func hashingInvalidUTF8() {
-    let bytes: [UInt8] = Array("Abc".utf8) + [0xFF] + Array("déf".utf8) + [0xC3]
-    var hashes: [UInt64] = []
-    var scratch = TokenizerScratch()
-    let invalid = bytes.withUnsafeBufferPointer { normalizer.hashTokens($0, into: &hashes, scratch: &scratch) }
-    #expect(invalid == 2)
-    #expect(hashes == ["abc", "déf"].map { XXH3.hash($0) })
+  @Test("a title and a body tokenized in turn read as the two joined by a line break")
+  func appending() {
+    let records: [(title: [UInt8], body: [UInt8])] = [
+      (Array("North Korea’s top diplomat".utf8), Array("MOSCOW (AP) — Choe Son Hui met Lavrov.".utf8)),
+      (Array("Abc".utf8) + [0xFF], Array("déf".utf8) + [0xC3] + Array(" Ghi".utf8)),
+      (Array("— !!".utf8), Array("only body".utf8)),
+      (Array("only title".utf8), []),
+    ]
+    for record in records {
+      var parts = TokenBuffer()
+      record.title.withUnsafeBufferPointer { normalizer.tokenize($0, into: &parts) }
+      record.body.withUnsafeBufferPointer { normalizer.tokenize($0, into: &parts, appending: true) }
+      var whole = TokenBuffer()
+      (record.title + [0x0A] + record.body).withUnsafeBufferPointer { normalizer.tokenize($0, into: &whole) }
+      #expect(normalizedText(parts) == normalizedText(whole))
+      #expect(parts.tokens == whole.tokens)
+      #expect(parts.invalidUTF8Count == whole.invalidUTF8Count)
+    }
+  }
+
+  /// The normalized text of `buffer`, or of its token `index`.
+  private func normalizedText(_ buffer: TokenBuffer, _ index: Int? = nil) -> String {
+    buffer.withTokens { text, _ in
+      String(decoding: index.map { UnsafeBufferPointer(rebasing: text[buffer.range(ofToken: $0)]) } ?? text, as: UTF8.self)
+    }
   }
 
   @Test("the SSE2 block classifier agrees with the SWAR words on every byte class")
@@ -154,10 +172,7 @@ struct TextNormalizerTests {
         var buffer = TokenBuffer()
         text.withUnsafeBufferPointer { normalizer.tokenize($0, into: &buffer) }
         #expect(buffer.tokens == expected, "text \(text)")
-        var hashes: [UInt64] = []
-        var scratch = TokenizerScratch()
-        _ = text.withUnsafeBufferPointer { normalizer.hashTokens($0, into: &hashes, scratch: &scratch) }
-        #expect(hashes == expected.map { XXH3.hash($0) })
+        #expect(normalizedText(buffer) == expected.joined(separator: " "))
       }
     }
   }
@@ -166,13 +181,14 @@ struct TextNormalizerTests {
   /// that the two-pass scan must equal.
   private func stateMachineTokens(_ text: [UInt8], splitsGluedWords: Bool) -> [String] {
     guard !text.isEmpty else { return [] }
-    var folded = [UInt8](repeating: 0, count: 3 * text.count + 16)
+    var folded = [UInt8](repeating: 0, count: 4 * text.count + 32)
     var ends = [Int32](repeating: 0, count: text.count + 1)
     return text.withUnsafeBufferPointer { source in
       folded.withUnsafeMutableBufferPointer { folded in
         ends.withUnsafeMutableBufferPointer { ends in
           var machine = TokenStateMachine(
-            output: FoldedTokenOutput(source: source.baseAddress!, out: folded.baseAddress!, ends: ends.baseAddress!),
+            output: FoldedTokenOutput(
+              source: source, out: folded.baseAddress!, ends: ends.baseAddress!, byteCount: 0, tokenCount: 0),
             splitsGluedWords: splitsGluedWords)
           _ = TextNormalizer.scanScalars(source, 0..<source.count, into: &machine)
           machine.separator()
@@ -181,7 +197,7 @@ struct TextNormalizerTests {
           for index in 0..<machine.output.tokenCount {
             let end = Int(ends[index])
             tokens.append(String(decoding: folded[start..<end], as: UTF8.self))
-            start = end
+            start = end + 1  // the space before the next token
           }
           return tokens
         }
