@@ -41,6 +41,26 @@ static inline __attribute__((always_inline)) uint64_t cxxhash_xxh3_64(const void
 #endif
 }
 
+/* XXH3-64 (seed 0) of a word shingle: the value of XXH3_64bits. Word n-grams are
+   mostly 17 to 64 bytes long, where XXH3 mixes two 16-byte blocks more past 32
+   bytes; window lengths straddle 32 unpredictably, so in that range both extra
+   mixes are always computed (the second from `data` itself when the input is not
+   over 32 bytes) and kept or dropped without a branch. For those lengths the caller
+   guarantees 32 readable bytes from `data`. Other lengths take cxxhash_xxh3_64. */
+static inline __attribute__((always_inline)) uint64_t cxxhash_xxh3_64_shingle(const void *data, size_t length) {
+  if (length - 17 <= 64 - 17) {
+    const xxh_u8 *input = (const xxh_u8 *)data;
+    const xxh_u8 *secret = XXH3_kSecret;
+    const xxh_u8 *last32 = length > 32 ? input + length - 32 : input;
+    uint64_t extra = XXH3_mix16B(input + 16, secret + 32, 0) + XXH3_mix16B(last32, secret + 48, 0);
+    uint64_t acc = length * XXH_PRIME64_1 + (length > 32 ? extra : 0);
+    acc += XXH3_mix16B(input, secret, 0);
+    acc += XXH3_mix16B(input + length - 16, secret + 16, 0);
+    return XXH3_avalanche(acc);
+  }
+  return cxxhash_xxh3_64(data, length, 0);
+}
+
 /* Hints the processor to bring the cache line holding `address` into all cache
    levels for reading; never faults, whatever the address. */
 static inline __attribute__((always_inline)) void cxxhash_prefetch(const void *address) {

@@ -17,6 +17,15 @@ public enum XXH3 {
     cxxhash_xxh3_64(pointer, count, seed)
   }
 
+  /// XXH3-64 (seed 0) of the `count` bytes at `pointer`, a shingle: the value of
+  /// `hash(_:count:seed:)`, without a mispredicted length branch for 17 to 64 bytes.
+  /// - Precondition: when `count` is 17 to 64, 32 bytes from `pointer` are readable.
+  /// - Complexity: O(count).
+  @inline(__always)
+  static func hashShingle(_ pointer: UnsafeRawPointer, count: Int) -> UInt64 {
+    cxxhash_xxh3_64_shingle(pointer, count)
+  }
+
   /// XXH3-64 of `bytes` with `seed`.
   /// - Complexity: O(bytes.count).
   public static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0) -> UInt64 {

@@ -42,11 +42,15 @@ public struct Shingler: Sendable {
     tokens.withTokens { text, ends in
       fingerprints.withUnsafeMutableBufferPointer { out in
         let base = UnsafeRawPointer(text.baseAddress!)
-        // The window from token i starts one byte past token i-1's end.
-        out[0] = XXH3.hash(base, count: Int(ends[width &- 1]), seed: 0)
+        // The window from token i starts one byte past token i-1's end. The buffer
+        // keeps 16 bytes of slack past the text, so 32 bytes are readable from the
+        // start of any window of 17 bytes or more, as `hashShingle` needs.
+        @inline(__always) func hash(_ lower: Int, _ upper: Int) -> UInt64 {
+          XXH3.hashShingle(base + lower, count: upper &- lower)
+        }
+        out[0] = hash(0, Int(ends[width &- 1]))
         for start in 1..<windows {
-          let lower = Int(ends[start &- 1]) &+ 1
-          out[start] = XXH3.hash(base + lower, count: Int(ends[start &+ width &- 1]) &- lower, seed: 0)
+          out[start] = hash(Int(ends[start &- 1]) &+ 1, Int(ends[start &+ width &- 1]))
         }
       }
     }

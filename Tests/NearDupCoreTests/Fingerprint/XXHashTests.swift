@@ -1,4 +1,4 @@
-import NearDupCore
+@testable import NearDupCore
 import Testing
 
 @Suite("XXH3")
@@ -21,6 +21,24 @@ struct XXHashTests {
   func longInputs(length: Int, seed: UInt64, expected: UInt64) {
     let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }
     #expect(bytes.withUnsafeBytes { XXH3.hash($0, seed: seed) } == expected)
+  }
+
+  @Test("the shingle hash equals the library's XXH3-64 at every length up to 100")
+  func shingleHash() {
+    var random = SplitMix64(seed: 17)
+    for pattern in 0..<3 {
+      for length in 0...100 {
+        // 32 bytes of padding past the input: the shingle hash may read them.
+        let bytes = (0..<length + 32).map { index in
+          pattern == 0 ? UInt8(truncatingIfNeeded: index &* 131 &+ 7) : UInt8(truncatingIfNeeded: random.next())
+        }
+        bytes.withUnsafeBytes { raw in
+          #expect(
+            XXH3.hashShingle(raw.baseAddress!, count: length) == XXH3.hash(raw.baseAddress!, count: length, seed: 0),
+            "length \(length), pattern \(pattern)")
+        }
+      }
+    }
   }
 
   @Test("the seed changes the hash, the same input and seed never do")
