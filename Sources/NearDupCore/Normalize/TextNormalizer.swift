@@ -105,24 +105,30 @@ public struct TextNormalizer: Sendable {
           boundaries[count] = Int32(truncatingIfNeeded: n)
           count &+= 1
         }
-        // Pass 2: tokens.
+        // Pass 2: tokens. The word paths write through a local copy of the output,
+        // which stays in registers: the state machine, whose address the scalar
+        // path takes, lives in memory and gets the copy back only around that path.
         var invalid = 0
         var span = 0
+        var output = machine.output
         while span < count {
           let start = Int(boundaries[span])
           let end = Int(boundaries[span &+ 1])
-          if !containsComplexByte(complexBlocks, start, end) {
-            machine.output.plainToken(start, end)
-          } else if base[start] &- UInt8(ascii: "A") < 26 && !containsComplexByte(complexBlocks, start &+ 1, end) {
-            // A capitalized word: an uppercase ASCII letter, then lowercase letters or
-            // digits. No glued word can split it.
-            machine.output.foldedASCIIToken(start, end)
+          // Lowercase letters and digits, perhaps after one uppercase letter (which
+          // is complex, so it is skipped in the test): a word no glued-word split
+          // can cut. One test for both, whose outcome is rarely mispredicted.
+          let capitalized = base[start] &- UInt8(ascii: "A") < 26
+          if !containsComplexByte(complexBlocks, capitalized ? start &+ 1 : start, end) {
+            output.asciiWord(start, end)
           } else {
+            machine.output = output
             invalid &+= scanScalars(text, start..<end, into: &machine)
             machine.separator()
+            output = machine.output
           }
           span &+= 2
         }
+        machine.output = output
         return invalid
       }
     }
@@ -335,12 +341,12 @@ protocol TokenOutput {
   /// A run of token characters that folding leaves unchanged (lowercase ASCII
   /// letters and digits).
   mutating func appendPlainRun(_ range: Range<Int>)
-  /// A whole token of such characters, outside any other token: `begin`,
-  /// `appendPlainRun` and `finish` in one step, the tokenizer's fast path.
-  mutating func plainToken(_ start: Int, _ end: Int)
-  /// A whole token of ASCII letters and digits, outside any other token, whose
-  /// folded form sets bit 5 (0x20) of every byte: "Korea" → "korea".
-  mutating func foldedASCIIToken(_ start: Int, _ end: Int)
+  /// A whole token outside any other token, of lowercase ASCII letters and digits
+  /// after at most one uppercase letter: `begin`, the folded characters and
+  /// `finish` in one step, the tokenizer's fast path. Its folded form sets bit 5
+  /// (0x20) of every byte ("Korea" → "korea"), which leaves lowercase letters and
+  /// digits as they are.
+  mutating func asciiWord(_ start: Int, _ end: Int)
   /// An apostrophe inside a token; `ascii` when the source has ' itself.
   mutating func appendApostrophe(ascii: Bool, at position: Int)
   /// A non-ASCII token character folded to `fold`'s UTF-8.
@@ -467,9 +473,9 @@ struct TokenStateMachine<Output: TokenOutput> {
 
 /// Writes the normalized text of a `TokenBuffer`: folded tokens joined by single
 /// spaces, with their end offsets. A whole ASCII word of up to 16 bytes
-/// (`plainToken`, `foldedASCIIToken`) is copied as two 8-byte words when the source
-/// has 16 bytes from its start; the bytes written past its end are overwritten by
-/// what follows or lie in the buffer's slack.
+/// (`asciiWord`) is copied and folded as two 8-byte words when the source has 16
+/// bytes from its start; the bytes written past its end are overwritten by what
+/// follows or lie in the buffer's slack.
 struct FoldedTokenOutput: TokenOutput {
   let source: UnsafePointer<UInt8>
   let sourceCount: Int
@@ -507,16 +513,8 @@ struct FoldedTokenOutput: TokenOutput {
     for offset in range { write(source[offset]) }
   }
 
-  @inline(__always) mutating func plainToken(_ start: Int, _ end: Int) {
-    wordToken(start, end, caseBits: 0)
-  }
-
-  @inline(__always) mutating func foldedASCIIToken(_ start: Int, _ end: Int) {
-    wordToken(start, end, caseBits: 0x2020_2020_2020_2020)
-  }
-
-  /// A whole ASCII word, every byte ORed with `caseBits`' byte.
-  @inline(__always) private mutating func wordToken(_ start: Int, _ end: Int, caseBits: UInt64) {
+  @inline(__always) mutating func asciiWord(_ start: Int, _ end: Int) {
+    let caseBits: UInt64 = 0x2020_2020_2020_2020
     begin(at: start)
     let length = end &- start
     if length <= 16 && start &+ 16 <= sourceCount {
