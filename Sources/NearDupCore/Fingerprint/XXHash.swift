@@ -1,6 +1,6 @@
 internal import CXXHash
 
-/// XXH3-64, the hash behind every fingerprint, content key and band key.
+/// XXH3, the hash behind every fingerprint, content key and band key.
 ///
 /// It calls the system xxHash library (libxxhash) through the one hashing function
 /// of the shim in the `CXXHash` target (whose other functions are the SSE2 scans
@@ -24,6 +24,15 @@ public enum XXH3 {
   @inline(__always)
   static func hashShingle(_ pointer: UnsafeRawPointer, count: Int) -> UInt64 {
     cxxhash_xxh3_64_shingle(pointer, count)
+  }
+
+  /// XXH3-128 of the `count` bytes at `pointer` with `seed`, as its two halves.
+  /// - Complexity: O(count).
+  public static func hash128(_ pointer: UnsafeRawPointer?, count: Int, seed: UInt64) -> (low: UInt64, high: UInt64) {
+    var low: UInt64 = 0
+    var high: UInt64 = 0
+    cxxhash_xxh3_128(pointer, count, seed, &low, &high)
+    return (low, high)
   }
 
   /// XXH3-64 of `bytes` with `seed`.

@@ -13,10 +13,13 @@ public struct DocumentSketch: Sendable, Equatable {
   static let empty = DocumentSketch(tokenCount: 0, shingleCount: 0, invalidUTF8Count: 0, contentKey: ContentKey(low: 0, high: 0))
 }
 
-/// A 128-bit content hash (two XXH3-64 of the normalized text, with different seeds).
+/// A 128-bit content hash: XXH3-128 of the normalized text.
 public struct ContentKey: Hashable, Sendable {
   public var low: UInt64
   public var high: UInt64
+
+  /// The seed of the content hash.
+  static let seed: UInt64 = 0x4E44_0001
 }
 
 /// Which exact set representation sketching keeps for each document.
@@ -133,9 +136,8 @@ public struct DocumentSketcher: Sendable {
     times.fingerprint &+= clock.lap()
     let shingleCount = sketchFingerprints(signature: signature)
     let key = tokens.withTokens { text, _ in
-      ContentKey(
-        low: XXH3.hash(UnsafeRawPointer(text.baseAddress), count: text.count, seed: 0x4E44_0001),
-        high: XXH3.hash(UnsafeRawPointer(text.baseAddress), count: text.count, seed: 0x4E44_0002))
+      let hash = XXH3.hash128(UnsafeRawPointer(text.baseAddress), count: text.count, seed: ContentKey.seed)
+      return ContentKey(low: hash.low, high: hash.high)
     }
     times.sketch &+= clock.lap()
     return DocumentSketch(

@@ -23,6 +23,19 @@ struct XXHashTests {
     #expect(bytes.withUnsafeBytes { XXH3.hash($0, seed: seed) } == expected)
   }
 
+  /// Reference values of XXH3-128 (the xxHash 0.8.4 reference implementation), for
+  /// the bytes (131·i + 7) mod 256 and the content key's seed.
+  @Test("XXH3-128 matches the reference on both sides of the long-input boundary", arguments: [
+    (0, 0xB98B_65D9_182D_ED12, 0x34ED_4B95_F127_D8FF), (100, 0xDD81_F8CF_E474_122F, 0x9AB2_9413_949F_2AD2),
+    (240, 0x81F8_73FA_FB43_CD14, 0x465D_5365_CEBB_2E6F), (241, 0x2863_3F9D_9EAA_D480, 0xFAE7_7CA0_3B8F_87FE),
+    (2640, 0x02B4_2C2F_F6E4_7E37, 0xA07F_A187_C544_6492),
+  ] as [(Int, UInt64, UInt64)])
+  func hash128(length: Int, low: UInt64, high: UInt64) {
+    let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }
+    let hash = bytes.withUnsafeBytes { XXH3.hash128($0.baseAddress, count: length, seed: 0x4E44_0001) }
+    #expect(hash.low == low && hash.high == high)
+  }
+
   @Test("the shingle hash equals the library's XXH3-64 at every length up to 100")
   func shingleHash() {
     var random = SplitMix64(seed: 17)
