@@ -37,7 +37,8 @@ public enum CorpusError: Error, Equatable, CustomStringConvertible {
     case .duplicateID(let id, let path, let line, let firstPath, let firstLine):
       "\(Self.location(path, line)): duplicate id \"\(id)\", first used at \(Self.location(firstPath, firstLine))"
     case .oversizedRecord(let path, let line, let limit):
-      "\(Self.location(path, line)): record larger than \(limit / (1 << 20)) MiB"
+      "\(Self.location(path, line)): record larger than "
+        + (limit >= 1 << 20 ? "\(limit >> 20) MiB" : "\(limit) bytes")
     case .noDocuments(let paths):
       "\(paths.joined(separator: ", ")): no documents found"
     }

@@ -17,6 +17,8 @@ public struct CorpusOptions: Sendable, Equatable {
   public var linesAreDocuments = false
   /// Whether invalid records are skipped and counted instead of stopping the run.
   public var skipsInvalidRecords = false
+  /// The longest line of a line-oriented input, in bytes (1 GiB; tests lower it).
+  var maximumLineLength = LineReader.defaultMaximumLineLength
 
   /// The defaults: fields `id`, `text`, `title`; invalid records are errors.
   public init() {}

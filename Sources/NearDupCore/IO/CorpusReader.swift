@@ -111,7 +111,7 @@ public final class CorpusReader {
 
   /// Reads lines until one yields a document; false at the end of the input.
   private func readLineRecord(_ input: CorpusInput, into batch: inout DocumentBatch) throws(CorpusError) -> Bool {
-    if lineReader == nil { lineReader = LineReader(source: try openTextSource(path: input.path, label: input.label)) }
+    if lineReader == nil { lineReader = try openLineReader(input) }
     let reader = lineReader!
     while true {
       let before = reader.bytesRead
@@ -246,7 +246,7 @@ public final class CorpusReader {
     let input = inputs[inputIndex]
     precondition(input.kind == .jsonLines || input.kind == .lines, "\(input.label) is not read line by line")
     let startsInput = lineReader == nil
-    if startsInput { lineReader = LineReader(source: try openTextSource(path: input.path, label: input.label)) }
+    if startsInput { lineReader = try openLineReader(input) }
     let reader = lineReader!
     let before = reader.bytesRead
     let count = try reader.nextBlock(into: &block.storage, targetSize: targetSize)
@@ -261,6 +261,11 @@ public final class CorpusReader {
     block.path = input.label
     block.isLines = input.kind == .lines
     return true
+  }
+
+  /// A line reader over `input`, with the options' line-length limit.
+  private func openLineReader(_ input: CorpusInput) throws(CorpusError) -> LineReader {
+    LineReader(source: try openTextSource(path: input.path, label: input.label), maximumLineLength: options.maximumLineLength)
   }
 
   /// Whether line ids get their input's name as prefix (several inputs).

@@ -15,8 +15,10 @@
 ///
 /// - Complexity: O(bytes) overall; `memchr` finds line ends.
 final class LineReader {
+  /// The longest line accepted by default, in bytes.
+  static let defaultMaximumLineLength = 1 << 30
   /// The longest line accepted, in bytes.
-  static let maximumLineLength = 1 << 30
+  let maximumLineLength: Int
 
   private let source: any ByteSource
   private var buffer: UnsafeMutableRawBufferPointer
@@ -30,8 +32,9 @@ final class LineReader {
 
   var path: String { source.path }
 
-  init(source: any ByteSource, bufferSize: Int = 1 << 20) {
+  init(source: any ByteSource, bufferSize: Int = 1 << 20, maximumLineLength: Int = defaultMaximumLineLength) {
     self.source = source
+    self.maximumLineLength = maximumLineLength
     buffer = .allocate(byteCount: bufferSize, alignment: 64)
   }
 
@@ -66,6 +69,10 @@ final class LineReader {
   /// shrunk; bytes past the count are left over); only the partial line after the
   /// block's last line end is copied back into the reader's buffer, for the next
   /// call. Line ends and a byte-order mark are left for the caller.
+  /// - Throws: `CorpusError.oversizedRecord` for a line of `maximumLineLength` bytes
+  ///   or more; it is the block's first line, and blocks do not count lines, so the
+  ///   error gives the line after those `nextLine` returned: the caller adds the
+  ///   lines of the blocks before.
   /// - Complexity: O(bytes read), plus the copy of one partial line per block.
   func nextBlock(into storage: inout [UInt8], targetSize: Int) throws(CorpusError) -> Int? {
     let target = max(1, targetSize)
@@ -90,8 +97,8 @@ final class LineReader {
       searched = filled
       guard cut == nil else { break }
       if atEnd { return filled }  // the source's last line, without "\n"
-      guard filled < Self.maximumLineLength else {
-        throw .oversizedRecord(path: source.path, line: lineNumber + 1, limit: Self.maximumLineLength)
+      guard filled < maximumLineLength else {
+        throw .oversizedRecord(path: source.path, line: lineNumber + 1, limit: maximumLineLength)
       }
       if filled == storage.count { storage.resize(to: storage.count * 2, filling: 0) }
       filled += try readSource(into: &storage, at: filled, upTo: storage.count)
@@ -140,8 +147,8 @@ final class LineReader {
       start = 0
     }
     if end == buffer.count {
-      guard buffer.count < Self.maximumLineLength else {
-        throw .oversizedRecord(path: source.path, line: lineNumber + 1, limit: Self.maximumLineLength)
+      guard buffer.count < maximumLineLength else {
+        throw .oversizedRecord(path: source.path, line: lineNumber + 1, limit: maximumLineLength)
       }
       let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 64)
       larger.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: end)

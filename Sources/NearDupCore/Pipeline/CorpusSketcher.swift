@@ -319,7 +319,11 @@ public final class CorpusSketcher {
   private func sketchLines(_ reader: CorpusReader, progress: ((PipelineProgress) -> Void)?) throws(CorpusError) {
     let input = reader.currentInputIndex
     // Lines before it went to the boilerplate sample.
-    var lineBase = reader.currentLineNumber
+    let firstLineBase = reader.currentLineNumber
+    var lineBase = firstLineBase
+    // The reader's errors count the lines before the blocks only (blocks do not
+    // count lines): add those of the blocks collected, all before the failing one.
+    func placed(_ error: CorpusError) -> CorpusError { error.shiftingLines(by: lineBase - firstLineBase) }
     var planned = reservedInput == input
     let blockSize = blockSize(for: reader.inputs[input])
     func collectBlock(_ result: SketchedBlock, _ block: LineBlock) throws(CorpusError) {
@@ -343,7 +347,8 @@ public final class CorpusSketcher {
       var result = SketchedBlock()
       while reader.currentInputIndex == input {
         var clock = Stopwatch()
-        let more = try reader.readBlock(into: &block, targetSize: blockSize)
+        let more: Bool
+        do throws(CorpusError) { more = try reader.readBlock(into: &block, targetSize: blockSize) } catch { throw placed(error) }
         corpus.statistics.threadTimes.read += clock.lap()
         guard more else { break }
         worker.sketch(block, into: &result)
@@ -359,7 +364,10 @@ public final class CorpusSketcher {
       })
     pipeline.start()
     defer { pipeline.finish() }
-    while let (result, block) = try pipeline.nextResult() {
+    while true {
+      let next: (SketchedBlock, LineBlock)?
+      do throws(CorpusError) { next = try pipeline.nextResult() } catch { throw placed(error) }
+      guard let (result, block) = next else { break }
       try collectBlock(result, block)
       pipeline.release()
     }

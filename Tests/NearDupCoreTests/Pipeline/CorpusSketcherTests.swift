@@ -1,5 +1,5 @@
 import Foundation
-import NearDupCore
+@testable import NearDupCore
 import Testing
 
 @Suite("CorpusSketcher")
@@ -30,6 +30,23 @@ struct CorpusSketcherTests {
       }
     }
     #expect(mismatches.isEmpty)
+  }
+
+  @Test("a line over the length limit is an error at its own line, after lines read in blocks", arguments: [1, 2])
+  func oversizedLineNumber(threads: Int) throws {
+    let directory = TemporaryDirectory()
+    // 500 short records, then one of 2.5 MB: longer than any block, so the reader
+    // meets it alone at the start of a block.
+    var lines = (1...500).map { #"{"id": "d\#($0)", "text": "story number \#($0) about a comet"}"# }
+    lines.append(#"{"id": "long", "text": ""# + String(repeating: "x", count: 5 << 19) + #""}"#)
+    lines.append(#"{"id": "after", "text": "after"}"#)
+    let path = try directory.write("long.jsonl", lines.joined(separator: "\n") + "\n")
+    var options = CorpusOptions()
+    options.maximumLineLength = 64 << 10
+    let reader = CorpusReader(inputs: [try CorpusInput.resolve(path, options: options)], options: options)
+    let sketcher = CorpusSketcher(parameters: try SketchParameters(), threads: threads)
+    #expect(throws: CorpusError.oversizedRecord(path: path, line: 501, limit: 64 << 10)) { try sketcher.sketch(reader: reader) }
+    #expect("\(CorpusError.oversizedRecord(path: path, line: 501, limit: 64 << 10))" == "\(path):501: record larger than 65536 bytes")
   }
 
   @Test("the boilerplate sample is read once, and sketched as every later document is", arguments: [1, 2])
