@@ -34,8 +34,12 @@ public struct DocumentBatch: Sendable {
   public internal(set) var titleLengths: [Int] = []
   /// Document ids.
   public internal(set) var ids: [String] = []
-  /// Start of each title (or first line), for reports.
+  /// Start of each title (or first line), for reports; empty strings without
+  /// `keepsPreviews`.
   public internal(set) var previews: [String] = []
+  /// Whether `append` makes each document's preview: off when no report shows them,
+  /// which saves a string per document.
+  var keepsPreviews = true
   /// Where each document came from.
   public internal(set) var locations: [DocumentLocation] = []
   /// Each document's label, with `CorpusOptions.labelField` ("" when it has none).
@@ -132,10 +136,10 @@ public struct DocumentBatch: Sendable {
     if let title, !title.isEmpty {
       content.append(contentsOf: title)
       content.append(0x0A)
-      previews.append(Self.preview(title))
+      previews.append(keepsPreviews ? Self.preview(title) : "")
       titleLengths.append(title.count)
     } else {
-      previews.append(Self.preview(body))
+      previews.append(keepsPreviews ? Self.preview(body) : "")
       titleLengths.append(0)
     }
     content.append(contentsOf: body)

@@ -207,6 +207,7 @@ public final class CorpusSketcher {
     }
     let clock = Stopwatch()
     var batch = DocumentBatch()
+    batch.keepsPreviews = keepsPreviews
     while let kind = reader.currentInputKind {
       if (kind == .jsonLines || kind == .lines) && !reader.keepsRecords {
         try sketchLines(reader, progress: progress)
@@ -257,6 +258,7 @@ public final class CorpusSketcher {
     // Each sampled batch, with the set number of its first document in each chunk.
     var sampled: [(batch: DocumentBatch, sketches: [DocumentSketch], firstSets: [Int])] = []
     var batch = DocumentBatch()
+    batch.keepsPreviews = keepsPreviews
     var documents = 0
     var more = boilerplate.sampleSize > 0 ? try read(&batch, min(batchSize, boilerplate.sampleSize)) : false
     while more {
@@ -268,6 +270,7 @@ public final class CorpusSketcher {
       // Task 0 reads the next batch while the others sketch this one's chunks; the
       // thread that reads takes chunks too once it is done.
       var next = DocumentBatch()
+      next.keepsPreviews = keepsPreviews
       let nextLimit = min(batchSize, boilerplate.sampleSize - documents)
       var nextRead = Result<Bool, Failure>.success(false)
       sketches.withUnsafeMutableBufferPointer { sketchBuffer in
@@ -459,7 +462,7 @@ public final class CorpusSketcher {
   private func record(_ sketch: DocumentSketch, id: String, preview: String, location: DocumentLocation, label: String?) {
     if let label { corpus.documents.labels.append(label) }
     corpus.documents.ids.append(id)
-    corpus.documents.previews.append(keepsPreviews ? preview : "")
+    corpus.documents.previews.append(preview)
     corpus.documents.locations.append(location)
     corpus.documents.tokenCounts.append(UInt32(clamping: sketch.tokenCount))
     corpus.documents.shingleCounts.append(UInt32(clamping: sketch.shingleCount))
@@ -494,6 +497,7 @@ public final class CorpusSketcher {
     }
     if samplePending { sketchSample { batch, limit in read(into: &batch, limit: limit) } }
     var batch = DocumentBatch()
+    batch.keepsPreviews = keepsPreviews
     while read(into: &batch, limit: batchSize) { ingest(batch) }
     for sketcher in sketchers { corpus.statistics.threadTimes.add(sketcher.times) }
     return corpus

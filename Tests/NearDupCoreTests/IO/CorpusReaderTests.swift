@@ -1,5 +1,5 @@
 import Foundation
-import NearDupCore
+@testable import NearDupCore
 import Testing
 
 @Suite("CorpusReader")
@@ -131,6 +131,29 @@ struct CorpusReaderTests {
     #expect(ids == ["1", "2"])
     #expect(reader.skippedRecordCount == 2)
     #expect(reader.skippedRecordMessages.first?.hasPrefix("\(path):2: invalid JSON") == true)
+  }
+
+  @Test("a batch that keeps no previews reads the same documents, each with an empty preview")
+  func batchWithoutPreviews() throws {
+    // Corpus/ (every record has a title) and records without one.
+    let directory = TemporaryDirectory()
+    let untitled = try directory.write(
+      "untitled.jsonl", "{\"id\": \"u1\", \"text\": \"North Korea's top diplomat\"}\n{\"id\": \"u2\", \"text\": \"in Moscow\"}\n")
+    func read(keepsPreviews: Bool) throws -> [DocumentBatch] {
+      let reader = CorpusReader(inputs: [try input(Fixtures.corpus), try input(untitled)], options: CorpusOptions())
+      var batch = DocumentBatch()
+      batch.keepsPreviews = keepsPreviews
+      var batches: [DocumentBatch] = []
+      while try reader.read(into: &batch, maximumDocuments: 50) { batches.append(batch) }
+      return batches
+    }
+    let kept = try read(keepsPreviews: true)
+    let dropped = try read(keepsPreviews: false)
+    #expect(dropped.map(\.ids) == kept.map(\.ids))
+    #expect(dropped.map(\.content) == kept.map(\.content))
+    #expect(dropped.map(\.titleLengths) == kept.map(\.titleLengths))
+    #expect(kept.allSatisfy { $0.previews.allSatisfy { !$0.isEmpty } })
+    #expect(dropped.allSatisfy { $0.previews.count == $0.count && $0.previews.allSatisfy(\.isEmpty) })
   }
 
   @Test("missing paths, empty directories and binary files are clear errors")
