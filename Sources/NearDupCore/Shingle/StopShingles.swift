@@ -66,31 +66,74 @@ public struct StopShingles: Sendable, Equatable {
   /// The stop shingles of the documents counted in `tallies`: those in at least
   /// `share` of them and in at least `minimumDocuments`.
   ///
-  /// The partitions (one per top byte of the fingerprints) are counted in parallel
-  /// on up to `threads` threads, each with an open-addressing table small enough to
-  /// stay in cache. The result does not depend on `threads` or on how the documents
-  /// were split among the tallies.
-  /// - Complexity: O(n) expected for n tallied fingerprints; O(n) extra memory for the
-  ///   partitioned copies.
+  /// Two passes over the tallied fingerprints, each split among up to `threads`
+  /// threads. The first counts them by bucket (their top bits; saturating 16-bit
+  /// counters, at most 2^21 of them: 4 MiB per thread). A fingerprint in `needed`
+  /// documents lies in a bucket counted at least that often, so the second pass
+  /// counts exactly only the fingerprints of such buckets — the boilerplate, and
+  /// the few that share its buckets — in small hash tables. The result does not
+  /// depend on `threads` or on how the documents were split among the tallies.
+  /// - Complexity: O(n) expected for n tallied fingerprints; O(b) extra memory per
+  ///   thread for b ≤ 2^21 buckets, plus the tables of the candidates.
   init(tallies: [ShingleTally], share: Double, minimumDocuments: Int, threads: Int = 1) {
     let documents = tallies.reduce(0) { $0 + $1.documents }
-    let needed = max(minimumDocuments, Int((share * Double(documents)).rounded(.up)))
-    var partitioned = [(values: [UInt64], starts: [Int])](repeating: ([], []), count: tallies.count)
-    partitioned.withUnsafeMutableBufferPointer { results in
-      let output = DisjointRows(results)
-      parallelForEach(chunkCount: tallies.count, threads: threads) { tally in
-        output.base[tally] = tallies[tally].partitioned()
+    let needed = max(1, minimumDocuments, Int((share * Double(documents)).rounded(.up)))
+    let values = TallyValues(tallies.map(\.values))
+    guard needed <= documents, values.count >= needed else {
+      self.init(fingerprints: [])
+      return
+    }
+    let bucketBits = min(21, max(10, Int.bitWidth - values.count.leadingZeroBitCount))
+    let shift = UInt64(64 - bucketBits)
+    let parts = min(threads, max(1, values.count >> 16))
+
+    // Pass 1: fingerprints per bucket, per part (part p's counters are row p of
+    // `counts`); then a bit per bucket: whether its count reaches `needed`
+    // (saturated counters, 65,535, stand for any count at least that).
+    let bucketCount = 1 << bucketBits
+    var counts = [UInt16](repeating: 0, count: parts * bucketCount)
+    counts.withUnsafeMutableBufferPointer { counts in
+      let rows = DisjointRows(counts)
+      parallelForEach(chunkCount: parts, threads: threads) { part in
+        let row = rows.base.baseAddress! + part * bucketCount
+        values.forEach(inPart: part, of: parts) { value in
+          let bucket = Int(truncatingIfNeeded: value &>> shift)
+          let count = row[bucket]
+          row[bucket] = count == .max ? count : count &+ 1
+        }
       }
     }
-    var frequentByPartition = [[UInt64]](repeating: [], count: ShingleTally.partitionCount)
-    frequentByPartition.withUnsafeMutableBufferPointer { results in
-      let output = DisjointRows(results)
-      parallelForEach(chunkCount: ShingleTally.partitionCount, threads: threads) { partition in
-        output.base[partition] = ShingleTally.frequent(
-          in: partitioned.map { $0.values[$0.starts[partition]..<$0.starts[partition + 1]] }, needed: needed)
+    let threshold = min(needed, Int(UInt16.max))
+    var hotBuckets = [UInt64](repeating: 0, count: bucketCount / 64)
+    counts.withUnsafeBufferPointer { counts in
+      for bucket in 0..<bucketCount {
+        var total = 0
+        for part in 0..<parts { total &+= Int(counts[part &* bucketCount &+ bucket]) }
+        if total >= threshold { hotBuckets[bucket >> 6] |= 1 << UInt64(bucket & 63) }
       }
     }
-    self.init(fingerprints: frequentByPartition.flatMap { $0 })
+    counts = []
+
+    // Pass 2: exact counts of the fingerprints in hot buckets, per part, merged.
+    var partTables = [FingerprintCounter](repeating: FingerprintCounter(), count: parts)
+    partTables.withUnsafeMutableBufferPointer { output in
+      let rows = DisjointRows(output)
+      parallelForEach(chunkCount: parts, threads: threads) { part in
+        var table = FingerprintCounter()
+        hotBuckets.withUnsafeBufferPointer { hot in
+          values.forEach(inPart: part, of: parts) { value in
+            let bucket = Int(truncatingIfNeeded: value &>> shift)
+            if hot[bucket >> 6] & (1 << UInt64(bucket & 63)) != 0 { table.add(value, count: 1) }
+          }
+        }
+        rows.base[part] = table
+      }
+    }
+    var merged = partTables[0]
+    for table in partTables.dropFirst() { table.forEach { merged.add($0, count: $1) } }
+    var frequent: [UInt64] = []
+    merged.forEach { fingerprint, count in if count >= needed { frequent.append(fingerprint) } }
+    self.init(fingerprints: frequent)
   }
 
   /// The stop shingles of `texts`: those in at least `share` of them and in at least
@@ -135,14 +178,11 @@ public struct BoilerplateLearning: Sendable {
 }
 
 /// The distinct fingerprints of sampled documents: the input of boilerplate
-/// learning. They are counted by partition — one per top byte, about 1/256 of them
-/// each — so that each partition's hash table stays in cache.
+/// learning.
 ///
 /// - Invariant: `values` holds every tallied document's fingerprints, document after
 ///   document, without repeats within a document.
 struct ShingleTally {
-  /// One partition per value of the top byte.
-  static let partitionCount = 256
   /// The tallied fingerprints.
   private(set) var values: [UInt64] = []
   /// The documents tallied.
@@ -165,58 +205,82 @@ struct ShingleTally {
     documents += 1
     values.append(contentsOf: fingerprints)
   }
+}
 
-  /// The values grouped by partition (a counting sort on the top byte), and where
-  /// each partition starts, plus the total at the end: partition p is
-  /// `values[starts[p]..<starts[p + 1]]`.
-  /// - Complexity: O(n + 256).
-  func partitioned() -> (values: [UInt64], starts: [Int]) {
-    var starts = [Int](repeating: 0, count: Self.partitionCount + 1)
-    for value in values { starts[Int(truncatingIfNeeded: value >> 56) + 1] += 1 }
-    for partition in 0..<Self.partitionCount { starts[partition + 1] += starts[partition] }
-    var next = starts
-    var grouped = [UInt64](repeating: 0, count: values.count)
-    grouped.withUnsafeMutableBufferPointer { grouped in
-      for value in values {
-        let partition = Int(truncatingIfNeeded: value >> 56)
-        grouped[next[partition]] = value
-        next[partition] += 1
-      }
-    }
-    return (grouped, starts)
+/// The fingerprints of several tallies seen as one sequence, split into equal parts
+/// for parallel passes without being copied together.
+private struct TallyValues: @unchecked Sendable {
+  /// The tallies' fingerprint arrays, in order.
+  let arrays: [[UInt64]]
+  /// The number of fingerprints in all of them.
+  let count: Int
+
+  init(_ arrays: [[UInt64]]) {
+    self.arrays = arrays
+    count = arrays.reduce(0) { $0 + $1.count }
   }
 
-  /// The fingerprints that occur at least `needed` times in `parts` (the pieces of
-  /// one partition from every tally), each once.
-  /// - Complexity: O(n) expected for n fingerprints, with an open-addressing table of
-  ///   2n–4n slots (linear probing on the fingerprints' low bits, which are uniform).
-  static func frequent(in parts: [ArraySlice<UInt64>], needed: Int) -> [UInt64] {
-    let total = parts.reduce(0) { $0 + $1.count }
-    guard total >= needed else { return [] }
-    var capacity = 16
-    while capacity < 2 * total { capacity *= 2 }
-    let mask = capacity - 1
-    var keys = [UInt64](repeating: 0, count: capacity)
-    var counts = [UInt32](repeating: 0, count: capacity)
-    var zeroCount = 0
-    keys.withUnsafeMutableBufferPointer { keys in
-      counts.withUnsafeMutableBufferPointer { counts in
-        for part in parts {
-          for fingerprint in part {
-            if fingerprint == 0 {
-              zeroCount += 1
-              continue
-            }
-            var slot = Int(truncatingIfNeeded: fingerprint) & mask
-            while keys[slot] != 0 && keys[slot] != fingerprint { slot = (slot &+ 1) & mask }
-            keys[slot] = fingerprint
-            counts[slot] &+= 1
-          }
+  /// Calls `body` on every fingerprint of part `part` of `parts` (consecutive,
+  /// nearly equal ranges of the whole sequence), in order.
+  /// - Complexity: O(count / parts + arrays.count).
+  @inline(__always)
+  func forEach(inPart part: Int, of parts: Int, _ body: (UInt64) -> Void) {
+    let lower = count * part / parts
+    let upper = count * (part + 1) / parts
+    var start = 0
+    for array in arrays {
+      let end = start + array.count
+      let from = max(lower, start)
+      let to = min(upper, end)
+      if from < to {
+        array.withUnsafeBufferPointer { array in
+          for value in UnsafeBufferPointer(rebasing: array[(from - start)..<(to - start)]) { body(value) }
         }
       }
+      start = end
     }
-    var result: [UInt64] = zeroCount >= needed ? [0] : []
-    for slot in 0..<capacity where counts[slot] >= needed { result.append(keys[slot]) }
-    return result
+  }
+}
+
+/// Counts of 64-bit fingerprints: an open-addressing table (linear probing on the
+/// fingerprints' low bits, which are uniform) that doubles past half full; 0 is
+/// counted apart, as the empty key.
+private struct FingerprintCounter {
+  private var keys = [UInt64](repeating: 0, count: 64)
+  private var counts = [Int](repeating: 0, count: 64)
+  private var used = 0
+  private var zeroCount = 0
+
+  /// Adds `count` to the count of `fingerprint`.
+  /// - Complexity: O(1) amortized expected.
+  mutating func add(_ fingerprint: UInt64, count: Int) {
+    if fingerprint == 0 {
+      zeroCount += count
+      return
+    }
+    if 2 * (used + 1) > keys.count { grow() }
+    let mask = keys.count - 1
+    var slot = Int(truncatingIfNeeded: fingerprint) & mask
+    while keys[slot] != 0 && keys[slot] != fingerprint { slot = (slot &+ 1) & mask }
+    if keys[slot] == 0 {
+      keys[slot] = fingerprint
+      used += 1
+    }
+    counts[slot] += count
+  }
+
+  /// Calls `body` with every fingerprint counted and its count.
+  func forEach(_ body: (UInt64, Int) -> Void) {
+    if zeroCount > 0 { body(0, zeroCount) }
+    for slot in keys.indices where keys[slot] != 0 { body(keys[slot], counts[slot]) }
+  }
+
+  private mutating func grow() {
+    let oldKeys = keys
+    let oldCounts = counts
+    keys = [UInt64](repeating: 0, count: 2 * oldKeys.count)
+    counts = [Int](repeating: 0, count: 2 * oldKeys.count)
+    used = 0
+    for slot in oldKeys.indices where oldKeys[slot] != 0 { add(oldKeys[slot], count: oldCounts[slot]) }
   }
 }

@@ -1,4 +1,4 @@
-import NearDupCore
+@testable import NearDupCore
 import Testing
 
 @Suite("StopShingles")
@@ -26,5 +26,53 @@ struct StopShinglesTests {
     #expect(!Shingler(parameters).fingerprintSet(of: "Story number 3 tells of event 21").contains(where: learned.contains))
     // Half the documents carry the footer: a 0.6 share keeps it.
     #expect(StopShingles.learn(from: texts, parameters: parameters, share: 0.6).isEmpty)
+  }
+
+  /// The stop shingles of `documents` by a plain count of every fingerprint.
+  func counted(_ documents: [[UInt64]], needed: Int) -> Set<UInt64> {
+    var counts: [UInt64: Int] = [:]
+    for document in documents { for value in document { counts[value, default: 0] += 1 } }
+    return Set(counts.filter { $0.value >= needed }.keys)
+  }
+
+  @Test("learning finds exactly the fingerprints in enough documents, however tallied", arguments: [1, 2, 3])
+  func learningMatchesPlainCount(threads: Int) {
+    var random = SplitMix64(seed: 11)
+    // Frequent fingerprints, and neighbours that share their buckets (the same top
+    // bits) in too few documents; 0 in many documents; random ones besides.
+    let frequent = (0..<40).map { _ in random.next() | 1 }
+    let neighbours = frequent.map { $0 ^ 1 }
+    let documents: [[UInt64]] = (0..<3_000).map { document in
+      var set: Set<UInt64> = [0]
+      for (index, value) in frequent.enumerated() where (document + index) % 4 == 0 { set.insert(value) }
+      for (index, value) in neighbours.enumerated() where (document + index) % 40 == 0 { set.insert(value) }
+      for _ in 0..<(document % 50) { set.insert(random.next()) }
+      return Array(set)
+    }
+    let needed = 600  // a 0.2 share of 3,000 documents
+    let expected = counted(documents, needed: needed)
+    #expect(expected.count == frequent.count + 1)  // and 0
+    for split in [1, 7] {
+      let tallies = (0..<split).map { part in
+        var tally = ShingleTally()
+        for document in stride(from: part, to: documents.count, by: split) { tally.add(document: documents[document]) }
+        return tally
+      }
+      let learned = StopShingles(tallies: tallies, share: 0.2, minimumDocuments: 10, threads: threads)
+      #expect(learned.count == expected.count)
+      #expect(expected.allSatisfy(learned.contains))
+      #expect(!neighbours.contains(where: learned.contains))
+    }
+  }
+
+  @Test("a fingerprint needed in more documents than a bucket counter holds is still counted exactly")
+  func learningPastSaturatedCounters() {
+    // 70,000 one-fingerprint documents: 7 in 66,500 of them, 9 in the other 3,500.
+    var tally = ShingleTally()
+    for document in 0..<70_000 { tally.add(document: [document < 66_500 ? 7 : 9]) }
+    let learned = StopShingles(tallies: [tally], share: 0.95, minimumDocuments: 10, threads: 2)
+    #expect(learned.count == 1 && learned.contains(7))
+    let stricter = StopShingles(tallies: [tally], share: 0.96, minimumDocuments: 10, threads: 2)
+    #expect(stricter.isEmpty)
   }
 }
