@@ -56,6 +56,26 @@ public enum FingerprintSet {
     digests.removeLast(count - unique)
   }
 
+  /// Writes the digests of the sorted, duplicate-free `fingerprints` into `digests`,
+  /// replacing its contents: sorted already (a digest is the high half), and only
+  /// adjacent ones can repeat.
+  /// - Complexity: O(s) for s fingerprints.
+  static func uniqueDigests(ofSorted fingerprints: UnsafeBufferPointer<UInt64>, into digests: inout [UInt32]) {
+    digests.resize(to: fingerprints.count, filling: 0)
+    let unique = digests.withUnsafeMutableBufferPointer { digests in
+      var unique = 0
+      for fingerprint in fingerprints {
+        let value = digest(fingerprint)
+        if unique == 0 || digests[unique &- 1] != value {
+          digests[unique] = value
+          unique &+= 1
+        }
+      }
+      return unique
+    }
+    digests.removeLast(fingerprints.count - unique)
+  }
+
   /// Whether `bucketSort` takes `count` values: fewer are sorted faster by the
   /// standard sort, more would crowd its buckets (eight values each at most).
   @inline(__always)

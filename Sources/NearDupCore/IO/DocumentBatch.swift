@@ -99,6 +99,20 @@ public struct DocumentBatch: Sendable {
     inputByteCount = 0
   }
 
+  /// The batch without its text and records: ids, previews, locations and labels
+  /// only, sharing their storage. The text's buffer stays with `self`, uniquely
+  /// referenced, so that the next `removeAll` keeps its capacity.
+  /// - Complexity: O(1).
+  func withoutText() -> DocumentBatch {
+    var copy = self
+    copy.content = []
+    copy.contentEnds = []
+    copy.titleLengths = []
+    copy.records = []
+    copy.recordEnds = []
+    return copy
+  }
+
   /// The range of document `index`'s record in `records`.
   /// - Precondition: the batch was read with `keepsRecords`.
   public func recordRange(of index: Int) -> Range<Int> {

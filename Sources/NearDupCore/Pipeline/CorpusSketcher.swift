@@ -255,10 +255,15 @@ public final class CorpusSketcher {
     samplePending = false
     var clock = Stopwatch()
     let chunks = (0..<Self.chunksPerBatch).map { _ in SampleChunk(parameters: parameters, minHasher: minHasher) }
-    // Each sampled batch, with the set number of its first document in each chunk.
+    // Each sampled batch (without its text, which the kept sets replace), with the
+    // set number of its first document in each chunk.
     var sampled: [(batch: DocumentBatch, sketches: [DocumentSketch], firstSets: [Int])] = []
+    // Two batches take turns: one is sketched while the next is read into the other,
+    // whose buffers are reused.
     var batch = DocumentBatch()
     batch.keepsPreviews = keepsPreviews
+    var next = DocumentBatch()
+    next.keepsPreviews = keepsPreviews
     var documents = 0
     var more = boilerplate.sampleSize > 0 ? try read(&batch, min(batchSize, boilerplate.sampleSize)) : false
     while more {
@@ -269,8 +274,6 @@ public final class CorpusSketcher {
       let firstSets = chunks.prefix(chunkCount).map(\.sets.count)
       // Task 0 reads the next batch while the others sketch this one's chunks; the
       // thread that reads takes chunks too once it is done.
-      var next = DocumentBatch()
-      next.keepsPreviews = keepsPreviews
       let nextLimit = min(batchSize, boilerplate.sampleSize - documents)
       var nextRead = Result<Bool, Failure>.success(false)
       sketches.withUnsafeMutableBufferPointer { sketchBuffer in
@@ -289,10 +292,10 @@ public final class CorpusSketcher {
           }
         }
       }
-      sampled.append((batch, sketches, firstSets))
+      sampled.append((batch.withoutText(), sketches, firstSets))
       progress()
       more = try nextRead.get()
-      batch = next
+      swap(&batch, &next)
     }
     stopShingles = StopShingles(
       tallies: chunks.map(\.tally), share: boilerplate.share, minimumDocuments: boilerplate.minimumDocuments,
@@ -305,7 +308,7 @@ public final class CorpusSketcher {
       append(batch) { sketcher, chunk, document, signature in
         let set = firstSets[chunk] + document - chunkRange(chunk, of: firstSets.count, count: batch.count).lowerBound
         return chunks[chunk].sets.withSets { sets in
-          sketcher.sketch(fingerprints: sets[set], unfiltered: sketches[document], signature: signature)
+          sketcher.sketch(sortedFingerprints: sets[set], unfiltered: sketches[document], signature: signature)
         }
       }
     }

@@ -145,21 +145,30 @@ public struct DocumentSketcher: Sendable {
   }
 
   /// Sketches a document from its shingle fingerprints instead of its text: the
-  /// fingerprints (in any order, repeats allowed) of a document that a sketcher
-  /// without stop shingles reported as `unfiltered`. This sketcher's stop shingles
-  /// are removed, then the signature and the kept set are made as `sketch` makes
-  /// them from the text, so the result is the same.
-  /// - Precondition: `signature.count == parameters.permutationCount`.
-  /// - Complexity: O(s + k) with `.oph` for s fingerprints, plus sorting the set.
+  /// sorted, duplicate-free set of a document that a sketcher without stop shingles
+  /// reported as `unfiltered`. This sketcher's stop shingles are removed, then the
+  /// signature and the kept set are made as `sketch` makes them from the text, so
+  /// the result is the same. The set being sorted, its digests (the fingerprints'
+  /// high halves) come out sorted too: no sort is needed.
+  /// - Precondition: `set` is sorted and duplicate-free;
+  ///   `signature.count == parameters.permutationCount`.
+  /// - Complexity: O(s + k) with `.oph` for s fingerprints.
   public mutating func sketch(
-    fingerprints set: UnsafeBufferPointer<UInt64>, unfiltered: DocumentSketch, signature: UnsafeMutableBufferPointer<UInt32>
+    sortedFingerprints set: UnsafeBufferPointer<UInt64>, unfiltered: DocumentSketch,
+    signature: UnsafeMutableBufferPointer<UInt32>
   ) -> DocumentSketch {
     var clock = StageClock()
     fingerprints.removeAll(keepingCapacity: true)
     fingerprints.append(contentsOf: set)
     stopShingles.filter(&fingerprints)
+    fingerprints.withUnsafeBufferPointer { minHasher.sketch($0, into: signature) }
     var sketch = unfiltered
-    sketch.shingleCount = sketchFingerprints(signature: signature)
+    if retention == .fingerprints {
+      sketch.shingleCount = fingerprints.count
+    } else {
+      fingerprints.withUnsafeBufferPointer { FingerprintSet.uniqueDigests(ofSorted: $0, into: &digests) }
+      sketch.shingleCount = digests.count
+    }
     times.sketch &+= clock.lap()
     return sketch
   }
