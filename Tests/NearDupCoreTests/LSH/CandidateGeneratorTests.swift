@@ -98,6 +98,93 @@ struct CandidateGeneratorTests {
     }
   }
 
+  @Test("a size-gap band keeps, in order, every entry that has a partner at a wanted class gap")
+  func partnerClassFilter() {
+    var random = SplitMix64(seed: 17)
+    let count = 20_000
+    // Classes 6 to 12; keys shared by groups of 1 to 4 documents; gaps 1 and 3.
+    let classes = (0..<count).map { _ in UInt8(6 + random.next() % 7) }
+    var entries: [UInt64] = []
+    var document = 0
+    while document < count {
+      let key = (random.next() % 1_000_000_000) << 32
+      for _ in 0..<min(count - document, Int(1 + random.next() % 4)) {
+        entries.append(key | UInt64(document))
+        document += 1
+      }
+    }
+    entries.sort { ($0 & 0xFF_FFFF) < ($1 & 0xFF_FFFF) }  // document order, as bands make them
+    let gaps: UInt64 = 1 << 1 | 1 << 3
+    var classesOfKey: [UInt64: Set<Int>] = [:]
+    for entry in entries { classesOfKey[entry >> 32, default: []].insert(Int(classes[Int(entry & 0xFF_FFFF)])) }
+    func hasPartner(_ entry: UInt64) -> Bool {
+      let own = Int(classes[Int(entry & 0xFF_FFFF)])
+      return classesOfKey[entry >> 32]!.contains { abs($0 - own) == 1 || abs($0 - own) == 3 }
+    }
+    var filtered = entries
+    CandidateGenerator.removeEntriesWithoutPartnerClass(&filtered, keyMask: ~0 << 32, classes: classes, gaps: gaps)
+    let kept = Set(filtered)
+    #expect(filtered == entries.filter { kept.contains($0) })
+    let partnered = entries.filter(hasPartner)
+    let lost = partnered.filter { !kept.contains($0) }.count
+    #expect(lost == 0, "\(lost) of \(partnered.count) entries with a partner removed")
+    let unpartnered = entries.count - partnered.count
+    let unpartneredKept = filtered.count - partnered.count
+    #expect(unpartnered > count / 3)
+    #expect(unpartneredKept <= unpartnered / 2, "\(unpartneredKept) of \(unpartnered) entries without a partner kept")
+  }
+
+  @Test("size-gap bandings yield every pair of a band key whose size classes differ by their gap", arguments: [1, 2])
+  func gapBandingsAgainstBruteForce(threads: Int) throws {
+    // 6,000 documents of 40 to 400 fingerprints (size classes 5 to 8): 1,000 stories,
+    // each with a part of itself (a shorter page of the same story), and unrelated
+    // documents.
+    var random = SplitMix64(seed: 23)
+    var sets: [[UInt64]] = []
+    for _ in 0..<1_000 {
+      let story = (0..<(80 + Int(random.next() % 320))).map { _ in random.next() }
+      sets.append(story)
+      sets.append(Array(story.prefix(40 + Int(random.next() % 40))))
+    }
+    for _ in 0..<4_000 { sets.append((0..<(40 + Int(random.next() % 360))).map { _ in random.next() }) }
+    let k = 64
+    let signatures = try matrix(sets, k: k)
+    let counts = sets.map { UInt32(Set($0).count) }
+    let classes = counts.map(CandidateGenerator.sizeClass)
+    var generator = CandidateGenerator(lsh: try LSHParameters(bands: 8, rows: 8, permutationCount: k))
+    generator.gapBandings = CandidateGenerator.containmentGapBandings(threshold: 0.8, permutationCount: k, maximumGap: 3)
+    var expected = Set<UInt64>()
+    signatures.withRows { rows in
+      for (lsh, gap) in [(generator.lsh, 0)] + generator.gapBandings.map({ ($0.lsh, $0.gap) }) {
+        for band in 0..<lsh.bands {
+          var buckets: [UInt64: [UInt32]] = [:]
+          for document in 0..<sets.count {
+            let row = UnsafeBufferPointer(rebasing: rows[document * k..<(document + 1) * k])
+            let key = lsh.rows == 1 ? UInt64(row[band]) : lsh.bandKey(row, band: band) & ~CandidateGenerator.packedDocumentMask
+            buckets[key, default: []].append(UInt32(document))
+          }
+          for members in buckets.values where members.count > 1 {
+            for i in members.indices {
+              for j in (i + 1)..<members.count
+              where gap == 0 || abs(Int(classes[Int(members[i])]) - Int(classes[Int(members[j])])) == gap {
+                expected.insert(UInt64(members[i]) << 32 | UInt64(members[j]))
+              }
+            }
+          }
+        }
+      }
+    }
+    let candidates = generator.candidates(
+      in: signatures, among: (0..<UInt32(sets.count)).map { $0 }, threads: threads, shingleCounts: counts)
+    let missing = expected.subtracting(candidates).count
+    let extra = Set(candidates).subtracting(expected).count
+    #expect(missing == 0 && extra == 0, "\(missing) pairs missing, \(extra) extra, of \(expected.count)")
+    #expect(candidates == candidates.sorted() && Set(candidates).count == candidates.count)
+    // Most stories' parts are found with them, across the size gap.
+    let found = (0..<1_000).filter { expected.contains(UInt64(2 * $0) << 32 | UInt64(2 * $0 + 1)) }.count
+    #expect(found > 500)
+  }
+
   @Test("candidates of a large corpus are every pair that shares a band key", arguments: [1, 2])
   func largeCorpusAgainstBruteForce(threads: Int) throws {
     // 6,000 documents (past the unique-key filter's minimum): 1,500 bases, each with
