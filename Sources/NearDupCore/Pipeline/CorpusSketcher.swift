@@ -107,7 +107,7 @@ public struct SketchedCorpus: Sendable {
 /// - Complexity: O(B + N·(s + k)) for N documents of B bytes and s shingles (O(N·s·k)
 ///   with `.minhash`). Memory: O(N·(k + s)) for signatures and sets, plus the
 ///   pipeline's ring of 4 blocks per worker (raw text and sketched results), plus
-///   twice the sample's fingerprints (8 bytes each) while learning.
+///   the sample's fingerprints (8 bytes each) while learning.
 public final class CorpusSketcher {
   /// The sketch parameters.
   public let parameters: SketchParameters
@@ -245,8 +245,7 @@ public final class CorpusSketcher {
   /// `reserve(documents, setValues)` is called with the sample's size before it is
   /// appended, so that the corpus's arrays can be reserved once.
   /// - Complexity: O(sample bytes + sample shingles); the sample's fingerprint sets
-  ///   are held twice (kept sets, and their copy grouped by partition) while the
-  ///   stop shingles are learned.
+  ///   are held until its documents are finished.
   private func sketchSample<Failure: Error>(
     read: (inout DocumentBatch, _ limit: Int) throws(Failure) -> Bool, progress: () -> Void = {},
     reserve: (_ documents: Int, _ setValues: Int) -> Void = { _, _ in }
