@@ -23,7 +23,7 @@ struct CorpusOptionGroup: ParsableArguments {
   @Flag(help: "Read files (and standard input) as one document per line; the id is the line number.")
   var lines = false
 
-  @Flag(help: "Skip malformed records and duplicate ids, counting them in the report, instead of stopping.")
+  @Flag(help: "Skip malformed records, duplicate ids and lines over 1 GiB, counting them in the report, instead of stopping.")
   var skipInvalid = false
 
   var corpusOptions: CorpusOptions {

@@ -115,11 +115,14 @@ public final class CorpusReader {
     let reader = lineReader!
     while true {
       let before = reader.bytesRead
-      guard let line = try reader.nextLine() else {
-        bytesRead += reader.bytesRead - before
-        return false
-      }
+      let next = try reader.nextLine()
       bytesRead += reader.bytesRead - before
+      // Lines over the length limit it read past (only when skipping invalid records).
+      for line in reader.skippedLineNumbers {
+        try skipOrThrow(.oversizedRecord(path: reader.path, line: line, limit: options.maximumLineLength))
+      }
+      reader.skippedLineNumbers.removeAll()
+      guard let line = next else { return false }
       let location = DocumentLocation(input: Int32(inputIndex), line: Int32(truncatingIfNeeded: reader.lineNumber))
       do {
         let added: Bool
@@ -257,7 +260,8 @@ public final class CorpusReader {
     }
     block.byteCount = count
     block.input = inputIndex
-    block.startsInput = startsInput
+    block.skippedLinesBefore = reader.skippedLinesBeforeBlock
+    block.startsInput = startsInput && block.skippedLinesBefore == 0
     block.path = input.label
     block.isLines = input.kind == .lines
     return true
@@ -265,7 +269,9 @@ public final class CorpusReader {
 
   /// A line reader over `input`, with the options' line-length limit.
   private func openLineReader(_ input: CorpusInput) throws(CorpusError) -> LineReader {
-    LineReader(source: try openTextSource(path: input.path, label: input.label), maximumLineLength: options.maximumLineLength)
+    LineReader(
+      source: try openTextSource(path: input.path, label: input.label), maximumLineLength: options.maximumLineLength,
+      skipsOversizedLines: options.skipsInvalidRecords)
   }
 
   /// Whether line ids get their input's name as prefix (several inputs).

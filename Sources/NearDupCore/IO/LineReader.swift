@@ -11,7 +11,8 @@
 ///
 /// Lines end at "\n"; a trailing "\r" is dropped, and so is a UTF-8 byte-order mark
 /// at the start of the first line. The buffer doubles for long lines, up to
-/// `maximumLineLength`.
+/// `maximumLineLength`; a longer line is an error, or with `skipsOversizedLines` is
+/// read past and counted (`skippedLineNumbers`, `skippedLinesBeforeBlock`).
 ///
 /// - Complexity: O(bytes) overall; `memchr` finds line ends.
 final class LineReader {
@@ -19,6 +20,15 @@ final class LineReader {
   static let defaultMaximumLineLength = 1 << 30
   /// The longest line accepted, in bytes.
   let maximumLineLength: Int
+  /// Whether a line of `maximumLineLength` bytes or more is read past instead of
+  /// being an error.
+  let skipsOversizedLines: Bool
+  /// With `skipsOversizedLines`: the numbers of the lines `nextLine` read past, in
+  /// order; the caller empties it.
+  var skippedLineNumbers: [Int] = []
+  /// With `skipsOversizedLines`: the lines the last `nextBlock` read past before the
+  /// block's first line.
+  private(set) var skippedLinesBeforeBlock = 0
 
   private let source: any ByteSource
   private var buffer: UnsafeMutableRawBufferPointer
@@ -32,9 +42,13 @@ final class LineReader {
 
   var path: String { source.path }
 
-  init(source: any ByteSource, bufferSize: Int = 1 << 20, maximumLineLength: Int = defaultMaximumLineLength) {
+  init(
+    source: any ByteSource, bufferSize: Int = 1 << 20, maximumLineLength: Int = defaultMaximumLineLength,
+    skipsOversizedLines: Bool = false
+  ) {
     self.source = source
     self.maximumLineLength = maximumLineLength
+    self.skipsOversizedLines = skipsOversizedLines
     buffer = .allocate(byteCount: bufferSize, alignment: 64)
   }
 
@@ -58,7 +72,12 @@ final class LineReader {
         defer { start = end }
         return finishLine(start..<end)
       }
-      try refill()
+      if try refill() {
+        // An oversized line was read past: the buffer now starts after it.
+        lineNumber += 1
+        skippedLineNumbers.append(lineNumber)
+        scanned = 0
+      }
     }
   }
 
@@ -69,12 +88,26 @@ final class LineReader {
   /// shrunk; bytes past the count are left over); only the partial line after the
   /// block's last line end is copied back into the reader's buffer, for the next
   /// call. Line ends and a byte-order mark are left for the caller.
+  /// With `skipsOversizedLines`, such lines are read past instead, counted in
+  /// `skippedLinesBeforeBlock`: they come before the block's first line, and a block
+  /// may then be empty (an oversized last line).
   /// - Throws: `CorpusError.oversizedRecord` for a line of `maximumLineLength` bytes
   ///   or more; it is the block's first line, and blocks do not count lines, so the
   ///   error gives the line after those `nextLine` returned: the caller adds the
   ///   lines of the blocks before.
   /// - Complexity: O(bytes read), plus the copy of one partial line per block.
   func nextBlock(into storage: inout [UInt8], targetSize: Int) throws(CorpusError) -> Int? {
+    skippedLinesBeforeBlock = 0
+    while true {
+      if let count = try nextBlockOrSkip(into: &storage, targetSize: targetSize) { return count }
+      if skippedLinesBeforeBlock == 0 { return nil }
+      if atEnd && start == end { return 0 }
+    }
+  }
+
+  /// One attempt of `nextBlock`: the block's byte count, or nil at the end of the
+  /// source or after reading past an oversized line (`skippedLinesBeforeBlock` grows).
+  private func nextBlockOrSkip(into storage: inout [UInt8], targetSize: Int) throws(CorpusError) -> Int? {
     let target = max(1, targetSize)
     // Bytes left in the buffer (the partial line of the last block, or lines after
     // `nextLine`) come first.
@@ -98,7 +131,12 @@ final class LineReader {
       guard cut == nil else { break }
       if atEnd { return filled }  // the source's last line, without "\n"
       guard filled < maximumLineLength else {
-        throw .oversizedRecord(path: source.path, line: lineNumber + 1, limit: maximumLineLength)
+        guard skipsOversizedLines else {
+          throw .oversizedRecord(path: source.path, line: lineNumber + 1, limit: maximumLineLength)
+        }
+        try readPastLine()
+        skippedLinesBeforeBlock += 1
+        return nil
       }
       if filled == storage.count { storage.resize(to: storage.count * 2, filling: 0) }
       filled += try readSource(into: &storage, at: filled, upTo: storage.count)
@@ -139,8 +177,10 @@ final class LineReader {
     return nil
   }
 
-  /// Moves the unread bytes to the front, grows the buffer if it is full, and reads more.
-  private func refill() throws(CorpusError) {
+  /// Moves the unread bytes to the front, grows the buffer if it is full, and reads
+  /// more. Returns whether it read past an oversized line instead (with
+  /// `skipsOversizedLines`), leaving the bytes after it in the buffer.
+  private func refill() throws(CorpusError) -> Bool {
     if start > 0 {
       if end > start { buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: end - start) }
       end -= start
@@ -148,7 +188,11 @@ final class LineReader {
     }
     if end == buffer.count {
       guard buffer.count < maximumLineLength else {
-        throw .oversizedRecord(path: source.path, line: lineNumber + 1, limit: maximumLineLength)
+        guard skipsOversizedLines else {
+          throw .oversizedRecord(path: source.path, line: lineNumber + 1, limit: maximumLineLength)
+        }
+        try readPastLine()
+        return true
       }
       let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 64)
       larger.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: end)
@@ -159,6 +203,29 @@ final class LineReader {
     if count == 0 { atEnd = true }
     end += count
     bytesRead += count
+    return false
+  }
+
+  /// Drops the rest of the current line, whose start is already consumed: reads the
+  /// source into the buffer until a "\n" (or the end), and leaves the bytes after it
+  /// as the buffer's unread bytes.
+  /// - Complexity: O(bytes of the line), in buffer-sized reads.
+  private func readPastLine() throws(CorpusError) {
+    start = 0
+    end = 0
+    while !atEnd {
+      let count = try source.read(into: buffer)
+      bytesRead += count
+      guard count > 0 else {
+        atEnd = true
+        return
+      }
+      if let newline = memchr(buffer.baseAddress!, 0x0A, count) {
+        start = buffer.baseAddress!.distance(to: newline) + 1
+        end = count
+        return
+      }
+    }
   }
 
   private func finishLine(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {

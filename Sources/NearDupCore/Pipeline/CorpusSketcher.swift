@@ -332,6 +332,12 @@ public final class CorpusSketcher {
     var planned = reservedInput == input
     let blockSize = blockSize(for: reader.inputs[input])
     func collectBlock(_ result: SketchedBlock, _ block: LineBlock) throws(CorpusError) {
+      // Oversized lines the reader read past (when skipping) come before the block's.
+      for _ in 0..<block.skippedLinesBefore {
+        lineBase += 1
+        try reader.skipInvalidRecord(
+          .oversizedRecord(path: block.path, line: lineBase, limit: reader.options.maximumLineLength))
+      }
       if !planned {
         planned = true
         reserveCapacity(

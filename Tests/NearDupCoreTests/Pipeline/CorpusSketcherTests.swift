@@ -49,6 +49,41 @@ struct CorpusSketcherTests {
     #expect("\(CorpusError.oversizedRecord(path: path, line: 501, limit: 64 << 10))" == "\(path):501: record larger than 65536 bytes")
   }
 
+  @Test("skipping invalid records reads past lines over the length limit, counted at their own lines", arguments: [1, 2])
+  func oversizedLinesSkipped(threads: Int) throws {
+    let directory = TemporaryDirectory()
+    // Records on lines 1–600, but line 301 is 2.5 MB (longer than any block), line 450
+    // is malformed, and line 601, the last, is 2.5 MB without a line end.
+    let long = String(repeating: "x", count: 5 << 19)
+    let lines = (1...601).map { line in
+      switch line {
+      case 301: #"{"id": "long", "text": ""# + long + #""}"#
+      case 450: "{not json"
+      case 601: long
+      default: #"{"id": "d\#(line)", "text": "story number \#(line) about a comet"}"#
+      }
+    }
+    let path = try directory.write("long.jsonl", lines.joined(separator: "\n"))
+    var options = CorpusOptions()
+    options.maximumLineLength = 64 << 10
+    options.skipsInvalidRecords = true
+    let kept = (1...600).filter { $0 != 301 && $0 != 450 }
+    // Without a sample the lines go as blocks; a 400-document sample reads line 301
+    // line by line, the rest as blocks.
+    for boilerplate in [nil, BoilerplateLearning(share: 0.5, sampleSize: 400, minimumDocuments: 3)] {
+      let reader = CorpusReader(inputs: [try CorpusInput.resolve(path, options: options)], options: options)
+      let sketcher = CorpusSketcher(parameters: try SketchParameters(), threads: threads, batchSize: 64, boilerplate: boilerplate)
+      let corpus = try sketcher.sketch(reader: reader)
+      #expect(corpus.documents.ids == kept.map { "d\($0)" })
+      #expect(corpus.documents.locations.map(\.line) == kept.map(Int32.init))
+      #expect(corpus.statistics.skippedRecords == 3)
+      #expect(corpus.statistics.skippedMessages.count == 3)
+      #expect(corpus.statistics.skippedMessages.first == "\(path):301: record larger than 65536 bytes")
+      #expect(corpus.statistics.skippedMessages.dropFirst().first?.hasPrefix("\(path):450:") == true)
+      #expect(corpus.statistics.skippedMessages.last == "\(path):601: record larger than 65536 bytes")
+    }
+  }
+
   @Test("the boilerplate sample is read once, and sketched as every later document is", arguments: [1, 2])
   func sampleFinishedFromKeptSets(threads: Int) throws {
     // No news cleaning: it reads a record's body alone, the check below its joined text.
