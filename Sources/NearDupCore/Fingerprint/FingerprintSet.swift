@@ -61,19 +61,9 @@ public enum FingerprintSet {
   /// adjacent ones can repeat.
   /// - Complexity: O(s) for s fingerprints.
   static func uniqueDigests(ofSorted fingerprints: UnsafeBufferPointer<UInt64>, into digests: inout [UInt32]) {
-    digests.resize(to: fingerprints.count, filling: 0)
-    let unique = digests.withUnsafeMutableBufferPointer { digests in
-      var unique = 0
-      for fingerprint in fingerprints {
-        let value = digest(fingerprint)
-        if unique == 0 || digests[unique &- 1] != value {
-          digests[unique] = value
-          unique &+= 1
-        }
-      }
-      return unique
-    }
-    digests.removeLast(fingerprints.count - unique)
+    digests.removeAll(keepingCapacity: true)
+    digests.append(contentsOf: fingerprints.lazy.map(digest))
+    removeAdjacentDuplicates(&digests)
   }
 
   /// Whether `bucketSort` takes `count` values: fewer are sorted faster by the

@@ -118,10 +118,10 @@ public final class CorpusReader {
       let next = try reader.nextLine()
       bytesRead += reader.bytesRead - before
       // Lines over the length limit it read past (only when skipping invalid records).
-      for line in reader.skippedLineNumbers {
-        try skipOrThrow(.oversizedRecord(path: reader.path, line: line, limit: options.maximumLineLength))
+      if !reader.skippedLineNumbers.isEmpty {
+        for line in reader.skippedLineNumbers { try skipOversizedLine(path: reader.path, line: line) }
+        reader.skippedLineNumbers.removeAll()
       }
-      reader.skippedLineNumbers.removeAll()
       guard let line = next else { return false }
       let location = DocumentLocation(input: Int32(inputIndex), line: Int32(truncatingIfNeeded: reader.lineNumber))
       do {
@@ -281,6 +281,12 @@ public final class CorpusReader {
   /// a message when skipping, else thrown.
   func skipInvalidRecord(_ error: CorpusError) throws(CorpusError) {
     try skipOrThrow(error)
+  }
+
+  /// Accounts for line `line` of `path`, over the length limit, which the line reader
+  /// read past (it does so only when invalid records are skipped).
+  func skipOversizedLine(path: String, line: Int) throws(CorpusError) {
+    try skipOrThrow(.oversizedRecord(path: path, line: line, limit: options.maximumLineLength))
   }
 
   // MARK: Shared checks

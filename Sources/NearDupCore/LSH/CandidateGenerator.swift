@@ -238,11 +238,7 @@ public struct CandidateGenerator: Sendable {
     let kept = entries.withUnsafeMutableBufferPointer { entries in
       seen.withUnsafeMutableBufferPointer { seen in
         repeated.withUnsafeMutableBufferPointer { repeated in
-          // A multiplicative hash of the key bits: slot keys (the one-row bandings)
-          // are minima, crowded toward small values.
-          @inline(__always) func bit(_ entry: UInt64) -> Int {
-            Int(truncatingIfNeeded: ((entry & keyMask) &* 0x9E37_79B9_7F4A_7C15) &>> UInt64(64 - tableBits))
-          }
+          @inline(__always) func bit(_ entry: UInt64) -> Int { keySlot(entry, keyMask: keyMask, tableBits: tableBits) }
           for entry in entries {
             let bit = bit(entry)
             let mask: UInt64 = 1 &<< UInt64(bit & 63)
@@ -289,9 +285,7 @@ public struct CandidateGenerator: Sendable {
       slots.withUnsafeMutableBufferPointer { slots in
         classes.withUnsafeBufferPointer { classes in
           partners.withUnsafeBufferPointer { partners in
-            @inline(__always) func slot(_ entry: UInt64) -> Int {
-              Int(truncatingIfNeeded: ((entry & keyMask) &* 0x9E37_79B9_7F4A_7C15) &>> UInt64(64 - tableBits))
-            }
+            @inline(__always) func slot(_ entry: UInt64) -> Int { keySlot(entry, keyMask: keyMask, tableBits: tableBits) }
             @inline(__always) func sizeClass(_ entry: UInt64) -> Int {
               Int(classes[Int(truncatingIfNeeded: entry & packedDocumentMask)])
             }
@@ -308,6 +302,14 @@ public struct CandidateGenerator: Sendable {
       }
     }
     entries.removeLast(count - kept)
+  }
+
+  /// The slot of an entry's key (the bits of `keyMask`) in a table of 2^`tableBits`
+  /// slots: a multiplicative hash of the key bits, since slot keys (the one-row
+  /// bandings) are minima, crowded toward small values.
+  @inline(__always)
+  static func keySlot(_ entry: UInt64, keyMask: UInt64, tableBits: Int) -> Int {
+    Int(truncatingIfNeeded: ((entry & keyMask) &* 0x9E37_79B9_7F4A_7C15) &>> UInt64(64 - tableBits))
   }
 
   /// How many documents ahead band entries prefetch their slots.

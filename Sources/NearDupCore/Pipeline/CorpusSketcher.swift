@@ -335,8 +335,7 @@ public final class CorpusSketcher {
       // Oversized lines the reader read past (when skipping) come before the block's.
       for _ in 0..<block.skippedLinesBefore {
         lineBase += 1
-        try reader.skipInvalidRecord(
-          .oversizedRecord(path: block.path, line: lineBase, limit: reader.options.maximumLineLength))
+        try reader.skipOversizedLine(path: block.path, line: lineBase)
       }
       if !planned {
         planned = true

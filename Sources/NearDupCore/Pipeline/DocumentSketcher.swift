@@ -161,28 +161,28 @@ public struct DocumentSketcher: Sendable {
     fingerprints.removeAll(keepingCapacity: true)
     fingerprints.append(contentsOf: set)
     stopShingles.filter(&fingerprints)
-    fingerprints.withUnsafeBufferPointer { minHasher.sketch($0, into: signature) }
     var sketch = unfiltered
-    if retention == .fingerprints {
-      sketch.shingleCount = fingerprints.count
-    } else {
-      fingerprints.withUnsafeBufferPointer { FingerprintSet.uniqueDigests(ofSorted: $0, into: &digests) }
-      sketch.shingleCount = digests.count
-    }
+    sketch.shingleCount = sketchFingerprints(signature: signature, sorted: true)
     times.sketch &+= clock.lap()
     return sketch
   }
 
   /// The signature of `fingerprints` into `signature` (if any), and the set kept as
-  /// `retention` asks; returns the number of distinct shingles.
-  private mutating func sketchFingerprints(signature: UnsafeMutableBufferPointer<UInt32>?) -> Int {
+  /// `retention` asks; returns the number of distinct shingles. With `sorted` the
+  /// fingerprints are sorted and duplicate-free already, and so are their digests
+  /// (a digest is the high half): nothing is sorted.
+  private mutating func sketchFingerprints(signature: UnsafeMutableBufferPointer<UInt32>?, sorted: Bool = false) -> Int {
     if let signature { fingerprints.withUnsafeBufferPointer { minHasher.sketch($0, into: signature) } }
     if retention == .fingerprints {
-      FingerprintSet.sortUniformAndRemoveDuplicates(&fingerprints, scratch: &fingerprintScratch)
+      if !sorted { FingerprintSet.sortUniformAndRemoveDuplicates(&fingerprints, scratch: &fingerprintScratch) }
       return fingerprints.count
     }
     fingerprints.withUnsafeBufferPointer {
-      FingerprintSet.sortedUniqueDigests(of: $0, into: &digests, scratch: &radixScratch)
+      if sorted {
+        FingerprintSet.uniqueDigests(ofSorted: $0, into: &digests)
+      } else {
+        FingerprintSet.sortedUniqueDigests(of: $0, into: &digests, scratch: &radixScratch)
+      }
     }
     return digests.count
   }
