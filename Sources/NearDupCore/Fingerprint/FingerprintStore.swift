@@ -48,7 +48,6 @@ public struct FingerprintStore<Element: FixedWidthInteger & Sendable>: Sendable 
   /// Reserves room for `sets` more sets of `values` values in total.
   public mutating func reserveCapacity(sets: Int, values count: Int) {
     values.reserveCapacity(values.count + count)
-    HugePages.advise(&values)
     offsets.reserveCapacity(offsets.count + sets)
   }
 

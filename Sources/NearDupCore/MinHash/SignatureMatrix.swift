@@ -35,7 +35,6 @@ public struct SignatureMatrix: Sendable {
   /// Reserves room for `rows` rows in all.
   public mutating func reserveCapacity(rows: Int) {
     values.reserveCapacity(rows * permutationCount)
-    HugePages.advise(&values)
   }
 
   /// Appends the rows in `rows` (a multiple of k values).
