@@ -19,8 +19,9 @@ let package = Package(
     .systemLibrary(
       name: "CZlib", pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+    .target(name: "CVectorTokenizer"),
     .target(
-      name: "NearDupCore", dependencies: ["CXXHash", "CZlib"],
+      name: "NearDupCore", dependencies: ["CXXHash", "CZlib", "CVectorTokenizer"],
       swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
     .executableTarget(
       name: "NearDupCLI",

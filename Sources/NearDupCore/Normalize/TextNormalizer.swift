@@ -1,4 +1,5 @@
 internal import CXXHash
+internal import CVectorTokenizer
 
 /// Turns raw UTF-8 text into case-folded tokens, the first stage of the pipeline.
 ///
@@ -18,7 +19,8 @@ internal import CXXHash
 ///
 /// `tokenize` writes the normalized text: the folded tokens joined by single spaces,
 /// which the shingles are cut from. A lowercase or capitalized ASCII word of up to
-/// 16 bytes — most words — is copied (and folded) as two 8-byte words.
+/// 16 bytes — most words — is copied (and folded) as two 8-byte words; with AVX-512,
+/// whole 64-byte chunks of plain ASCII are folded at once (`tokenizeInChunks`).
 ///
 /// ```swift
 /// TextNormalizer().tokens(of: "on EthermacTuesday hosted") // ["on", "ethermac", "tuesday", "hosted"]
@@ -29,10 +31,24 @@ internal import CXXHash
 public struct TextNormalizer: Sendable {
   /// Whether lowercase-to-uppercase transitions split a token.
   public var splitsGluedWords: Bool
+  /// Whether plain ASCII stretches take the AVX-512 path (`tokenizeInChunks`).
+  let foldsPlainChunks: Bool
+
+  /// Whether this processor has the AVX-512 path; asked once per process.
+  static let plainChunksAvailable = cvt_plain_chunks_available()
 
   /// Creates a normalizer.
   public init(splitsGluedWords: Bool = true) {
+    self.init(splitsGluedWords: splitsGluedWords, foldsPlainChunks: Self.plainChunksAvailable)
+  }
+
+  /// Creates a normalizer that takes the AVX-512 path for plain chunks or not (tests
+  /// compare the two).
+  /// - Precondition: `!foldsPlainChunks || TextNormalizer.plainChunksAvailable`.
+  init(splitsGluedWords: Bool, foldsPlainChunks: Bool) {
+    precondition(!foldsPlainChunks || Self.plainChunksAvailable, "this processor lacks AVX-512 VBMI2")
     self.splitsGluedWords = splitsGluedWords
+    self.foldsPlainChunks = foldsPlainChunks
   }
 
   /// Tokenizes `text` into `tokens`, replacing its contents, or after them with
@@ -40,6 +56,7 @@ public struct TextNormalizer: Sendable {
   /// - Complexity: O(text.count).
   public func tokenize(_ text: UnsafeBufferPointer<UInt8>, into tokens: inout TokenBuffer, appending: Bool = false) {
     tokens.prepare(forInputByteCount: text.count, appending: appending)
+    if foldsPlainChunks { return tokenizeInChunks(text, into: &tokens) }
     let (byteCount, tokenCount, invalid) = tokens.storage.withUnsafeMutableBufferPointer { out in
       tokens.endStorage.withUnsafeMutableBufferPointer { ends in
         var machine = TokenStateMachine(
@@ -49,6 +66,54 @@ public struct TextNormalizer: Sendable {
           splitsGluedWords: splitsGluedWords)
         let invalid = Self.scan(text, into: &machine, spans: &tokens.spans)
         return (machine.output.byteCount, machine.output.tokenCount, invalid)
+      }
+    }
+    tokens.byteCount = byteCount
+    tokens.count = tokenCount
+    tokens.invalidUTF8Count &+= invalid
+  }
+
+  /// `tokenize` with the AVX-512 path: the text is cut into chunks of at most 64
+  /// bytes that end just past an ASCII separator (which resets the state machine, so
+  /// chunks tokenize independently). `cvt_fold_plain_chunks` folds and compacts a
+  /// chunk of ASCII letters, digits and separators in a few vector instructions,
+  /// writing each token followed by a space; any other chunk — non-ASCII bytes, an
+  /// apostrophe, a glued word, a token of 64 bytes or more — takes `scan`. The
+  /// trailing space of the last token goes at the end.
+  /// - Complexity: O(text.count).
+  private func tokenizeInChunks(_ text: UnsafeBufferPointer<UInt8>, into tokens: inout TokenBuffer) {
+    let (byteCount, tokenCount, invalid) = tokens.storage.withUnsafeMutableBufferPointer { out in
+      tokens.endStorage.withUnsafeMutableBufferPointer { ends in
+        let out = out.baseAddress!
+        let ends = ends.baseAddress!
+        var state = CVTFoldState(position: 0, chunkEnd: 0, byteCount: tokens.byteCount, tokenCount: tokens.count)
+        // Every token is followed by a space while the text is tokenized.
+        @inline(__always) func appendSpace() {
+          out[state.byteCount] = UInt8(ascii: " ")
+          state.byteCount += 1
+        }
+        if state.tokenCount > 0 { appendSpace() }  // after a title's tokens
+        var invalid = 0
+        while true {
+          if let base = text.baseAddress {
+            cvt_fold_plain_chunks(base, text.count, splitsGluedWords, out, ends, &state)
+          }
+          guard state.position < text.count else { break }
+          let chunk = UnsafeBufferPointer(rebasing: text[state.position..<state.chunkEnd])
+          // `scan` writes a space before every token but the first instead.
+          if state.tokenCount > 0 { state.byteCount -= 1 }
+          var machine = TokenStateMachine(
+            output: FoldedTokenOutput(
+              source: chunk, out: out, ends: ends, byteCount: state.byteCount, tokenCount: state.tokenCount),
+            splitsGluedWords: splitsGluedWords)
+          invalid &+= Self.scan(chunk, into: &machine, spans: &tokens.spans)
+          state.byteCount = machine.output.byteCount
+          state.tokenCount = machine.output.tokenCount
+          if state.tokenCount > 0 { appendSpace() }
+          state.position = state.chunkEnd
+        }
+        if state.tokenCount > 0 { state.byteCount -= 1 }
+        return (state.byteCount, state.tokenCount, invalid)
       }
     }
     tokens.byteCount = byteCount

@@ -9,7 +9,8 @@
 ///
 /// - Invariant: token i (non-empty, without spaces) lies at `range(ofToken: i)`;
 ///   token i + 1 starts one byte (a space) after token i ends; the last token ends
-///   at `byteCount`; `byteCount + 16 <= storage.count` (slack for word-wide copies).
+///   at `byteCount`; `byteCount + 64 <= storage.count` (slack for word and vector
+///   stores).
 public struct TokenBuffer: Sendable {
   /// Token bytes, valid in `0..<byteCount`; the rest is scratch capacity.
   @usableFromInline var storage: [UInt8] = []
@@ -28,10 +29,10 @@ public struct TokenBuffer: Sendable {
   public init() {}
 
   /// Grows the storage so that the tokens of `inputByteCount` more input bytes fit
-  /// after the current ones (which `appending` keeps), with 16 bytes of slack. Case
-  /// folding at most triples a scalar's UTF-8 length, a token and the space before
-  /// it take at most four bytes per input byte, and there are never more tokens
-  /// than input bytes.
+  /// after the current ones (which `appending` keeps), with 64 bytes of slack for
+  /// the tokenizer's vector stores. Case folding at most triples a scalar's UTF-8
+  /// length, a token and the space before it take at most four bytes per input
+  /// byte, and there are never more tokens than input bytes.
   /// - Complexity: O(1) amortized (O(byteCount) when it grows while appending).
   mutating func prepare(forInputByteCount inputByteCount: Int, appending: Bool) {
     if !appending {
@@ -39,7 +40,7 @@ public struct TokenBuffer: Sendable {
       count = 0
       invalidUTF8Count = 0
     }
-    let neededBytes = byteCount + 4 * inputByteCount + 32
+    let neededBytes = byteCount + 4 * inputByteCount + 96
     if storage.count < neededBytes { storage.resize(to: 2 * neededBytes, filling: 0) }
     let neededEnds = count + inputByteCount + 1
     if endStorage.count < neededEnds { endStorage.resize(to: 2 * neededEnds, filling: 0) }

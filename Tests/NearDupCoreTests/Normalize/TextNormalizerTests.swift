@@ -177,6 +177,77 @@ struct TextNormalizerTests {
     }
   }
 
+  @Test(
+    "the AVX-512 path gives the scalar path's normalized text, token ends and invalid count",
+    .enabled(if: TextNormalizer.plainChunksAvailable, "the processor lacks AVX-512 VBMI2"))
+  func plainChunksMatchScalarPath() {
+    // Mostly plain words, so that most 64-byte chunks take the vector path, with the
+    // cases that send a chunk to the scalar path: non-ASCII, apostrophes, glued words,
+    // invalid UTF-8, and runs of 64 token bytes or more.
+    let plain = ["the", "Korea", "KOREA", "2024", "a1B2", "x", "diplomat", "Moscow", "iPhone", "(AP)", "internationalization"]
+    let rare = [
+      "EthermacTuesday", "don't", "'quoted'", "Korea’s", "Straße", "МОСКВА", "東京", "🔥", String(repeating: "long", count: 20),
+      String(repeating: "7", count: 64), String(repeating: "ab", count: 40) + "’s",
+    ]
+    let fragments = (plain + rare).map { Array($0.utf8) } + [[0xFF], [0xC3]]
+    let separators = [" ", "  ", ", ", ".\n", "\n\n", "-", "—", ""].map { Array($0.utf8) }
+    var random = SplitMix64(seed: 11)
+    for splits in [true, false] {
+      let vector = TextNormalizer(splitsGluedWords: splits, foldsPlainChunks: true)
+      let scalar = TextNormalizer(splitsGluedWords: splits, foldsPlainChunks: false)
+      for round in 0..<800 {
+        func text(fragmentCount: Int) -> [UInt8] {
+          var text: [UInt8] = []
+          for _ in 0..<fragmentCount {
+            let rareOne = random.next() % 16 == 0
+            let pick = Int(random.next() % UInt64(rareOne ? fragments.count : plain.count))
+            text += fragments[pick]
+            text += separators[Int(random.next() % UInt64(separators.count))]
+          }
+          if random.next() % 3 == 0 { text = Array(text.dropFirst(Int(random.next() % 4))) }
+          return text
+        }
+        let title = text(fragmentCount: Int(random.next() % 12))
+        let body = text(fragmentCount: Int(random.next() % 150))
+        var fromVector = TokenBuffer()
+        var fromScalar = TokenBuffer()
+        // A reused buffer, with and without a title before the body.
+        if round % 2 == 0 { title.withUnsafeBufferPointer { vector.tokenize($0, into: &fromVector) } }
+        if round % 2 == 0 { title.withUnsafeBufferPointer { scalar.tokenize($0, into: &fromScalar) } }
+        body.withUnsafeBufferPointer { vector.tokenize($0, into: &fromVector, appending: round % 2 == 0) }
+        body.withUnsafeBufferPointer { scalar.tokenize($0, into: &fromScalar, appending: round % 2 == 0) }
+        #expect(normalizedText(fromVector) == normalizedText(fromScalar), "title \(title) body \(body)")
+        #expect(tokenEnds(fromVector) == tokenEnds(fromScalar), "title \(title) body \(body)")
+        #expect(fromVector.invalidUTF8Count == fromScalar.invalidUTF8Count)
+      }
+    }
+  }
+
+  @Test(
+    "the AVX-512 path gives the scalar path's normalized text on the shared news corpora",
+    .enabled(if: TextNormalizer.plainChunksAvailable, "the processor lacks AVX-512 VBMI2"),
+    arguments: ["reuters21578.jsonl", "bbc_news.jsonl", "livedoor_news_ja.jsonl", "tweet_trec_clusters.jsonl"])
+  func plainChunksMatchScalarPathOnCorpora(corpus: String) throws {
+    let vector = TextNormalizer(splitsGluedWords: true, foldsPlainChunks: true)
+    let scalar = TextNormalizer(splitsGluedWords: true, foldsPlainChunks: false)
+    var fromVector = TokenBuffer()
+    var fromScalar = TokenBuffer()
+    let records = try Fixtures.records(Fixtures.sharedCorpus(corpus)).prefix(400)
+    #expect(records.count == 400)
+    for record in records {
+      var text = (record["title"] as? String ?? "") + "\n" + (record["text"] as! String)
+      text.withUTF8 { vector.tokenize($0, into: &fromVector) }
+      text.withUTF8 { scalar.tokenize($0, into: &fromScalar) }
+      #expect(normalizedText(fromVector) == normalizedText(fromScalar), "record \(record["id"] ?? "")")
+      #expect(tokenEnds(fromVector) == tokenEnds(fromScalar))
+    }
+  }
+
+  /// The token end offsets of `buffer`.
+  private func tokenEnds(_ buffer: TokenBuffer) -> [Int32] {
+    buffer.withTokens { _, ends in Array(ends) }
+  }
+
   /// The tokens of the scalar state machine run over the whole text: the reference
   /// that the two-pass scan must equal.
   private func stateMachineTokens(_ text: [UInt8], splitsGluedWords: Bool) -> [String] {
