@@ -88,11 +88,10 @@ public struct TextNormalizer: Sendable {
         let ends = ends.baseAddress!
         var state = CVTFoldState(position: 0, chunkEnd: 0, byteCount: tokens.byteCount, tokenCount: tokens.count)
         // Every token is followed by a space while the text is tokenized.
-        @inline(__always) func appendSpace() {
+        if state.tokenCount > 0 {  // after a title's tokens
           out[state.byteCount] = UInt8(ascii: " ")
           state.byteCount += 1
         }
-        if state.tokenCount > 0 { appendSpace() }  // after a title's tokens
         var invalid = 0
         while true {
           if let base = text.baseAddress {
@@ -109,7 +108,10 @@ public struct TextNormalizer: Sendable {
           invalid &+= Self.scan(chunk, into: &machine, spans: &tokens.spans)
           state.byteCount = machine.output.byteCount
           state.tokenCount = machine.output.tokenCount
-          if state.tokenCount > 0 { appendSpace() }
+          if state.tokenCount > 0 {
+            out[state.byteCount] = UInt8(ascii: " ")
+            state.byteCount += 1
+          }
           state.position = state.chunkEnd
         }
         if state.tokenCount > 0 { state.byteCount -= 1 }
