@@ -19,9 +19,9 @@ let package = Package(
     .systemLibrary(
       name: "CZlib", pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
-    .target(name: "CVectorTokenizer"),
+    .target(name: "CVectorKernels"),
     .target(
-      name: "NearDupCore", dependencies: ["CXXHash", "CZlib", "CVectorTokenizer"],
+      name: "NearDupCore", dependencies: ["CXXHash", "CZlib", "CVectorKernels"],
       swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
     .executableTarget(
       name: "NearDupCLI",

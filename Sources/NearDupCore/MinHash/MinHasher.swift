@@ -1,3 +1,4 @@
+internal import CVectorKernels
 /// Computes MinHash signatures of k 32-bit slots from a document's fingerprints, by
 /// one of two schemes (`SketchScheme`):
 ///
@@ -94,11 +95,29 @@ public struct MinHasher: Sendable {
     }
   }
 
-  /// k-permutation MinHash. Permutation-major: a_i, b_i and four running minima stay
-  /// in registers while the fingerprints stream past, four at a time.
+  /// Whether `.minhash` signatures take the AVX-512 kernel (`cvk_min_hash_permutations`,
+  /// eight slots per instruction); asked once per process.
+  static let permutationKernelAvailable = cvk_min_hash_available()
+
+  /// Whether this hasher takes the AVX-512 kernel for `.minhash`; tests turn it off to
+  /// compare the two paths.
+  var usesPermutationKernel = MinHasher.permutationKernelAvailable
+
+  /// k-permutation MinHash. Permutation-major: a_i, b_i and running minima stay in
+  /// registers while the fingerprints stream past — 32 slots at a time in AVX-512
+  /// vectors where the processor has them, else four minima of one slot at a time.
   private func sketchPermutations(
     _ fingerprints: UnsafeBufferPointer<UInt64>, into out: UnsafeMutableBufferPointer<UInt32>
   ) {
+    if usesPermutationKernel {
+      multipliers.withUnsafeBufferPointer { a in
+        increments.withUnsafeBufferPointer { b in
+          cvk_min_hash_permutations(
+            fingerprints.baseAddress, fingerprints.count, a.baseAddress, b.baseAddress, out.count, out.baseAddress)
+        }
+      }
+      return
+    }
     multipliers.withUnsafeBufferPointer { a in
       increments.withUnsafeBufferPointer { b in
         let count = fingerprints.count

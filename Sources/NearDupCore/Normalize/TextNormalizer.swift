@@ -1,5 +1,5 @@
 internal import CXXHash
-internal import CVectorTokenizer
+internal import CVectorKernels
 
 /// Turns raw UTF-8 text into case-folded tokens, the first stage of the pipeline.
 ///
@@ -35,7 +35,7 @@ public struct TextNormalizer: Sendable {
   let foldsPlainChunks: Bool
 
   /// Whether this processor has the AVX-512 path; asked once per process.
-  static let plainChunksAvailable = cvt_plain_chunks_available()
+  static let plainChunksAvailable = cvk_plain_chunks_available()
 
   /// Creates a normalizer.
   public init(splitsGluedWords: Bool = true) {
@@ -75,7 +75,7 @@ public struct TextNormalizer: Sendable {
 
   /// `tokenize` with the AVX-512 path: the text is cut into chunks of at most 64
   /// bytes that end just past an ASCII separator (which resets the state machine, so
-  /// chunks tokenize independently). `cvt_fold_plain_chunks` folds and compacts a
+  /// chunks tokenize independently). `cvk_fold_plain_chunks` folds and compacts a
   /// chunk of ASCII letters, digits and separators in a few vector instructions,
   /// writing each token followed by a space; any other chunk — non-ASCII bytes, an
   /// apostrophe, a glued word, a token of 64 bytes or more — takes `scan`. The
@@ -86,7 +86,7 @@ public struct TextNormalizer: Sendable {
       tokens.endStorage.withUnsafeMutableBufferPointer { ends in
         let out = out.baseAddress!
         let ends = ends.baseAddress!
-        var state = CVTFoldState(position: 0, chunkEnd: 0, byteCount: tokens.byteCount, tokenCount: tokens.count)
+        var state = CVKFoldState(position: 0, chunkEnd: 0, byteCount: tokens.byteCount, tokenCount: tokens.count)
         // Every token is followed by a space while the text is tokenized.
         if state.tokenCount > 0 {  // after a title's tokens
           out[state.byteCount] = UInt8(ascii: " ")
@@ -95,7 +95,7 @@ public struct TextNormalizer: Sendable {
         var invalid = 0
         while true {
           if let base = text.baseAddress {
-            cvt_fold_plain_chunks(base, text.count, splitsGluedWords, out, ends, &state)
+            cvk_fold_plain_chunks(base, text.count, splitsGluedWords, out, ends, &state)
           }
           guard state.position < text.count else { break }
           let chunk = UnsafeBufferPointer(rebasing: text[state.position..<state.chunkEnd])

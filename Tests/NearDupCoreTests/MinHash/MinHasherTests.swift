@@ -1,5 +1,5 @@
 import Foundation
-import NearDupCore
+@testable import NearDupCore
 import Testing
 
 @Suite("MinHasher")
@@ -89,6 +89,23 @@ struct MinHasherTests {
       }
     }
     #expect(MinHasher(parameters).signature(of: fingerprints).values == expected)
+  }
+
+  @Test(
+    "k permutations: the AVX-512 kernel gives the scalar loop's signature, bit for bit",
+    .enabled(if: MinHasher.permutationKernelAvailable, "the processor lacks AVX-512 DQ"),
+    arguments: [1, 7, 8, 9, 31, 32, 33, 100, 128, 129, 256])
+  func permutationKernel(k: Int) throws {
+    var kernel = MinHasher(try SketchParameters(permutationCount: k, seed: UInt64(k), scheme: .minhash))
+    var scalar = kernel
+    kernel.usesPermutationKernel = true
+    scalar.usesPermutationKernel = false
+    var generator = SplitMix64(seed: UInt64(1000 + k))
+    for count in [0, 1, 2, 3, 17, 400, 1_000] {
+      // Random fingerprints, and ones whose hashes crowd the extremes of the 64 bits.
+      let fingerprints = (0..<count).map { index in index % 5 == 0 ? UInt64(index) : generator.next() }
+      #expect(kernel.signature(of: fingerprints) == scalar.signature(of: fingerprints), "k \(k), \(count) fingerprints")
+    }
   }
 
   @Test("an empty document has every slot at UInt32.max", arguments: SketchScheme.allCases)

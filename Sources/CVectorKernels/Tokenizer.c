@@ -1,31 +1,21 @@
-#include "CVectorTokenizer.h"
+/* The tokenizer's AVX-512 path: plain ASCII chunks folded and joined. */
+
+#include "CVectorKernels.h"
 
 #if defined(__x86_64__)
-#include <cpuid.h>
 #include <immintrin.h>
 
-bool cvt_plain_chunks_available(void) {
-  unsigned eax, ebx, ecx, edx;
-  if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & (1u << 27))) return false; /* OSXSAVE */
-  unsigned low, high;
-  __asm__ volatile("xgetbv" : "=a"(low), "=d"(high) : "c"(0));
-  if ((low & 0xE6) != 0xE6) return false; /* SSE, AVX, opmask and ZMM state enabled */
-  if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
-  bool avx512f = ebx & (1u << 16), avx512bw = ebx & (1u << 30), vbmi2 = ecx & (1u << 6);
-  return avx512f && avx512bw && vbmi2;
-}
-
-#define CVT_TARGET __attribute__((target("avx512f,avx512bw,avx512vbmi2,bmi,bmi2,lzcnt,popcnt")))
+#define CVK_TARGET __attribute__((target("avx512f,avx512bw,avx512vbmi2,bmi,bmi2,lzcnt,popcnt")))
 
 /* The byte classes of one window of up to 64 bytes. */
 typedef struct {
   __m512i bytes;
   __mmask64 lower, upper, word, separator, special;
-} CVTWindow;
+} CVKWindow;
 
-static inline CVT_TARGET CVTWindow cvt_classify(const uint8_t *text, size_t length) {
+static inline CVK_TARGET CVKWindow cvk_classify(const uint8_t *text, size_t length) {
   __mmask64 valid = _bzhi_u64(~0ULL, (unsigned)length);
-  CVTWindow window;
+  CVKWindow window;
   window.bytes = _mm512_maskz_loadu_epi8(valid, text);
   __m512i v = window.bytes;
   window.lower = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('a')), _mm512_set1_epi8(25));
@@ -37,14 +27,14 @@ static inline CVT_TARGET CVTWindow cvt_classify(const uint8_t *text, size_t leng
   return window;
 }
 
-CVT_TARGET void cvt_fold_plain_chunks(const uint8_t *text, size_t count, bool splitsGluedWords, uint8_t *out,
-                                      int32_t *ends, CVTFoldState *state) {
+CVK_TARGET void cvk_fold_plain_chunks(const uint8_t *text, size_t count, bool splitsGluedWords, uint8_t *out,
+                                      int32_t *ends, CVKFoldState *state) {
   size_t position = state->position, written = state->byteCount, tokenCount = state->tokenCount;
   const __m512i spaces = _mm512_set1_epi8(' ');
   const __m512i caseBit = _mm512_set1_epi8(0x20);
   while (position < count) {
     size_t length = count - position < 64 ? count - position : 64;
-    CVTWindow window = cvt_classify(text + position, length);
+    CVKWindow window = cvk_classify(text + position, length);
     size_t chunk = length;
     if (position + 64 < count) {
       if (window.separator == 0) {
@@ -53,7 +43,7 @@ CVT_TARGET void cvt_fold_plain_chunks(const uint8_t *text, size_t count, bool sp
         state->chunkEnd = count;
         while (next < count) {
           size_t nextLength = count - next < 64 ? count - next : 64;
-          __mmask64 separator = cvt_classify(text + next, nextLength).separator;
+          __mmask64 separator = cvk_classify(text + next, nextLength).separator;
           if (separator != 0) {
             state->chunkEnd = next + _tzcnt_u64(separator) + 1;
             break;
@@ -100,10 +90,8 @@ CVT_TARGET void cvt_fold_plain_chunks(const uint8_t *text, size_t count, bool sp
 
 #else
 
-bool cvt_plain_chunks_available(void) { return false; }
-
-void cvt_fold_plain_chunks(const uint8_t *text, size_t count, bool splitsGluedWords, uint8_t *out, int32_t *ends,
-                           CVTFoldState *state) {
+void cvk_fold_plain_chunks(const uint8_t *text, size_t count, bool splitsGluedWords, uint8_t *out, int32_t *ends,
+                           CVKFoldState *state) {
   (void)text, (void)splitsGluedWords, (void)out, (void)ends;
   state->chunkEnd = count;
 }
