@@ -1,4 +1,5 @@
 internal import CVectorKernels
+
 /// Computes MinHash signatures of k 32-bit slots from a document's fingerprints, by
 /// one of two schemes (`SketchScheme`):
 ///
