@@ -20,7 +20,7 @@ internal import CVectorKernels
 /// `tokenize` writes the normalized text: the folded tokens joined by single spaces,
 /// which the shingles are cut from. A lowercase or capitalized ASCII word of up to
 /// 16 bytes — most words — is copied (and folded) as two 8-byte words; with AVX-512,
-/// whole 64-byte chunks of plain ASCII are folded at once (`tokenizeInChunks`).
+/// whole 64-byte chunks of plain ASCII are folded at once (see `tokenize`).
 ///
 /// ```swift
 /// TextNormalizer().tokens(of: "on EthermacTuesday hosted") // ["on", "ethermac", "tuesday", "hosted"]
@@ -31,7 +31,7 @@ internal import CVectorKernels
 public struct TextNormalizer: Sendable {
   /// Whether lowercase-to-uppercase transitions split a token.
   public var splitsGluedWords: Bool
-  /// Whether plain ASCII stretches take the AVX-512 path (`tokenizeInChunks`).
+  /// Whether plain ASCII chunks take the AVX-512 path (see `tokenize`).
   let foldsPlainChunks: Bool
 
   /// Whether this processor has the AVX-512 path; asked once per process.
@@ -53,35 +53,18 @@ public struct TextNormalizer: Sendable {
 
   /// Tokenizes `text` into `tokens`, replacing its contents, or after them with
   /// `appending` (a record's title, then its body: as if separated by a line break).
+  ///
+  /// With the AVX-512 path (`foldsPlainChunks`) the text is cut into chunks of at most
+  /// 64 bytes that end just past an ASCII separator (which resets the state machine,
+  /// so chunks tokenize independently). `cvk_fold_plain_chunks` folds and compacts a
+  /// chunk of ASCII letters, digits and separators in a few vector instructions,
+  /// writing each token followed by a space; any other chunk — non-ASCII bytes, an
+  /// apostrophe, a glued word, a token of 64 bytes or more — takes `scan`. Without
+  /// it, the whole text is one chunk for `scan`. The trailing space of the last token
+  /// goes at the end.
   /// - Complexity: O(text.count).
   public func tokenize(_ text: UnsafeBufferPointer<UInt8>, into tokens: inout TokenBuffer, appending: Bool = false) {
     tokens.prepare(forInputByteCount: text.count, appending: appending)
-    if foldsPlainChunks { return tokenizeInChunks(text, into: &tokens) }
-    let (byteCount, tokenCount, invalid) = tokens.storage.withUnsafeMutableBufferPointer { out in
-      tokens.endStorage.withUnsafeMutableBufferPointer { ends in
-        var machine = TokenStateMachine(
-          output: FoldedTokenOutput(
-            source: text, out: out.baseAddress!, ends: ends.baseAddress!, byteCount: tokens.byteCount,
-            tokenCount: tokens.count),
-          splitsGluedWords: splitsGluedWords)
-        let invalid = Self.scan(text, into: &machine, spans: &tokens.spans)
-        return (machine.output.byteCount, machine.output.tokenCount, invalid)
-      }
-    }
-    tokens.byteCount = byteCount
-    tokens.count = tokenCount
-    tokens.invalidUTF8Count &+= invalid
-  }
-
-  /// `tokenize` with the AVX-512 path: the text is cut into chunks of at most 64
-  /// bytes that end just past an ASCII separator (which resets the state machine, so
-  /// chunks tokenize independently). `cvk_fold_plain_chunks` folds and compacts a
-  /// chunk of ASCII letters, digits and separators in a few vector instructions,
-  /// writing each token followed by a space; any other chunk — non-ASCII bytes, an
-  /// apostrophe, a glued word, a token of 64 bytes or more — takes `scan`. The
-  /// trailing space of the last token goes at the end.
-  /// - Complexity: O(text.count).
-  private func tokenizeInChunks(_ text: UnsafeBufferPointer<UInt8>, into tokens: inout TokenBuffer) {
     let (byteCount, tokenCount, invalid) = tokens.storage.withUnsafeMutableBufferPointer { out in
       tokens.endStorage.withUnsafeMutableBufferPointer { ends in
         let out = out.baseAddress!
@@ -94,8 +77,10 @@ public struct TextNormalizer: Sendable {
         }
         var invalid = 0
         while true {
-          if let base = text.baseAddress {
+          if foldsPlainChunks, let base = text.baseAddress {
             cvk_fold_plain_chunks(base, text.count, splitsGluedWords, out, ends, &state)
+          } else {
+            state.chunkEnd = text.count
           }
           guard state.position < text.count else { break }
           let chunk = UnsafeBufferPointer(rebasing: text[state.position..<state.chunkEnd])
