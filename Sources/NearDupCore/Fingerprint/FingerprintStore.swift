@@ -51,6 +51,16 @@ public struct FingerprintStore<Element: FixedWidthInteger & Sendable>: Sendable 
     offsets.reserveCapacity(offsets.count + sets)
   }
 
+  /// Maps the reserved memory of the next `count` values ahead of appending them
+  /// (see `PagePopulation`); changes no set.
+  /// - Complexity: O(count) in the kernel.
+  public mutating func populateSpareCapacity(values count: Int) {
+    let capacity = values.capacity
+    values.withUnsafeMutableBufferPointer {
+      PagePopulation.populateSpareCapacity(after: $0, capacity: capacity, additional: count)
+    }
+  }
+
   /// Calls `body` with a lookup that yields set i as a buffer; the buffers must not
   /// escape `body`.
   public func withSets<Result>(_ body: (FingerprintSets<Element>) throws -> Result) rethrows -> Result {

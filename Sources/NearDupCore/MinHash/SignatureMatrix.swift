@@ -37,6 +37,17 @@ public struct SignatureMatrix: Sendable {
     values.reserveCapacity(rows * permutationCount)
   }
 
+  /// Maps the reserved memory of the next `rowCount` rows ahead of appending them
+  /// (see `PagePopulation`); changes no row.
+  /// - Complexity: O(rowCount·k) in the kernel.
+  public mutating func populateSpareCapacity(rows rowCount: Int) {
+    let capacity = values.capacity
+    let additional = rowCount * permutationCount
+    values.withUnsafeMutableBufferPointer {
+      PagePopulation.populateSpareCapacity(after: $0, capacity: capacity, additional: additional)
+    }
+  }
+
   /// Appends the rows in `rows` (a multiple of k values).
   /// - Complexity: O(rows.count).
   public mutating func append(rows: UnsafeBufferPointer<UInt32>) {

@@ -429,6 +429,9 @@ public final class CorpusSketcher {
   /// accounting for invalid records.
   private func collect(_ result: SketchedBlock, block: LineBlock, reader: CorpusReader, lineBase: Int) throws(CorpusError) {
     let k = parameters.permutationCount
+    corpus.signatures.populateSpareCapacity(rows: result.lines.count)
+    corpus.digests?.populateSpareCapacity(values: result.digests.values.count)
+    corpus.fingerprints?.populateSpareCapacity(values: result.fingerprints.values.count)
     var errorIndex = 0
     func flushErrors(before line: Int) throws(CorpusError) {
       while errorIndex < result.errors.count && result.errors[errorIndex].line < line {
