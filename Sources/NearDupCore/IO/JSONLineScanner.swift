@@ -34,19 +34,24 @@ struct JSONLineScanner {
   let keys: [[UInt8]]
   /// Decoded strings and copied numbers of the last scanned line.
   private(set) var decoded: [UInt8] = []
+  /// One value per wanted key, in the order of `keys`, for the last line scanned
+  /// without an error (reused from line to line: scanning allocates nothing once
+  /// `decoded` has grown).
+  private(set) var values: [JSONFieldValue]
   private var keyScratch: [UInt8] = []
 
   /// Creates a scanner for the fields named `keys`.
   init(keys: [String]) {
     self.keys = keys.map { Array($0.utf8) }
+    values = [JSONFieldValue](repeating: .missing, count: keys.count)
   }
 
-  /// Scans `line`; returns one value per wanted key, in the order of `keys`.
+  /// Scans `line` into `values` and `decoded`.
   /// - Throws: `JSONSyntaxError` when the line is not a single valid JSON object, or
   ///   names a wanted field twice.
-  mutating func scan(_ line: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> [JSONFieldValue] {
+  mutating func scan(_ line: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) {
     decoded.removeAll(keepingCapacity: true)
-    var values = [JSONFieldValue](repeating: .missing, count: keys.count)
+    for index in values.indices { values[index] = .missing }
     var cursor = Cursor(bytes: line)
     cursor.skipWhitespace()
     guard cursor.peek() == UInt8(ascii: "{") else {
@@ -91,7 +96,6 @@ struct JSONLineScanner {
     }
     cursor.skipWhitespace()
     guard cursor.atEnd else { throw cursor.error("unexpected text after the JSON object") }
-    return values
   }
 
   /// Reads the value of a wanted field, decoding strings and copying numbers.

@@ -33,12 +33,12 @@ struct RecordParser {
     func malformed(_ reason: String) -> CorpusError {
       .malformedLine(path: path, line: number, reason: reason)
     }
-    let values: [JSONFieldValue]
     do {
-      values = try scanner.scan(line)
+      try scanner.scan(line)
     } catch {
       throw malformed("invalid JSON: \(error.message) (column \(error.column))")
     }
+    let values = scanner.values
     let id: String
     switch values[0] {
     case .string(let range), .number(let range):

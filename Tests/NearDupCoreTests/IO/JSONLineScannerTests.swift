@@ -7,11 +7,14 @@ struct JSONLineScannerTests {
   /// Scans `line` for id, text and title; strings and numbers come back decoded.
   func scan(_ line: String) throws(JSONSyntaxError) -> [String?] {
     var scanner = JSONLineScanner(keys: ["id", "text", "title"])
+    return try scan(line, with: &scanner)
+  }
+
+  /// Scans `line` with `scanner`, as `scan(_:)` does with a new one.
+  func scan(_ line: String, with scanner: inout JSONLineScanner) throws(JSONSyntaxError) -> [String?] {
     let bytes = Array(line.utf8)
-    let values = try bytes.withUnsafeBufferPointer { (bytes) throws(JSONSyntaxError) -> [JSONFieldValue] in
-      try scanner.scan(bytes)
-    }
-    return values.map { value in
+    try bytes.withUnsafeBufferPointer { (bytes) throws(JSONSyntaxError) in try scanner.scan(bytes) }
+    return scanner.values.map { value in
       switch value {
       case .string(let range), .number(let range): String(decoding: scanner.decoded[range], as: UTF8.self)
       case .missing: nil
@@ -29,6 +32,15 @@ struct JSONLineScannerTests {
     #expect(try scan("{}") == [nil, nil, nil])
     #expect(try scan(#"{"id": "a", "text": null, "title": false}"#) == ["a", "<null>", "<false>"])
     #expect(try scan(#"{"id": {"x": 1}, "text": [1]}"#) == ["<an object>", "<an array>", nil])
+  }
+
+  @Test("a reused scanner reports each line's own fields, after a valid or a malformed line")
+  func reuse() throws {
+    var scanner = JSONLineScanner(keys: ["id", "text", "title"])
+    #expect(try scan(#"{"id": "a", "text": "first body", "title": "T"}"#, with: &scanner) == ["a", "first body", "T"])
+    #expect(try scan(#"{"text": "second"}"#, with: &scanner) == [nil, "second", nil])
+    #expect(throws: JSONSyntaxError.self) { try scan(#"{"id": 5, "title": "X", "text": }"#, with: &scanner) }
+    #expect(try scan(#"{"id": 7, "text": "third"}"#, with: &scanner) == ["7", "third", nil])
   }
 
   @Test("escapes decode to UTF-8, surrogate pairs included; lone surrogates become U+FFFD")
