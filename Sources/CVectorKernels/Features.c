@@ -24,10 +24,14 @@ bool cvk_plain_chunks_available(void) {
 
 bool cvk_min_hash_available(void) { return cvk_avx512_supports(1u << 17 /* DQ */, 0); }
 
+bool cvk_json_copy_available(void) { return cvk_avx512_supports(1u << 30 /* BW */, 0); }
+
 #else
 
 bool cvk_plain_chunks_available(void) { return false; }
 
 bool cvk_min_hash_available(void) { return false; }
+
+bool cvk_json_copy_available(void) { return false; }
 
 #endif

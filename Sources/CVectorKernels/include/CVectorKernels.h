@@ -1,8 +1,9 @@
 #ifndef NEARDUP_CVECTORKERNELS_H
 #define NEARDUP_CVECTORKERNELS_H
 
-/* NearDup's AVX-512 kernels: the tokenizer's path for plain ASCII text, folded and
-   joined 64 bytes at a time, and k-permutation MinHash eight slots at a time.
+/* NearDup's AVX-512 kernels: the JSON Lines reader's string copy, the tokenizer's
+   path for plain ASCII text, folded and joined 64 bytes at a time, and k-permutation
+   MinHash eight slots at a time.
    Compiled for the x86-64 baseline; the vector code runs only where the
    `…_available` functions say the processor and the OS support it. */
 
@@ -45,6 +46,17 @@ bool cvk_plain_chunks_available(void);
    token. Requires `cvk_plain_chunks_available()`. */
 void cvk_fold_plain_chunks(const uint8_t *text, size_t count, bool splitsGluedWords, uint8_t *out, int32_t *ends,
                            CVKFoldState *state);
+
+/* Whether this processor runs `cvk_json_copy_plain`: x86-64 with AVX-512 F and BW,
+   their register state enabled by the OS. Runs cpuid: call once. */
+bool cvk_json_copy_available(void);
+
+/* Copies the plain bytes at the start of `in[0 ..< count]` (the inside of a JSON
+   string: anything but a quote, a backslash or a control character below 0x20) to
+   `out`, and returns their number: the offset of the first byte that is not plain,
+   or `count`. `out` must have room for `count + 64` bytes; the bytes past the
+   returned number are overwritten with scratch. Requires `cvk_json_copy_available()`. */
+size_t cvk_json_copy_plain(const uint8_t *in, size_t count, uint8_t *out);
 
 /* Whether this processor runs `cvk_min_hash_permutations`: x86-64 with AVX-512 F and
    DQ, their register state enabled by the OS. Runs cpuid: call once. */

@@ -5,9 +5,17 @@ import Testing
 @Suite("JSONLineScanner")
 struct JSONLineScannerTests {
   /// Scans `line` for id, text and title; strings and numbers come back decoded.
+  /// Where the processor has the AVX-512 string copy, the line is scanned both with
+  /// and without it, and the two must give the same values or the same error.
   func scan(_ line: String) throws(JSONSyntaxError) -> [String?] {
-    var scanner = JSONLineScanner(keys: ["id", "text", "title"])
-    return try scan(line, with: &scanner)
+    let keys = ["id", "text", "title"]
+    var scalar = JSONLineScanner(keys: keys, copiesWithVectors: false)
+    let scalarResult = Result { () throws(JSONSyntaxError) in try scan(line, with: &scalar) }
+    guard JSONLineScanner.vectorCopyAvailable else { return try scalarResult.get() }
+    var vector = JSONLineScanner(keys: keys, copiesWithVectors: true)
+    let vectorResult = Result { () throws(JSONSyntaxError) in try scan(line, with: &vector) }
+    #expect(vectorResult == scalarResult, "vector and scalar copies disagree on \(line.prefix(80))")
+    return try vectorResult.get()
   }
 
   /// Scans `line` with `scanner`, as `scan(_:)` does with a new one.
@@ -76,9 +84,11 @@ struct JSONLineScannerTests {
 
   @Test("long strings decode exactly with a quote, backslash, escape or control character at any offset")
   func specialAtEveryOffset() throws {
-    for offset in 0..<40 {
+    // Offsets on both sides of the 64-byte blocks of the vector copy and the 16- and
+    // 8-byte steps of the scalar scan.
+    for offset in 0..<150 {
       let before = String(repeating: "a", count: offset)
-      let after = String(repeating: "b", count: 40 - offset)
+      let after = String(repeating: "b", count: 150 - offset)
       for special in ["\"", "\\", "\n", "é", "\u{1F}"] {
         let text = before + special + after
         let encoded = String(decoding: try JSONEncoder().encode(["text": text]), as: UTF8.self)
@@ -89,6 +99,33 @@ struct JSONLineScannerTests {
       #expect(throws: JSONSyntaxError(message: "unescaped control character (byte 0x1) in a string", column: 11 + offset)) {
         try scan(raw)
       }
+    }
+  }
+
+  @Test("random records of up to 4 KB decode to their strings, one scanner reused for all")
+  func randomRecords() throws {
+    var random = SplitMix64(seed: 42)
+    let pieces = ["word ", "Wire", " ", "\n\n", "\"", "\\", "/", "\t", "é", "—", "🙂", "日本", "\u{01}", "\u{7F}", "x"]
+    let keys = ["id", "text", "title"]
+    var scalar = JSONLineScanner(keys: keys, copiesWithVectors: false)
+    var vector = JSONLineScanner.vectorCopyAvailable ? JSONLineScanner(keys: keys, copiesWithVectors: true) : nil
+    for round in 0..<300 {
+      var text = ""
+      let target = Int(random.next() % 4_000)
+      while text.utf8.count < target {
+        // Mostly plain runs of varying length, with an occasional special piece.
+        if random.next() % 4 == 0 {
+          text += pieces[Int(random.next() % UInt64(pieces.count))]
+        } else {
+          text += String(repeating: "ab", count: Int(random.next() % 70))
+        }
+      }
+      let title = String(text.prefix(Int(random.next() % 90)))
+      let record: [String: String] = ["id": "doc-\(round)", "title": title, "text": text, "source": text.suffix(50) + "…"]
+      let line = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
+      let expected: [String?] = ["doc-\(round)", text, title]
+      #expect(try scan(line, with: &scalar) == expected)
+      if vector != nil { #expect(try scan(line, with: &vector!) == expected) }
     }
   }
 
