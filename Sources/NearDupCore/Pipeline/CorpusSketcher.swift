@@ -539,6 +539,7 @@ public final class CorpusSketcher {
     var sketches = [DocumentSketch](repeating: .empty, count: count)
     var chunkSets = [FingerprintStore<UInt64>](repeating: FingerprintStore(), count: chunkCount)
     var chunkDigests = [DigestStore](repeating: DigestStore(), count: chunkCount)
+    corpus.signatures.populateSpareCapacity(rows: count)
     corpus.signatures.appendRows(count) { rows in
       let signatureRows = DisjointRows(rows)
       sketches.withUnsafeMutableBufferPointer { sketchBuffer in
@@ -566,8 +567,14 @@ public final class CorpusSketcher {
         }
       }
     }
-    if keepsFingerprints { for store in chunkSets { corpus.fingerprints!.append(contentsOf: store) } }
-    if keepsDigests { for store in chunkDigests { corpus.digests!.append(contentsOf: store) } }
+    if keepsFingerprints {
+      corpus.fingerprints!.populateSpareCapacity(values: chunkSets.reduce(0) { $0 + $1.values.count })
+      for store in chunkSets { corpus.fingerprints!.append(contentsOf: store) }
+    }
+    if keepsDigests {
+      corpus.digests!.populateSpareCapacity(values: chunkDigests.reduce(0) { $0 + $1.values.count })
+      for store in chunkDigests { corpus.digests!.append(contentsOf: store) }
+    }
     for index in 0..<count {
       record(
         sketches[index], id: batch.ids[index], preview: batch.previews[index], location: batch.locations[index],
