@@ -115,7 +115,8 @@ public struct Clustering: Sendable {
 
   /// Center linkage over the canonical documents, identical copies following their
   /// canonical document. A member's similarity to its center is the similarity of
-  /// their verified edge. O(N log N + E).
+  /// their verified edge. O(N + E + M log M) for the M documents with an edge or a
+  /// copy, with flat arrays throughout (no hashing, one allocation per cluster).
   private func centerClusters(canonical: [UInt32], edges: [Edge], lengths: [UInt32]) -> [Cluster] {
     let count = canonical.count
     // Adjacency lists of the canonical documents (CSR).
@@ -136,39 +137,56 @@ public struct Clustering: Sendable {
       neighbourSimilarities[fill[Int(edge.b)]] = edge.similarity
       fill[Int(edge.b)] += 1
     }
-    func neighbourCount(_ document: Int) -> Int { degree[document + 1] - degree[document] }
-    var copies = [[Int]](repeating: [], count: 0)
-    var copiesOf: [Int: Int] = [:]
-    for document in 0..<count where canonical[document] != UInt32.max && Int(canonical[document]) != document {
+    // The identical copies of each canonical document, in document order (CSR).
+    func isCopy(_ document: Int) -> Bool {
+      canonical[document] != UInt32.max && Int(canonical[document]) != document
+    }
+    var copyStart = [Int](repeating: 0, count: count + 1)
+    for document in 0..<count where isCopy(document) { copyStart[Int(canonical[document]) + 1] += 1 }
+    for index in 0..<count { copyStart[index + 1] += copyStart[index] }
+    var copies = [Int](repeating: 0, count: copyStart[count])
+    fill = copyStart
+    for document in 0..<count where isCopy(document) {
       let text = Int(canonical[document])
-      if copiesOf[text] == nil {
-        copiesOf[text] = copies.count
-        copies.append([])
-      }
-      copies[copiesOf[text]!].append(document)
+      copies[fill[text]] = document
+      fill[text] += 1
     }
     // A canonical document without neighbours or copies never forms a cluster nor
-    // joins one, wherever it comes in the order: only the others are ordered.
-    let order = (0..<count).filter { document in
-      canonical[document] != UInt32.max && Int(canonical[document]) == document
-        && (neighbourCount(document) > 0 || copiesOf[document] != nil)
-    }.sorted { x, y in
-      let (dx, dy) = (neighbourCount(x), neighbourCount(y))
-      if dx != dy { return dx > dy }
+    // joins one, wherever it comes in the order: only the others are ordered — most
+    // neighbours first, then by the keep policy, then input order.
+    struct Candidate {
+      var neighbourCount: Int
+      var length: UInt32
+      var document: Int
+    }
+    var order: [Candidate] = []
+    for document in 0..<count where canonical[document] != UInt32.max && Int(canonical[document]) == document {
+      let neighbourCount = degree[document + 1] - degree[document]
+      if neighbourCount > 0 || copyStart[document + 1] > copyStart[document] {
+        order.append(Candidate(neighbourCount: neighbourCount, length: lengths[document], document: document))
+      }
+    }
+    let keep = keep
+    order.sort { x, y in
+      if x.neighbourCount != y.neighbourCount { return x.neighbourCount > y.neighbourCount }
       switch keep {
-      case .longest: if lengths[x] != lengths[y] { return lengths[x] > lengths[y] }
-      case .shortest: if lengths[x] != lengths[y] { return lengths[x] < lengths[y] }
+      case .longest: if x.length != y.length { return x.length > y.length }
+      case .shortest: if x.length != y.length { return x.length < y.length }
       case .first: break
       }
-      return x < y
+      return x.document < y.document
     }
     var assigned = [Bool](repeating: false, count: count)
+    // Set for the members of the cluster being formed, before it is read.
+    var similarityToCenter = [Double](repeating: 0, count: count)
+    var members: [Int] = []
+    var documents: [Int] = []
     var clusters: [(first: Int, cluster: Cluster)] = []
-    var similarityToCenter: [Int: Double] = [:]
-    for center in order where !assigned[center] {
+    for candidate in order where !assigned[candidate.document] {
+      let center = candidate.document
       assigned[center] = true
-      var members = [center]
-      similarityToCenter.removeAll(keepingCapacity: true)
+      members.removeAll(keepingCapacity: true)
+      members.append(center)
       for slot in degree[center]..<degree[center + 1] {
         let neighbour = Int(neighbours[slot])
         if !assigned[neighbour] {
@@ -177,14 +195,14 @@ public struct Clustering: Sendable {
           similarityToCenter[neighbour] = neighbourSimilarities[slot]
         }
       }
-      var documents: [Int] = []
+      documents.removeAll(keepingCapacity: true)
       for member in members {
         documents.append(member)
-        if let group = copiesOf[member] { documents += copies[group] }
+        documents.append(contentsOf: copies[copyStart[member]..<copyStart[member + 1]])
       }
       guard documents.count > 1 else { continue }
       documents.sort()
-      let cluster = makeCluster(documents, representative: center, canonical: canonical) { similarityToCenter[$0]! }
+      let cluster = makeCluster(documents, representative: center, canonical: canonical) { similarityToCenter[$0] }
       clusters.append((documents[0], cluster))
     }
     return clusters.sorted { $0.first < $1.first }.map(\.cluster)
@@ -208,13 +226,15 @@ public struct Clustering: Sendable {
     _ documents: [Int], representative: Int, canonical: [UInt32], similarityToRepresentative: (Int) -> Double
   ) -> Cluster {
     let representativeText = Int(canonical[representative])
-    var others: [Cluster.Member] = []
+    var members: [Cluster.Member] = []
+    members.reserveCapacity(documents.count)
+    members.append(Cluster.Member(document: representative, similarity: 1))
     for document in documents where document != representative {
       let text = Int(canonical[document])
       let value = text == representativeText ? 1 : similarityToRepresentative(text)
-      others.append(Cluster.Member(document: document, similarity: value))
+      members.append(Cluster.Member(document: document, similarity: value))
     }
-    others.sort { $0.similarity != $1.similarity ? $0.similarity > $1.similarity : $0.document < $1.document }
-    return Cluster(members: [Cluster.Member(document: representative, similarity: 1)] + others)
+    members[1...].sort { $0.similarity != $1.similarity ? $0.similarity > $1.similarity : $0.document < $1.document }
+    return Cluster(members: members)
   }
 }
