@@ -6,12 +6,20 @@
 /// Learned from a sample of the corpus: the shingles found in at least `share` of
 /// the sampled documents (and in at least `minimumDocuments` of them).
 ///
+/// Every document's fingerprints are checked against the set, so a lookup is
+/// made cheap for the common answer, "no": a bitmap over the fingerprints' top
+/// bits (32 bits per stop shingle, so that at most 1 in 32 other fingerprints
+/// finds its bit set) is consulted first, and only a set bit leads to the table.
+///
 /// - Invariant: `table` is an open-addressing hash set (linear probing, load ≤ 1/4)
-///   of the stop fingerprints other than 0; `containsZero` records 0.
+///   of the stop fingerprints other than 0; `containsZero` records 0; the bit of
+///   every stop fingerprint (its top `64 − bitShift` bits) is set in `bitmap`.
 public struct StopShingles: Sendable, Equatable {
   private let table: [UInt64]
   private let mask: Int
   private let containsZero: Bool
+  private let bitmap: [UInt64]
+  private let bitShift: UInt64
   /// The number of stop shingles.
   public let count: Int
 
@@ -34,6 +42,16 @@ public struct StopShingles: Sendable, Equatable {
     }
     self.table = table
     mask = capacity - 1
+    // 2^10 to 2^24 bits (128 B to 2 MiB), at least 32 per stop shingle.
+    var bits = 10
+    while bits < 24 && 1 << bits < 32 * unique.count { bits += 1 }
+    bitShift = UInt64(64 - bits)
+    var bitmap = [UInt64](repeating: 0, count: (1 << bits) / 64)
+    for fingerprint in unique {
+      let bit = Int(truncatingIfNeeded: fingerprint &>> UInt64(64 - bits))
+      bitmap[bit >> 6] |= 1 << UInt64(bit & 63)
+    }
+    self.bitmap = bitmap
   }
 
   /// Whether the set is empty (no filtering).
@@ -43,24 +61,48 @@ public struct StopShingles: Sendable, Equatable {
   /// - Complexity: O(1) expected.
   @inline(__always)
   public func contains(_ fingerprint: UInt64) -> Bool {
-    if fingerprint == 0 { return containsZero }
-    return table.withUnsafeBufferPointer { table in
-      var slot = Int(truncatingIfNeeded: fingerprint) & mask
-      while true {
-        let value = table[slot]
-        if value == fingerprint { return true }
-        if value == 0 { return false }
-        slot = (slot + 1) & mask
-      }
+    bitmap.withUnsafeBufferPointer { bitmap in
+      table.withUnsafeBufferPointer { table in contains(fingerprint, bitmap: bitmap, table: table) }
     }
   }
 
-  /// Removes the stop shingles from `fingerprints`, in place.
+  @inline(__always)
+  private func contains(_ fingerprint: UInt64, bitmap: UnsafeBufferPointer<UInt64>, table: UnsafeBufferPointer<UInt64>)
+    -> Bool
+  {
+    let bit = Int(truncatingIfNeeded: fingerprint &>> bitShift)
+    guard bitmap[bit &>> 6] & (1 &<< UInt64(bit & 63)) != 0 else { return false }
+    if fingerprint == 0 { return containsZero }
+    var slot = Int(truncatingIfNeeded: fingerprint) & mask
+    while true {
+      let value = table[slot]
+      if value == fingerprint { return true }
+      if value == 0 { return false }
+      slot = (slot &+ 1) & mask
+    }
+  }
+
+  /// Removes the stop shingles from `fingerprints`, in place, keeping the others'
+  /// order.
   /// - Complexity: O(s).
   @inline(__always)
   public func filter(_ fingerprints: inout [UInt64]) {
     guard count > 0 else { return }
-    fingerprints.removeAll { contains($0) }
+    let kept = fingerprints.withUnsafeMutableBufferPointer { values in
+      bitmap.withUnsafeBufferPointer { bitmap in
+        table.withUnsafeBufferPointer { table in
+          // Every value is written; the write position advances past those kept.
+          var write = 0
+          for read in 0..<values.count {
+            let value = values[read]
+            values[write] = value
+            write &+= contains(value, bitmap: bitmap, table: table) ? 0 : 1
+          }
+          return write
+        }
+      }
+    }
+    fingerprints.removeLast(fingerprints.count - kept)
   }
 
   /// The stop shingles of the documents counted in `tallies`: those in at least

@@ -15,6 +15,22 @@ struct StopShinglesTests {
     #expect(StopShingles.none.isEmpty)
   }
 
+  @Test("filtering keeps exactly the other fingerprints, in order, whatever the set's size", arguments: [1, 40, 3_000])
+  func filterMatchesMembership(stopCount: Int) {
+    var random = SplitMix64(seed: UInt64(stopCount))
+    let stops = (0..<stopCount).map { index in index == 0 ? 0 : random.next() }
+    let set = StopShingles(fingerprints: stops)
+    // Stop fingerprints, fingerprints sharing their top bits (the bitmap's false
+    // hits), and unrelated ones, shuffled together.
+    var values = stops + stops.map { $0 ^ 1 } + (0..<5_000).map { _ in random.next() }
+    values.shuffle(using: &random)
+    let stopSet = Set(stops)
+    var filtered = values
+    set.filter(&filtered)
+    #expect(filtered == values.filter { !stopSet.contains($0) })
+    #expect(values.allSatisfy { set.contains($0) == stopSet.contains($0) })
+  }
+
   @Test("shingles in enough documents of the sample become stop shingles")
   func learning() throws {
     let footer = "Copyright 2025 Coinflux all rights reserved subscribe to the newsletter"
