@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Which parts of a news page are removed before tokenizing.
 public struct CleaningOptions: OptionSet, Hashable, Sendable, Codable {
   public let rawValue: UInt8
@@ -24,8 +32,9 @@ public struct CleaningOptions: OptionSet, Hashable, Sendable, Codable {
 ///   "(Agency)", and a dash (—, –, -) or colon; the prefix up to the dash and the
 ///   following space is removed.
 ///
-/// - Complexity: O(b) for b bytes; writes into a reusable buffer only when
-///   something is removed, and allocates nothing once that buffer has grown.
+/// - Complexity: O(b) for b bytes (`memchr` finds the line ends); writes into a
+///   reusable buffer only when something is removed, and allocates nothing once
+///   that buffer has grown.
 public struct NewsCleaner: Sendable {
   /// What to remove.
   public var options: CleaningOptions
@@ -55,8 +64,7 @@ public struct NewsCleaner: Sendable {
     var start = 0
     let n = text.count
     while start < n {
-      var end = start
-      while end < n && base[end] != 0x0A { end += 1 }
+      let end = memchr(base + start, 0x0A, n - start).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? n
       let line = UnsafeBufferPointer(start: base + start, count: end - start)
       if options.contains(.metadata) && Self.isMetadataLine(line) {
         remove(start..<min(n, end + 1))
@@ -171,10 +179,15 @@ public struct NewsCleaner: Sendable {
   }
 
   /// Whether `line` contains "source:" or "category:", ASCII case-insensitively.
-  /// - Complexity: O(line) — one scan for colons, a fixed comparison at each.
+  /// - Complexity: O(line) — `memchr` from colon to colon, a fixed comparison at
+  ///   each.
   private static func hasMetadataField(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-    for colon in line.indices where line[colon] == UInt8(ascii: ":") {
+    guard let base = line.baseAddress else { return false }
+    var from = 0
+    while from < line.count, let found = memchr(base + from, Int32(UInt8(ascii: ":")), line.count - from) {
+      let colon = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
       if precedes(colon, in: line, "source") || precedes(colon, in: line, "category") { return true }
+      from = colon + 1
     }
     return false
   }

@@ -30,6 +30,12 @@ struct NewsCleanerTests {
     #expect(cleaned(page, [.datelines]).hasPrefix("2025-05-08"))
   }
 
+  @Test("a metadata field after other colons marks the line, whatever its case")
+  func metadataFieldAfterColons() {
+    let page = "Scraped at 10:13:17 from Wire SOURCE:Continental Press\nThe strike ended.\nNote: prices rose."
+    #expect(cleaned(page, [.metadata]) == "The strike ended.\nNote: prices rose.")
+  }
+
   @Test("ordinary text is left alone")
   func ordinaryText() {
     for text in [
