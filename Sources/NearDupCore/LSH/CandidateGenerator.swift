@@ -40,6 +40,10 @@ public struct CandidateGenerator: Sendable {
   public var largeBucketSize = 256
   /// In a larger bucket, the number of following members each member is paired with.
   public var largeBucketWindow = 32
+  /// Whether the bands read the signatures from a column-major copy (true) or the
+  /// row-major matrix (false); nil chooses by the number of bands (tests compare the
+  /// two).
+  var readsColumns: Bool?
 
   /// Creates a generator for `lsh`.
   public init(lsh: LSHParameters) {
@@ -96,6 +100,17 @@ public struct CandidateGenerator: Sendable {
     let classes = shingleCounts.map { counts in counts.map(Self.sizeClass) } ?? []
     var perBand = [[UInt64]](repeating: [], count: tasks.count)
     let packs = (documents.last ?? 0) < Self.packedDocumentLimit
+    // A pass per task over the row-major matrix pulls about one 64-byte line of every
+    // row (the size-gap bandings use one slot of it). With many tasks it is cheaper
+    // to copy the used slots column by column first (each row read once, each slot
+    // written and read back once) and let each task read its columns in order: when
+    // the tasks' lines outweigh the row and the copy, per document.
+    let usedSlots = tasks.reduce(0) { max($0, ($1.band + 1) * $1.lsh.rows) }
+    let slotBytes = MemoryLayout<UInt32>.stride
+    let columnsPay = tasks.count * 64 > k * slotBytes + 2 * usedSlots * slotBytes
+    let columns =
+      packs && (readsColumns ?? columnsPay)
+      ? signatures.withRows { Self.columns(of: $0, k: k, slots: usedSlots, documents: documents, threads: threads) } : nil
     perBand.withUnsafeMutableBufferPointer { perBandBuffer in
       let output = DisjointRows(perBandBuffer)
       signatures.withRows { rows in
@@ -119,14 +134,34 @@ public struct CandidateGenerator: Sendable {
             // prefetcher loses at every page: the band's slots of the document
             // `prefetchDistance` ahead are requested early.
             let firstSlot = slotKey ? band : band * banding.rows
-            for (position, document) in documents.enumerated() {
-              if position &+ Self.prefetchDistance < documents.count {
-                let ahead = Int(documents[position &+ Self.prefetchDistance]) &* k &+ firstSlot
-                Prefetch.line(UnsafeRawPointer(rows.baseAddress!.advanced(by: ahead)))
+            if let columns {
+              columns.withUnsafeBufferPointer { columns in
+                let count = documents.count
+                if slotKey {
+                  let column = columns.baseAddress! + firstSlot * count
+                  for (position, document) in documents.enumerated() {
+                    entries.append(UInt64(column[position]) << 32 & keyMask | UInt64(document))
+                  }
+                } else {
+                  withUnsafeTemporaryAllocation(of: UInt32.self, capacity: banding.rows) { slots in
+                    for (position, document) in documents.enumerated() {
+                      for row in 0..<banding.rows { slots[row] = columns[(firstSlot + row) * count + position] }
+                      let key = banding.bandKey(UnsafeBufferPointer(slots), band: 0, seed: UInt64(band))
+                      entries.append(key & keyMask | UInt64(document))
+                    }
+                  }
+                }
               }
-              let row = UnsafeBufferPointer(rebasing: rows[Int(document) * k..<(Int(document) + 1) * k])
-              let key = slotKey ? UInt64(row[band]) << 32 : banding.bandKey(row, band: band)
-              entries.append(key & keyMask | UInt64(document))
+            } else {
+              for (position, document) in documents.enumerated() {
+                if position &+ Self.prefetchDistance < documents.count {
+                  let ahead = Int(documents[position &+ Self.prefetchDistance]) &* k &+ firstSlot
+                  Prefetch.line(UnsafeRawPointer(rows.baseAddress!.advanced(by: ahead)))
+                }
+                let row = UnsafeBufferPointer(rebasing: rows[Int(document) * k..<(Int(document) + 1) * k])
+                let key = slotKey ? UInt64(row[band]) << 32 : banding.bandKey(row, band: band)
+                entries.append(key & keyMask | UInt64(document))
+              }
             }
             // Most keys of a band belong to one document: those entries go before the
             // sort. Entries come in document order, the filter keeps their order and
@@ -312,6 +347,31 @@ public struct CandidateGenerator: Sendable {
     Int(truncatingIfNeeded: ((entry & keyMask) &* 0x9E37_79B9_7F4A_7C15) &>> UInt64(64 - tableBits))
   }
 
+  /// The first `slots` slots of the signatures of `documents`, column by column:
+  /// slot s of `documents[p]` at `s · documents.count + p`. Documents are split
+  /// into chunks copied in parallel; each chunk reads its rows in order and writes
+  /// one run per column.
+  /// - Complexity: O(slots · documents.count) time and memory.
+  static func columns(of rows: UnsafeBufferPointer<UInt32>, k: Int, slots: Int, documents: [UInt32], threads: Int)
+    -> [UInt32]
+  {
+    let count = documents.count
+    let total = slots * count
+    var columns = [UInt32](unsafeUninitializedCapacity: total) { _, initialized in initialized = total }
+    columns.withUnsafeMutableBufferPointer { columns in
+      let target = DisjointRows(columns)
+      let chunkCount = max(1, min(count / 1024, 16 * threads))
+      parallelForEach(chunkCount: chunkCount, threads: threads) { chunk in
+        let out = target.base.baseAddress!
+        for position in chunkRange(chunk, of: chunkCount, count: count) {
+          let row = rows.baseAddress! + Int(documents[position]) &* k
+          for slot in 0..<slots { out[slot &* count &+ position] = row[slot] }
+        }
+      }
+    }
+    return columns
+  }
+
   /// How many documents ahead band entries prefetch their slots.
   static let prefetchDistance = 16
 
@@ -354,8 +414,15 @@ extension LSHParameters {
   /// - Complexity: O(r).
   @inlinable
   public func bandKey(_ signature: UnsafeBufferPointer<UInt32>, band: Int) -> UInt64 {
+    bandKey(signature, band: band, seed: UInt64(band))
+  }
+
+  /// XXH3-64, seeded with `seed`, of the slots of band `band` of `signature`: the
+  /// key of band `seed` when `signature` holds that band's slots alone (band 0).
+  @usableFromInline @inline(__always)
+  func bandKey(_ signature: UnsafeBufferPointer<UInt32>, band: Int, seed: UInt64) -> UInt64 {
     let start = band * rows
-    return XXH3.hash(littleEndianSlots: UnsafeBufferPointer(rebasing: signature[start..<start + rows]), seed: UInt64(band))
+    return XXH3.hash(littleEndianSlots: UnsafeBufferPointer(rebasing: signature[start..<start + rows]), seed: seed)
   }
 }
 

@@ -134,8 +134,10 @@ struct CandidateGeneratorTests {
     #expect(unpartneredKept <= unpartnered / 2, "\(unpartneredKept) of \(unpartnered) entries without a partner kept")
   }
 
-  @Test("size-gap bandings yield every pair of a band key whose size classes differ by their gap", arguments: [1, 2])
-  func gapBandingsAgainstBruteForce(threads: Int) throws {
+  @Test(
+    "size-gap bandings yield every pair of a band key whose size classes differ by their gap",
+    arguments: [1, 2], [false, true])
+  func gapBandingsAgainstBruteForce(threads: Int, readsColumns: Bool) throws {
     // 6,000 documents of 40 to 400 fingerprints (size classes 5 to 8): 1,000 stories,
     // each with a part of itself (a shorter page of the same story), and unrelated
     // documents.
@@ -153,6 +155,7 @@ struct CandidateGeneratorTests {
     let classes = counts.map(CandidateGenerator.sizeClass)
     var generator = CandidateGenerator(lsh: try LSHParameters(bands: 8, rows: 8, permutationCount: k))
     generator.gapBandings = CandidateGenerator.containmentGapBandings(threshold: 0.8, permutationCount: k, maximumGap: 3)
+    generator.readsColumns = readsColumns
     var expected = Set<UInt64>()
     signatures.withRows { rows in
       for (lsh, gap) in [(generator.lsh, 0)] + generator.gapBandings.map({ ($0.lsh, $0.gap) }) {
@@ -185,8 +188,8 @@ struct CandidateGeneratorTests {
     #expect(found > 500)
   }
 
-  @Test("candidates of a large corpus are every pair that shares a band key", arguments: [1, 2])
-  func largeCorpusAgainstBruteForce(threads: Int) throws {
+  @Test("candidates of a large corpus are every pair that shares a band key", arguments: [1, 2], [false, true])
+  func largeCorpusAgainstBruteForce(threads: Int, readsColumns: Bool) throws {
     // 6,000 documents (past the unique-key filter's minimum): 1,500 bases, each with
     // a copy with a few fingerprints changed, and 3,000 unrelated documents.
     var random = SplitMix64(seed: 21)
@@ -195,7 +198,8 @@ struct CandidateGeneratorTests {
     let k = 64
     let signatures = try matrix(sets, k: k)
     let lsh = try LSHParameters(bands: 16, rows: 4, permutationCount: k)
-    let generator = CandidateGenerator(lsh: lsh)
+    var generator = CandidateGenerator(lsh: lsh)
+    generator.readsColumns = readsColumns
     var expected = Set<UInt64>()
     signatures.withRows { rows in
       for band in 0..<lsh.bands {
