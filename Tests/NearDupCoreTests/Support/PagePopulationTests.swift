@@ -22,28 +22,33 @@ struct PagePopulationTests {
     }
 
     @Test("maps the spare capacity's pages and changes no element")
-    func populatesSpareCapacity() {
+    func populatesSpareCapacity() throws {
+      // A fresh anonymous mapping stands for an array's storage: none of its pages is
+      // resident before it is written (memory the allocator reuses may be).
       let used = 1_000
-      let additional = 4 << 20  // 16 MiB of UInt32, far past the minimum range
-      var values: [UInt32] = []
-      values.reserveCapacity(used + additional)
-      values.append(contentsOf: (0..<UInt32(used)).map { $0 &* 2_654_435_761 })
-      let before = values.map { $0 }  // a copy of its own: `values` stays uniquely referenced
-      let capacity = values.capacity
-      let spareBefore = values.withUnsafeMutableBufferPointer {
-        residentPages(UnsafeRawPointer($0.baseAddress! + used), byteCount: additional * 4)
-      }
-      // Fresh reserved memory is mapped on first write: most of it is not resident yet.
-      #expect(spareBefore.resident < spareBefore.pages / 2)
-      values.withUnsafeMutableBufferPointer {
-        PagePopulation.populateSpareCapacity(after: $0, capacity: capacity, additional: additional)
-      }
-      let spareAfter = values.withUnsafeMutableBufferPointer {
-        residentPages(UnsafeRawPointer($0.baseAddress! + used), byteCount: additional * 4)
-      }
-      #expect(spareAfter.resident == spareAfter.pages)
-      #expect(values == before)
-      #expect(values.capacity == capacity)
+      let capacity = 4 << 20  // 16 MiB of UInt32, far past the minimum range
+      let byteCount = capacity * MemoryLayout<UInt32>.stride
+      let mapping = try #require(
+        mmap(nil, byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0).flatMap {
+          $0 == MAP_FAILED ? nil : $0
+        })
+      defer { munmap(mapping, byteCount) }
+      // Ordinary pages even where transparent huge pages are always on, so that the
+      // first writes below map only their own pages.
+      _ = madvise(mapping, byteCount, MADV_NOHUGEPAGE)
+      let storage = mapping.bindMemory(to: UInt32.self, capacity: capacity)
+      for index in 0..<used { storage[index] = UInt32(truncatingIfNeeded: index &* 2_654_435_761) }
+      let elements = UnsafeMutableBufferPointer(start: storage, count: used)
+      let spare = UnsafeRawPointer(storage + used)
+      let spareBytes = (capacity - used) * MemoryLayout<UInt32>.stride
+      #expect(residentPages(spare, byteCount: spareBytes).resident == 0)
+
+      PagePopulation.populateSpareCapacity(after: elements, capacity: capacity, additional: capacity - used)
+
+      let after = residentPages(spare, byteCount: spareBytes)
+      #expect(after.resident == after.pages)
+      #expect((0..<used).allSatisfy { storage[$0] == UInt32(truncatingIfNeeded: $0 &* 2_654_435_761) })
+      #expect(storage[used] == 0 && storage[capacity - 1] == 0)
     }
   #endif
 }
