@@ -49,7 +49,6 @@ struct JSONLineScanner {
   /// without an error (reused from line to line: scanning allocates nothing once
   /// the buffers have grown to the longest line).
   private(set) var values: [JSONFieldValue]
-  private var keyScratch: [UInt8] = []
 
   /// Creates a scanner for the fields named `keys`.
   init(keys: [String]) {
@@ -75,31 +74,23 @@ struct JSONLineScanner {
     // itself, so what a line decodes to, all strings and numbers together, never
     // outgrows the line; 64 bytes more take the vector copy's whole-block stores.
     let room = line.count + 64
-    // The buffers leave `self` while they are written through pointers.
+    // The buffer leaves `self` while it is written through a pointer.
     var output = decoded
-    var key = keyScratch
     decoded = []
-    keyScratch = []
-    defer {
-      decoded = output
-      keyScratch = key
-    }
+    defer { decoded = output }
     if output.count < room { output.resize(to: room, filling: 0) }
-    if key.count < room { key.resize(to: room, filling: 0) }
     try output.withUnsafeMutableBufferPointer { (output) throws(JSONSyntaxError) in
-      try key.withUnsafeMutableBufferPointer { (key) throws(JSONSyntaxError) in
-        var cursor = Cursor(bytes: line, copiesWithVectors: copiesWithVectors)
-        var written = 0
-        try scanObject(&cursor, output: output.baseAddress!, written: &written, keyScratch: key.baseAddress!)
-      }
+      var cursor = Cursor(bytes: line, copiesWithVectors: copiesWithVectors)
+      var written = 0
+      try scanObject(&cursor, output: output.baseAddress!, written: &written)
     }
   }
 
   /// The object of the line at `cursor`, its wanted values decoded to `output`
-  /// (`written` bytes so far).
+  /// (`written` bytes so far). Each field name is decoded just past them, where the
+  /// next value overwrites it.
   private mutating func scanObject(
-    _ cursor: inout Cursor, output: UnsafeMutablePointer<UInt8>, written: inout Int,
-    keyScratch: UnsafeMutablePointer<UInt8>
+    _ cursor: inout Cursor, output: UnsafeMutablePointer<UInt8>, written: inout Int
   ) throws(JSONSyntaxError) {
     cursor.skipWhitespace()
     guard cursor.peek() == UInt8(ascii: "{") else {
@@ -112,9 +103,11 @@ struct JSONLineScanner {
     } else {
       while true {
         guard cursor.peek() == UInt8(ascii: "\"") else { throw cursor.error("expected a field name in double quotes") }
-        var keyLength = 0
-        try cursor.string(into: keyScratch, written: &keyLength)
-        let name = UnsafeBufferPointer(start: keyScratch, count: keyLength)
+        let nameSource = cursor.offset
+        var nameEnd = written
+        try cursor.string(into: output, written: &nameEnd)
+        let name = UnsafeBufferPointer(start: output + written, count: nameEnd - written)
+        let nameSourceRange = nameSource..<cursor.offset
         cursor.skipWhitespace()
         guard cursor.peek() == UInt8(ascii: ":") else {
           throw cursor.error("expected ':' after field name \"\(String(decoding: name, as: UTF8.self))\"")
@@ -136,8 +129,9 @@ struct JSONLineScanner {
           continue
         }
         guard cursor.peek() == UInt8(ascii: "}") else {
-          throw cursor.error(
-            "expected ',' or '}' after the value of \"\(String(decoding: name, as: UTF8.self))\"")
+          // The value has overwritten the decoded name: decode it again from the line.
+          let name = cursor.decodedString(at: nameSourceRange)
+          throw cursor.error("expected ',' or '}' after the value of \"\(name)\"")
         }
         cursor.advance()
         break
@@ -326,6 +320,18 @@ private struct Cursor {
         throw error("invalid escape \\\(describeCurrent())")
       }
     }
+  }
+
+  /// The string whose JSON source (quotes included) lies at `range` of the line,
+  /// decoded: for messages, after its first decoding was overwritten.
+  /// - Precondition: `range` holds a string this cursor decoded before.
+  func decodedString(at range: Range<Int>) -> String {
+    var copy = Cursor(bytes: UnsafeBufferPointer(rebasing: bytes[range]), copiesWithVectors: false)
+    let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: range.count + 64)
+    defer { buffer.deallocate() }
+    var count = 0
+    _ = try? copy.string(into: buffer, written: &count)
+    return String(decoding: UnsafeBufferPointer(start: buffer, count: count), as: UTF8.self)
   }
 
   mutating func hexQuad() throws(JSONSyntaxError) -> UInt32 {

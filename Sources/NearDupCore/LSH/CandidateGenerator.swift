@@ -41,8 +41,8 @@ public struct CandidateGenerator: Sendable {
   /// In a larger bucket, the number of following members each member is paired with.
   public var largeBucketWindow = 32
   /// Whether the bands read the signatures from a column-major copy (true) or the
-  /// row-major matrix (false); nil chooses by the number of bands (tests compare the
-  /// two).
+  /// row-major matrix (false); nil chooses by the memory each way moves (tests
+  /// compare the two).
   var readsColumns: Bool?
 
   /// Creates a generator for `lsh`.
@@ -130,11 +130,9 @@ public struct CandidateGenerator: Sendable {
             let keyMask = slotKey ? ~0 << 32 : ~Self.packedDocumentMask
             var entries = [UInt64]()
             entries.reserveCapacity(documents.count)
-            // Rows lie 4k bytes apart (512 with 128 slots), a stride the hardware
-            // prefetcher loses at every page: the band's slots of the document
-            // `prefetchDistance` ahead are requested early.
             let firstSlot = slotKey ? band : band * banding.rows
             if let columns {
+              // The band's columns, read in order.
               columns.withUnsafeBufferPointer { columns in
                 let count = documents.count
                 if slotKey {
@@ -153,6 +151,9 @@ public struct CandidateGenerator: Sendable {
                 }
               }
             } else {
+              // Rows lie 4k bytes apart (512 with 128 slots), a stride the hardware
+              // prefetcher loses at every page: the band's slots of the document
+              // `prefetchDistance` ahead are requested early.
               for (position, document) in documents.enumerated() {
                 if position &+ Self.prefetchDistance < documents.count {
                   let ahead = Int(documents[position &+ Self.prefetchDistance]) &* k &+ firstSlot

@@ -66,6 +66,7 @@ struct JSONLineScannerTests {
   @Test("malformed lines are rejected with a message and a column", arguments: [
     (#"{"id": "a", "text": "b""#, "expected ',' or '}' after the value of \"text\"", 24),
     (#"{"id": "a" "text": "b"}"#, "expected ',' or '}' after the value of \"id\"", 12),
+    (#"{"t\u0065xt": "b" "x"}"#, "expected ',' or '}' after the value of \"text\"", 19),
     (#"{"id" "a"}"#, "expected ':' after field name \"id\"", 7),
     (#"["id"]"#, "expected a JSON object ('{')", 1),
     (#"{"text": "unterminated}"#, "unterminated string", 24),
