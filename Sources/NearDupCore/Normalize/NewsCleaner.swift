@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Which parts of a news page are removed before tokenizing.
 public struct CleaningOptions: OptionSet, Hashable, Sendable, Codable {
   public let rawValue: UInt8
@@ -64,7 +56,7 @@ public struct NewsCleaner: Sendable {
     var start = 0
     let n = text.count
     while start < n {
-      let end = memchr(base + start, 0x0A, n - start).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? n
+      let end = text.firstIndex(of: 0x0A, from: start) ?? n
       let line = UnsafeBufferPointer(start: base + start, count: end - start)
       if options.contains(.metadata) && Self.isMetadataLine(line) {
         remove(start..<min(n, end + 1))
@@ -182,10 +174,8 @@ public struct NewsCleaner: Sendable {
   /// - Complexity: O(line) — `memchr` from colon to colon, a fixed comparison at
   ///   each.
   private static func hasMetadataField(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-    guard let base = line.baseAddress else { return false }
     var from = 0
-    while from < line.count, let found = memchr(base + from, Int32(UInt8(ascii: ":")), line.count - from) {
-      let colon = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    while let colon = line.firstIndex(of: UInt8(ascii: ":"), from: from) {
       if precedes(colon, in: line, "source") || precedes(colon, in: line, "category") { return true }
       from = colon + 1
     }

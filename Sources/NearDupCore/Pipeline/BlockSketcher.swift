@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// The documents of one `LineBlock`, parsed and sketched by one worker, before the
 /// collector appends them to the corpus in input order.
 ///
@@ -78,11 +70,10 @@ struct BlockSketcher {
     // previous document's sketch.
     var clock = StageClock()
     block.withBytes { bytes in
-      guard let base = bytes.baseAddress else { return }
       var start = 0
       var line = 0
       while start < bytes.count {
-        let end = memchr(base + start, 0x0A, bytes.count - start).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? bytes.count
+        let end = bytes.firstIndex(of: 0x0A, from: start) ?? bytes.count
         line += 1
         var lower = start
         var upper = end
