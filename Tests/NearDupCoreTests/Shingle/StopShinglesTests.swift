@@ -81,6 +81,28 @@ struct StopShinglesTests {
     }
   }
 
+  @Test("learning stays exact when most fingerprints recur and many buckets are hot", arguments: [1, 2, 3])
+  func learningWithManyHotBuckets(threads: Int) {
+    // 3,500 documents of 60 fingerprints drawn from 30,000: most recur (7 times on
+    // average), so with 2 documents needed thousands of buckets are hot, spread
+    // over every part of the bitmap.
+    var random = SplitMix64(seed: 5)
+    let pool = (0..<30_000).map { _ in random.next() }
+    let documents: [[UInt64]] = (0..<3_500).map { _ in
+      var set = Set<UInt64>()
+      while set.count < 60 { set.insert(pool[Int(random.next() % UInt64(pool.count))]) }
+      return Array(set)
+    }
+    let expected = counted(documents, needed: 2)
+    #expect(expected.count > 20_000)
+    var tally = ShingleTally()
+    for document in documents { tally.add(document: document) }
+    let learned = StopShingles(tallies: [tally], share: 0.0001, minimumDocuments: 2, threads: threads)
+    #expect(learned.count == expected.count)
+    let missing = expected.filter { !learned.contains($0) }
+    #expect(missing.isEmpty, "\(missing.count) of \(expected.count) missing")
+  }
+
   @Test("a fingerprint needed in more documents than a bucket counter holds is still counted exactly")
   func learningPastSaturatedCounters() {
     // 70,000 one-fingerprint documents: 7 in 66,500 of them, 9 in the other 3,500.
