@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NearDupCore
+import Synchronization
 
 extension NearDup {
   /// `neardup bench`: the end-to-end throughput report.
@@ -17,7 +18,11 @@ extension NearDup {
         against exact Jaccard) and the LSH pair recall at the threshold, on a sample. \
         With --repeat N every configuration runs N times, the rounds interleaved so that \
         a busy moment of a shared machine does not fall on one configuration only, and \
-        the fastest run of each is reported.
+        the fastest run of each is reported. \
+        Each round also runs N one-thread copies side by side, N the largest thread \
+        count (up to the cores), to measure how much this machine's cores slow each \
+        other down: N cores together do N / (side-by-side time / time alone) times the \
+        work of one, the ceiling of the N-thread scaling (--no-side-by-side skips it).
         """)
 
     @Argument(help: "A JSON Lines corpus (default: a synthetic corpus of --docs documents).")
@@ -40,6 +45,8 @@ extension NearDup {
     var `repeat` = 1
     @Option(help: "Output format: text or json.")
     var format: ReportFormat = .text
+    @Flag(inversion: .prefixedNo, help: "Run one-thread copies side by side to measure the machine's scaling ceiling.")
+    var sideBySide = true
 
     func validate() throws {
       guard docs >= 1 else { throw ValidationError("--docs must be at least 1.") }
@@ -69,6 +76,22 @@ extension NearDup {
       var total: Double { (report["seconds"] as? [String: Any])?["total"] as? Double ?? seconds }
     }
 
+    /// One-thread copies of one configuration run at once.
+    struct SideBySide {
+      var scheme: SketchScheme
+      var copies: Int
+      /// The copies' mean report total in each round.
+      var meanTotals: [Double] = []
+    }
+
+    /// How many one-thread copies run side by side: the largest thread count, up to
+    /// the cores (none without a one-thread configuration to compare with).
+    var sideBySideCopies: Int {
+      guard sideBySide, threadCounts.contains(1) else { return 0 }
+      let copies = min(threadCounts.max() ?? 1, ProcessInfo.processInfo.activeProcessorCount)
+      return copies > 1 ? copies : 0
+    }
+
     func run() throws {
       var corpusPath = input
       var temporary: String?
@@ -85,33 +108,57 @@ extension NearDup {
       let corpus = corpusPath!
       let configurations = schemes.flatMap { scheme in threadCounts.map { (scheme: scheme, threads: $0) } }
       var runs: [Run?] = Array(repeating: nil, count: configurations.count)
+      var sideBySide = sideBySideCopies > 0 ? SideBySide(scheme: schemes[0], copies: sideBySideCopies) : nil
       for round in 1...`repeat` {
+        let roundNote = `repeat` > 1 ? " (round \(round) of \(`repeat`))" : ""
         for (index, configuration) in configurations.enumerated() {
           let (scheme, threadCount) = configuration
-          Terminal.writeError(
-            "Running \(scheme.rawValue) on \(threadCount) thread\(threadCount == 1 ? "" : "s")"
-              + (`repeat` > 1 ? " (round \(round) of \(`repeat`))" : "") + " …\n")
-          let arguments = [
-            "cluster", corpus, "--threads", String(threadCount), "--sketch", scheme.rawValue, "--measure", measure.rawValue,
-            "--threshold", String(threshold), "--report", "json", "--top", "0",
-          ]
-          let outcome = try ChildProcess.run(ChildProcess.currentExecutable, arguments)
-          guard outcome.status == 0,
-            let report = try? JSONSerialization.jsonObject(with: outcome.output) as? [String: Any]
-          else { throw ChildProcessError.failed(command: "neardup " + arguments.joined(separator: " "), status: outcome.status) }
+          Terminal.writeError("Running \(scheme.rawValue) on \(threadCount) thread\(threadCount == 1 ? "" : "s")\(roundNote) …\n")
+          let (report, outcome) = try cluster(corpus, scheme: scheme, threads: threadCount)
           var run = Run(scheme: scheme, threads: threadCount, report: report, seconds: outcome.seconds, peakMemory: outcome.peakMemory)
           let totals = (runs[index]?.totals ?? []) + [run.total]
           if let best = runs[index], best.total <= run.total { run = best }
           run.totals = totals
           runs[index] = run
         }
+        if let copies = sideBySide?.copies, let scheme = sideBySide?.scheme {
+          Terminal.writeError("Running \(copies) copies of \(scheme.rawValue) on 1 thread side by side\(roundNote) …\n")
+          sideBySide?.meanTotals.append(try meanTotalSideBySide(corpus, scheme: scheme, copies: copies))
+        }
       }
       let measured = runs.compactMap { $0 }
       let accuracy = try accuracySample > 0 ? measureAccuracy(corpus) : []
       switch format {
-      case .text: print(text(corpus: corpus, runs: measured, accuracy: accuracy), terminator: "")
-      case .json: print(json(corpus: corpus, runs: measured, accuracy: accuracy))
+      case .text: print(text(corpus: corpus, runs: measured, sideBySide: sideBySide, accuracy: accuracy), terminator: "")
+      case .json: print(json(corpus: corpus, runs: measured, sideBySide: sideBySide, accuracy: accuracy))
       }
+    }
+
+    /// Runs `neardup cluster` on `corpus` as a child process; its JSON report and outcome.
+    private func cluster(_ corpus: String, scheme: SketchScheme, threads: Int) throws -> ([String: Any], ChildProcess.Outcome) {
+      let arguments = [
+        "cluster", corpus, "--threads", String(threads), "--sketch", scheme.rawValue, "--measure", measure.rawValue,
+        "--threshold", String(threshold), "--report", "json", "--top", "0",
+      ]
+      let outcome = try ChildProcess.run(ChildProcess.currentExecutable, arguments)
+      guard outcome.status == 0, let report = try? JSONSerialization.jsonObject(with: outcome.output) as? [String: Any]
+      else { throw ChildProcessError.failed(command: "neardup " + arguments.joined(separator: " "), status: outcome.status) }
+      return (report, outcome)
+    }
+
+    /// Runs `copies` one-thread clusterings of `corpus` at once; the mean of their
+    /// report totals.
+    private func meanTotalSideBySide(_ corpus: String, scheme: SketchScheme, copies: Int) throws -> Double {
+      let results = Mutex<[Result<Double, any Error>]>([])
+      DispatchQueue.concurrentPerform(iterations: copies) { _ in
+        let result = Result { () throws -> Double in
+          let (report, outcome) = try cluster(corpus, scheme: scheme, threads: 1)
+          return Run(scheme: scheme, threads: 1, report: report, seconds: outcome.seconds, peakMemory: outcome.peakMemory).total
+        }
+        results.withLock { $0.append(result) }
+      }
+      let totals = try results.withLock { $0 }.map { try $0.get() }
+      return totals.reduce(0, +) / Double(totals.count)
     }
 
     // MARK: Accuracy of the sketch schemes
@@ -188,7 +235,7 @@ extension NearDup {
       ((report[group] as? [String: Any])?[key] as? Double) ?? Double((report[group] as? [String: Any])?[key] as? Int ?? 0)
     }
 
-    private func text(corpus: String, runs: [Run], accuracy: [Accuracy]) -> String {
+    private func text(corpus: String, runs: [Run], sideBySide: SideBySide?, accuracy: [Accuracy]) -> String {
       var lines: [String] = []
       let first = runs.first?.report ?? [:]
       let documents = first["documents"] as? Int ?? 0
@@ -237,6 +284,20 @@ extension NearDup {
           "Scaling (\(scheme.rawValue)): \(many.threads) threads run \(Format.fixed(speedup, 2))× as fast as \(one.threads), "
             + "efficiency \(Format.fixed(100 * speedup / Double(many.threads / one.threads), 0)) %")
       }
+      if let sideBySide, let together = sideBySide.meanTotals.min(),
+        let alone = runs.first(where: { $0.scheme == sideBySide.scheme && $0.threads == 1 })?.total
+      {
+        let slowdown = together / max(alone, 1e-9)
+        let ceiling = Double(sideBySide.copies) / slowdown
+        var line =
+          "Side by side: \(sideBySide.copies) one-thread \(sideBySide.scheme.rawValue) runs at once take "
+          + "\(Format.fixed(slowdown, 2))× as long as one alone (\(Format.fixed(together, 2)) s against "
+          + "\(Format.fixed(alone, 2)) s): \(sideBySide.copies) cores do at most \(Format.fixed(ceiling, 2))× the work of one"
+        if let many = runs.first(where: { $0.scheme == sideBySide.scheme && $0.threads == sideBySide.copies }) {
+          line += ", and \(many.threads) threads reach \(Format.fixed(100 * alone / max(many.total, 1e-9) / ceiling, 0)) % of that"
+        }
+        lines.append(line)
+      }
       if !accuracy.isEmpty {
         lines.append("")
         lines.append(
@@ -252,7 +313,7 @@ extension NearDup {
       return lines.joined(separator: "\n") + "\n"
     }
 
-    private func json(corpus: String, runs: [Run], accuracy: [Accuracy]) -> String {
+    private func json(corpus: String, runs: [Run], sideBySide: SideBySide?, accuracy: [Accuracy]) -> String {
       var runObjects: [[String: Any]] = []
       for run in runs {
         var object = run.report
@@ -269,9 +330,15 @@ extension NearDup {
           "expected_recall": $0.expectedRecall,
         ]
       }
-      let object: [String: Any] = [
+      var object: [String: Any] = [
         "corpus": corpus, "machine": Bench.machine, "repeat": `repeat`, "runs": runObjects, "accuracy": accuracyObjects,
       ]
+      if let sideBySide {
+        object["side_by_side"] = [
+          "sketch": sideBySide.scheme.rawValue, "copies": sideBySide.copies,
+          "mean_total_seconds_of_rounds": sideBySide.meanTotals,
+        ]
+      }
       let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
       return String(decoding: data, as: UTF8.self)
     }

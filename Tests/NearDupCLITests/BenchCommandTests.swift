@@ -28,6 +28,12 @@ struct BenchCommandTests: CommandLineTesting {
     }
     // The same documents and parameters give the same pairs whatever the run.
     #expect(Set(runs.map { $0["verified"] as? Int ?? -1 }).count == 1)
+    // Each round ran two one-thread copies of the first scheme side by side.
+    let sideBySide = try #require(report["side_by_side"] as? [String: Any])
+    #expect(sideBySide["sketch"] as? String == "oph")
+    #expect(sideBySide["copies"] as? Int == min(2, ProcessInfo.processInfo.activeProcessorCount))
+    let meanTotals = try #require(sideBySide["mean_total_seconds_of_rounds"] as? [Double])
+    #expect(meanTotals.count == 2 && meanTotals.allSatisfy { $0 > 0 })
     let accuracy = try #require(report["accuracy"] as? [[String: Any]])
     #expect(accuracy.map { $0["sketch"] as? String } == ["oph", "minhash"])
     for entry in accuracy {
@@ -46,7 +52,15 @@ struct BenchCommandTests: CommandLineTesting {
     #expect(text.contains("300 documents"))
     #expect(text.contains("Fastest of 2 interleaved runs per configuration"))
     #expect(text.contains("Scaling (oph): 2 threads run"))
+    #expect(text.contains("Side by side: 2 one-thread oph runs at once take"))
     #expect(!text.contains("Estimate accuracy"))
+    let (skipped, skippedData) = try Executable.run([
+      "bench", "--docs", "300", "--threads", "1,2", "--sketch", "oph", "--accuracy-sample", "0", "--no-side-by-side",
+      "--format", "json",
+    ])
+    #expect(skipped == 0)
+    let skippedReport = try #require(try JSONSerialization.jsonObject(with: skippedData) as? [String: Any])
+    #expect(skippedReport["side_by_side"] == nil)
     let refused = try #require(failure(["bench", "--repeat", "0"]))
     #expect(refused.code == 64)
     #expect(refused.message.contains("--repeat must be at least 1"))
