@@ -190,10 +190,26 @@ public final class CorpusSketcher {
   {
     labelsWanted = reader.options.labelField != nil
     if samplePending {
+      var sampledDocuments = 0
+      var idsReserved = false
       try sketchSample { batch, limit throws(CorpusError) in
         var clock = Stopwatch()
         defer { corpus.statistics.threadTimes.read += clock.lap() }
-        return try reader.read(into: &batch, maximumDocuments: limit)
+        // Before the second batch, read while the first is sketched, the id table is
+        // sized for the whole first input at the first batch's bytes per document,
+        // so that it neither rehashes as the sample's ids arrive nor grows on one
+        // thread once the sample is learned.
+        if sampledDocuments > 0 && !idsReserved {
+          idsReserved = true
+          if reader.currentInputIndex == 0, let input = reader.inputs.first,
+            let documents = Self.estimatedDocuments(in: input, documents: sampledDocuments, bytes: reader.bytesRead)
+          {
+            reader.reserveIDs(documents)
+          }
+        }
+        let more = try reader.read(into: &batch, maximumDocuments: limit)
+        sampledDocuments += more ? batch.count : 0
+        return more
       } progress: {
         self.reportProgress(progress, reader)
       } reserve: { documents, setValues in
@@ -422,18 +438,24 @@ public final class CorpusSketcher {
   private func reserveCapacity(
     forInput input: CorpusInput, reader: CorpusReader, documents sampleDocuments: Int, setValues: Int, bytes: Int
   ) -> Bool {
-    guard bytes > 0, sampleDocuments > 0, let size = Self.fileSize(of: input), size > 4 * bytes else { return false }
+    guard let documents = Self.estimatedDocuments(in: input, documents: sampleDocuments, bytes: bytes) else { return false }
+    corpus.reserveCapacity(documents: documents, setValues: Int(Double(setValues) * Double(documents) / Double(sampleDocuments)))
+    reader.reserveIDs(documents)
+    return true
+  }
+
+  /// The documents of a whole uncompressed input file, a twentieth more than
+  /// `documents` found in its first `bytes` would make at that rate; nil for
+  /// standard input, gzip data, or a file less than four times `bytes`.
+  private static func estimatedDocuments(in input: CorpusInput, documents: Int, bytes: Int) -> Int? {
+    guard bytes > 0, documents > 0, let size = fileSize(of: input), size > 4 * bytes else { return nil }
     var head = [UInt8](repeating: 0, count: 2)
     if let handle = FileHandle(forReadingAtPath: input.path) {
       head = Array(handle.readData(ofLength: 2))
       try? handle.close()
     }
-    guard head != [0x1F, 0x8B] else { return false }  // gzip: the file size says little
-    let scale = Double(size) / Double(bytes) * 1.05
-    let documents = Int(Double(sampleDocuments) * scale)
-    corpus.reserveCapacity(documents: documents, setValues: Int(Double(setValues) * scale))
-    reader.reserveIDs(documents)
-    return true
+    guard head != [0x1F, 0x8B] else { return nil }  // gzip: the file size says little
+    return Int(Double(documents) * Double(size) / Double(bytes) * 1.05)
   }
 
   /// Appends a sketched block's documents in line order, registering ids and
