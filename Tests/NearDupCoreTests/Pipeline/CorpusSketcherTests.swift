@@ -123,4 +123,24 @@ struct CorpusSketcherTests {
       _ = try sketcher.sketch(reader: reader)
     }
   }
+
+  @Test("a file whose first block holds longer documents than the rest is reserved for once, not regrown")
+  func reservationFromAnUnrepresentativeFirstBlock() throws {
+    // 12,000 records: the first 2,000 of about 1,150 bytes, the others of about
+    // 1,000. The first block (2 MiB on one thread) holds only long ones, so it
+    // predicts about 10,700 documents for the whole file.
+    func record(_ index: Int, words: Int) -> String {
+      let text = (0..<words).map { "word\(($0 * 7 + index) % 997)" }.joined(separator: " ")
+      return #"{"id": "d\#(index)", "text": "\#(text)"}"#
+    }
+    let lines = (0..<12_000).map { record($0, words: $0 < 2_000 ? 140 : 121) }
+    let directory = TemporaryDirectory()
+    let path = try directory.write("uneven.jsonl", lines.joined(separator: "\n") + "\n")
+    let reader = CorpusReader(inputs: [try CorpusInput.resolve(path, options: CorpusOptions())], options: CorpusOptions())
+    let sketched = try CorpusSketcher(parameters: try SketchParameters(), threads: 1).sketch(reader: reader)
+    #expect(sketched.documents.count == 12_000)
+    // Outgrowing the reservation would have doubled the signature matrix.
+    let rows = sketched.signatures.values.capacity / sketched.signatures.permutationCount
+    #expect(rows >= 12_000 && rows < 18_000, "\(rows) rows reserved")
+  }
 }
