@@ -286,11 +286,17 @@ public final class CorpusSketcher {
       // After the first batch, each chunk reserves room for its share of the whole
       // sample at the first batch's values per document (a tenth more), so that its
       // set store does not grow by doubling, copying its values and faulting in the
-      // pages of every new allocation. (Mapping the reserved pages in one call as
-      // well, as the corpus stores do, was slower on two threads.)
-      let valuesPerDocument =
-        documents > 0 && sampled.count == 1 ? Double(chunks.reduce(0) { $0 + $1.sets.values.count }) / Double(documents) : nil
-      let chunkShare = Double(boilerplate.sampleSize) / Double(Self.chunksPerBatch)
+      // pages of every new allocation. The share counts at most eight times the first
+      // batch's documents, what three doublings would reach anyway: a sample size
+      // beyond the input reserves nothing for documents that never come. (Mapping the
+      // reserved pages in one call as well, as the corpus stores do, was slower on
+      // two threads.)
+      var reservation: (documents: Int, values: Int)?
+      if sampled.count == 1 {
+        let chunkDocuments = min(boilerplate.sampleSize, 8 * documents) / Self.chunksPerBatch + 1
+        let valuesPerDocument = Double(chunks.reduce(0) { $0 + $1.sets.values.count }) / Double(documents)
+        reservation = (chunkDocuments, Int(valuesPerDocument * Double(chunkDocuments) * 1.1))
+      }
       documents += count
       let chunkCount = min(Self.chunksPerBatch, count)
       var sketches = [DocumentSketch](repeating: .empty, count: count)
@@ -308,9 +314,7 @@ public final class CorpusSketcher {
               return
             }
             let chunk = task - 1
-            if let valuesPerDocument {
-              chunks[chunk].reserve(documents: Int(chunkShare) + 1, values: Int(valuesPerDocument * chunkShare * 1.1))
-            }
+            if let reservation { chunks[chunk].reserve(documents: reservation.documents, values: reservation.values) }
             for document in chunkRange(chunk, of: chunkCount, count: count) {
               let (title, body) = batch.titleAndBody(of: document, in: content)
               output.base[document] = chunks[chunk].gather(title: title, body: body)

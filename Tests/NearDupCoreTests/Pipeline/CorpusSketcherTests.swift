@@ -111,6 +111,27 @@ struct CorpusSketcherTests {
     #expect(fileCorpus.statistics.boilerplateShingles == learned.count)
   }
 
+  @Test("a sample size beyond the corpus samples the whole corpus, as one of its exact size does", arguments: [1, 2])
+  func sampleLargerThanTheCorpus(threads: Int) throws {
+    let documents = try Harness.read([try CorpusInput.resolve(Fixtures.corpus, options: CorpusOptions())])
+    func sketched(sampleSize: Int) throws -> (corpus: SketchedCorpus, stopShingles: Int) {
+      let reader = CorpusReader(inputs: [try CorpusInput.resolve(Fixtures.corpus, options: CorpusOptions())], options: CorpusOptions())
+      let sketcher = CorpusSketcher(
+        parameters: try SketchParameters(), threads: threads, batchSize: 64,
+        boilerplate: BoilerplateLearning(share: 0.05, sampleSize: sampleSize, minimumDocuments: 3))
+      return (try sketcher.sketch(reader: reader), sketcher.stopShingles.count)
+    }
+    let exact = try sketched(sampleSize: documents.count)
+    #expect(exact.stopShingles > 0)
+    for sampleSize in [1_000_000, Int.max] {
+      let larger = try sketched(sampleSize: sampleSize)
+      #expect(larger.stopShingles == exact.stopShingles)
+      #expect(larger.corpus.documents.ids == exact.corpus.documents.ids)
+      #expect(larger.corpus.signatures.values == exact.corpus.signatures.values)
+      #expect(larger.corpus.digests!.values == exact.corpus.digests!.values)
+    }
+  }
+
   @Test("a malformed line after the boilerplate sample is reported at its own line", arguments: [1, 2])
   func errorLineAfterSample(threads: Int) throws {
     var lines = try String(contentsOfFile: Fixtures.corpus, encoding: .utf8).split(separator: "\n").map(String.init)
