@@ -57,6 +57,15 @@ public struct StopShingles: Sendable, Equatable {
   /// Whether the set is empty (no filtering).
   public var isEmpty: Bool { count == 0 }
 
+  /// Whether both sets hold the same fingerprints, however their tables are laid
+  /// out: colliding fingerprints take their slots in the order a `Set` yields them,
+  /// which differs from one instance to another.
+  /// - Complexity: O(table size) expected.
+  public static func == (lhs: StopShingles, rhs: StopShingles) -> Bool {
+    lhs.count == rhs.count && lhs.containsZero == rhs.containsZero
+      && lhs.table.allSatisfy { $0 == 0 || rhs.contains($0) }
+  }
+
   /// Whether `fingerprint` is a stop shingle.
   /// - Complexity: O(1) expected.
   @inline(__always)

@@ -31,6 +31,20 @@ struct StopShinglesTests {
     #expect(values.allSatisfy { set.contains($0) == stopSet.contains($0) })
   }
 
+  @Test("sets are equal when they hold the same fingerprints, whatever their tables' layout")
+  func equalityIgnoresLayout() {
+    // Pairs of fingerprints that take the same table slot (equal low bits). A set
+    // made from a longer list, with repeats, yields them in another order, so that
+    // many pairs take their slots the other way round.
+    let colliding = (1...64).flatMap { index in [UInt64(index), UInt64(index) | 1 << 40] }
+    let set = StopShingles(fingerprints: colliding)
+    #expect(set == StopShingles(fingerprints: colliding + Array(repeating: colliding[0], count: 5_000)))
+    #expect(set == StopShingles(fingerprints: colliding.reversed()))
+    #expect(set != StopShingles(fingerprints: colliding.dropLast() + [3 << 40]))
+    #expect(set != StopShingles(fingerprints: Array(colliding.dropLast())))
+    #expect(StopShingles(fingerprints: [0, 5]) != StopShingles(fingerprints: [6, 5]))
+  }
+
   @Test("shingles in enough documents of the sample become stop shingles")
   func learning() throws {
     let footer = "Copyright 2025 Coinflux all rights reserved subscribe to the newsletter"
