@@ -32,6 +32,28 @@ struct CorpusSketcherTests {
     #expect(mismatches.isEmpty)
   }
 
+  @Test("a directory read in batches keeps every document, in order, however the batches fall", arguments: [1, 2])
+  func directoryBatches(threads: Int) throws {
+    // Each batch is appended while the next is sketched: 7 per batch leaves a short
+    // last batch, one of 40 a single batch, and 1 per batch appends each document
+    // during the next one's sketching.
+    let directory = TemporaryDirectory()
+    let documents = (0..<40).map { index in
+      (id: String(format: "story-%02d.txt", index),
+       text: "Report \(index): the council met on day \(index % 9) and voted \(index * 3) to \(index % 4) on the budget.")
+    }
+    for document in documents { try directory.write(document.id, document.text) }
+    let parameters = try SketchParameters()
+    for batchSize in [1, 7, 40] {
+      let input = try CorpusInput.resolve(directory.path, options: CorpusOptions())
+      let sketcher = CorpusSketcher(parameters: parameters, threads: threads, batchSize: batchSize)
+      let corpus = try sketcher.sketch(reader: CorpusReader(inputs: [input], options: CorpusOptions()))
+      #expect(corpus.signatures.count == documents.count)
+      #expect(corpus.digests?.count == documents.count)
+      expectSketchedFromText(corpus, documents, stopShingles: .none, parameters: parameters)
+    }
+  }
+
   @Test("a line over the length limit is an error at its own line, after lines read in blocks", arguments: [1, 2])
   func oversizedLineNumber(threads: Int) throws {
     let directory = TemporaryDirectory()
