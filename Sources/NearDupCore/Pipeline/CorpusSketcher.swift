@@ -285,20 +285,25 @@ public final class CorpusSketcher {
     var next = DocumentBatch()
     next.keepsPreviews = keepsPreviews
     var documents = 0
-    var more = boilerplate.sampleSize > 0 ? try read(&batch, min(batchSize, boilerplate.sampleSize)) : false
+    // The first batch is a quarter of the batch size, and each next one twice the
+    // last, up to the batch size: no sketching overlaps the first read, and a full
+    // batch read into fresh buffers took 21 ms on two threads while the second one
+    // waited. The later reads overlap sketching.
+    var limit = max(1, batchSize / 4)
+    var more = boilerplate.sampleSize > 0 ? try read(&batch, min(limit, boilerplate.sampleSize)) : false
     while more {
       let count = batch.count
       // After the first batch, each chunk reserves room for its share of the whole
       // sample at the first batch's values per document (a tenth more), so that its
       // set store does not grow by doubling, copying its values and faulting in the
-      // pages of every new allocation. The share counts at most eight times the first
-      // batch's documents, what three doublings would reach anyway: a sample size
-      // beyond the input reserves nothing for documents that never come. (Mapping the
-      // reserved pages in one call as well, as the corpus stores do, was slower on
-      // two threads.)
+      // pages of every new allocation. The share counts at most 32 times the first
+      // batch's documents (eight full batches), what five doublings would reach
+      // anyway: a sample size beyond the input reserves little for documents that
+      // never come. (Mapping the reserved pages in one call as well, as the corpus
+      // stores do, was slower on two threads.)
       var reservation: (documents: Int, values: Int)?
       if sampled.count == 1 {
-        let chunkDocuments = min(boilerplate.sampleSize, 8 * documents) / Self.chunksPerBatch + 1
+        let chunkDocuments = min(boilerplate.sampleSize, 32 * documents) / Self.chunksPerBatch + 1
         let valuesPerDocument = Double(chunks.reduce(0) { $0 + $1.sets.values.count }) / Double(documents)
         reservation = (chunkDocuments, Int(valuesPerDocument * Double(chunkDocuments) * 1.1))
       }
@@ -308,7 +313,8 @@ public final class CorpusSketcher {
       let firstSets = chunks.prefix(chunkCount).map(\.sets.count)
       // Task 0 reads the next batch while the others sketch this one's chunks; the
       // thread that reads takes chunks too once it is done.
-      let nextLimit = min(batchSize, boilerplate.sampleSize - documents)
+      limit = min(batchSize, 2 * limit)
+      let nextLimit = min(limit, boilerplate.sampleSize - documents)
       var nextRead = Result<Bool, Failure>.success(false)
       sketches.withUnsafeMutableBufferPointer { sketchBuffer in
         let output = DisjointRows(sketchBuffer)
