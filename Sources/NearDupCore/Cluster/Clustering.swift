@@ -71,21 +71,24 @@ public struct Clustering: Sendable {
   ///     which never join a cluster.
   ///   - edges: Verified edges between canonical documents.
   ///   - lengths: Token counts, for the keep policy.
+  ///   - threads: The largest number of threads that build the clusters once their
+  ///     members are known; the result is the same for every number.
   ///   - similarity: The similarity of two canonical documents, for members of
   ///     connected components; center linkage takes its members' similarities from
-  ///     their edges to the center.
+  ///     their edges to the center. Called from several threads at once.
   /// - Returns: Clusters with representatives and member similarities.
   public func clusters(
-    canonical: [UInt32], edges: [Edge], lengths: [UInt32], similarity: (Int, Int) -> Double
+    canonical: [UInt32], edges: [Edge], lengths: [UInt32], threads: Int = 1, similarity: (Int, Int) -> Double
   ) -> [Cluster] {
     switch linkage {
-    case .components: componentClusters(canonical: canonical, edges: edges, lengths: lengths, similarity: similarity)
-    case .center: centerClusters(canonical: canonical, edges: edges, lengths: lengths)
+    case .components:
+      componentClusters(canonical: canonical, edges: edges, lengths: lengths, threads: threads, similarity: similarity)
+    case .center: centerClusters(canonical: canonical, edges: edges, lengths: lengths, threads: threads)
     }
   }
 
   private func componentClusters(
-    canonical: [UInt32], edges: [Edge], lengths: [UInt32], similarity: (Int, Int) -> Double
+    canonical: [UInt32], edges: [Edge], lengths: [UInt32], threads: Int, similarity: (Int, Int) -> Double
   ) -> [Cluster] {
     let count = canonical.count
     var sets = UnionFind(count: count)
@@ -94,7 +97,8 @@ public struct Clustering: Sendable {
     }
     for edge in edges { sets.union(Int(edge.a), Int(edge.b)) }
 
-    // Gather members per root, in document order.
+    // Gather members per root, in document order: groups come in the order of their
+    // first documents.
     var groupOfRoot = [Int32](repeating: -1, count: count)
     var groups: [[Int]] = []
     for document in 0..<count where canonical[document] != UInt32.max {
@@ -106,7 +110,8 @@ public struct Clustering: Sendable {
       }
       groups[Int(groupOfRoot[root])].append(document)
     }
-    return groups.map { documents in
+    return Self.build(groups.count, threads: threads) { group, _ in
+      let documents = groups[group]
       let center = representative(of: documents, lengths: lengths)
       let centerText = Int(canonical[center])
       return makeCluster(documents, representative: center, canonical: canonical) { similarity($0, centerText) }
@@ -117,7 +122,7 @@ public struct Clustering: Sendable {
   /// canonical document. A member's similarity to its center is the similarity of
   /// their verified edge. O(N + E + M log M) for the M documents with an edge or a
   /// copy, with flat arrays throughout (no hashing, one allocation per cluster).
-  private func centerClusters(canonical: [UInt32], edges: [Edge], lengths: [UInt32]) -> [Cluster] {
+  private func centerClusters(canonical: [UInt32], edges: [Edge], lengths: [UInt32], threads: Int) -> [Cluster] {
     let count = canonical.count
     // Adjacency lists of the canonical documents (CSR).
     var degree = [Int](repeating: 0, count: count + 1)
@@ -153,59 +158,86 @@ public struct Clustering: Sendable {
     }
     // A canonical document without neighbours or copies never forms a cluster nor
     // joins one, wherever it comes in the order: only the others are ordered — most
-    // neighbours first, then by the keep policy, then input order.
-    struct Candidate {
-      var neighbourCount: Int
-      var length: UInt32
-      var document: Int
-    }
-    var order: [Candidate] = []
+    // neighbours first, then by the keep policy, then input order — by one key each
+    // (the inverted neighbour count above the length as the policy ranks it) and
+    // the document number.
+    var order: [(key: UInt64, document: Int)] = []
     for document in 0..<count where canonical[document] != UInt32.max && Int(canonical[document]) == document {
       let neighbourCount = degree[document + 1] - degree[document]
-      if neighbourCount > 0 || copyStart[document + 1] > copyStart[document] {
-        order.append(Candidate(neighbourCount: neighbourCount, length: lengths[document], document: document))
-      }
+      guard neighbourCount > 0 || copyStart[document + 1] > copyStart[document] else { continue }
+      let lengthRank: UInt32 =
+        switch keep {
+        case .longest: ~lengths[document]
+        case .shortest: lengths[document]
+        case .first: 0
+        }
+      order.append((UInt64(~UInt32(neighbourCount)) << 32 | UInt64(lengthRank), document))
     }
-    let keep = keep
-    order.sort { x, y in
-      if x.neighbourCount != y.neighbourCount { return x.neighbourCount > y.neighbourCount }
-      switch keep {
-      case .longest: if x.length != y.length { return x.length > y.length }
-      case .shortest: if x.length != y.length { return x.length < y.length }
-      case .first: break
-      }
-      return x.document < y.document
-    }
+    order.sort { $0.key != $1.key ? $0.key < $1.key : $0.document < $1.document }
+    // Each center in turn takes its neighbours not yet in a cluster. The members of
+    // cluster c, center first, are members[memberStarts[c]..<memberStarts[c + 1]];
+    // their identical copies join them when the clusters are built.
     var assigned = [Bool](repeating: false, count: count)
-    // Set for the members of the cluster being formed, before it is read.
+    // Set for each member of a cluster as it joins.
     var similarityToCenter = [Double](repeating: 0, count: count)
     var members: [Int] = []
-    var documents: [Int] = []
-    var clusters: [(first: Int, cluster: Cluster)] = []
-    for candidate in order where !assigned[candidate.document] {
-      let center = candidate.document
+    var memberStarts = [0]
+    var firstDocuments: [Int] = []
+    for (_, center) in order where !assigned[center] {
       assigned[center] = true
-      members.removeAll(keepingCapacity: true)
+      let start = members.count
       members.append(center)
+      var size = 1 + copyStart[center + 1] - copyStart[center]
       for slot in degree[center]..<degree[center + 1] {
         let neighbour = Int(neighbours[slot])
         if !assigned[neighbour] {
           assigned[neighbour] = true
           members.append(neighbour)
           similarityToCenter[neighbour] = neighbourSimilarities[slot]
+          size += 1 + copyStart[neighbour + 1] - copyStart[neighbour]
         }
       }
+      guard size > 1 else {
+        members.removeLast()
+        continue
+      }
+      memberStarts.append(members.count)
+      // A copy comes after its canonical document: the smallest member comes first.
+      firstDocuments.append(members[start...].min()!)
+    }
+    // The clusters by their first documents, which are distinct.
+    var clusterOrder = Array(firstDocuments.indices)
+    clusterOrder.sort { firstDocuments[$0] < firstDocuments[$1] }
+    return Self.build(clusterOrder.count, threads: threads) { index, documents in
+      let cluster = clusterOrder[index]
       documents.removeAll(keepingCapacity: true)
-      for member in members {
+      for member in members[memberStarts[cluster]..<memberStarts[cluster + 1]] {
         documents.append(member)
         documents.append(contentsOf: copies[copyStart[member]..<copyStart[member + 1]])
       }
-      guard documents.count > 1 else { continue }
       documents.sort()
-      let cluster = makeCluster(documents, representative: center, canonical: canonical) { similarityToCenter[$0] }
-      clusters.append((documents[0], cluster))
+      return makeCluster(
+        documents, representative: members[memberStarts[cluster]], canonical: canonical
+      ) { similarityToCenter[$0] }
     }
-    return clusters.sorted { $0.first < $1.first }.map(\.cluster)
+  }
+
+  /// The clusters `make(index, scratch)` for indices `0..<count`, made in parallel
+  /// chunks; `scratch` is a buffer of the chunk's own to reuse.
+  /// - Complexity: O(count) besides the work of `make`.
+  private static func build(
+    _ count: Int, threads: Int, _ make: (_ index: Int, _ scratch: inout [Int]) -> Cluster
+  ) -> [Cluster] {
+    var clusters = [Cluster](repeating: Cluster(members: []), count: count)
+    let chunkCount = min(count, 8 * max(1, threads))
+    clusters.withUnsafeMutableBufferPointer { buffer in
+      let output = DisjointRows(buffer)
+      parallelForEach(chunkCount: chunkCount, threads: threads) { chunk in
+        var scratch: [Int] = []
+        for index in chunkRange(chunk, of: chunkCount, count: count) { output.base[index] = make(index, &scratch) }
+      }
+    }
+    return clusters
   }
 
   /// The representative of `documents` (in input order) under the keep policy;

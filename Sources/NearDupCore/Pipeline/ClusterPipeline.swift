@@ -122,7 +122,7 @@ public final class ClusterPipeline {
       guard task == 0 else { return pairsReady!(pairs) }
       clusters = signatures.withRows { rows in
         withOptionalSets(exactSets) { sets in
-          clustering.clusters(canonical: canonical, edges: edges, lengths: documents.tokenCounts) { a, b in
+          clustering.clusters(canonical: canonical, edges: edges, lengths: documents.tokenCounts, threads: threads) { a, b in
             verifier.similarity(
               a, b, sets: sets, setSizes: documents.shingleCounts, signatures: rows,
               permutationCount: signatures.permutationCount)

@@ -1,4 +1,4 @@
-import NearDupCore
+@testable import NearDupCore
 import Testing
 
 @Suite("Clustering")
@@ -79,5 +79,119 @@ struct ClusteringTests {
       canonical: [0, 0, 2, 3], edges: [Edge(0, 2, similarity: 0.9)], lengths: [5, 5, 5, 5]
     ) { _, _ in 0.9 }
     #expect(clusters.map { Set($0.members.map(\.document)) } == [[0, 1, 2]])
+  }
+
+  /// A random corpus of `count` documents: empty ones, identical copies of earlier
+  /// ones, and up to `edgeCount` edges between canonical documents with similarities
+  /// from a few values (so that ties occur), lengths from a few values or up to
+  /// `UInt32.max`.
+  func randomGraph(_ count: Int, edgeCount: Int, seed: UInt64, longLengths: Bool)
+    -> (canonical: [UInt32], edges: [Edge], lengths: [UInt32], similarity: [Set<Int>: Double])
+  {
+    var random = SplitMix64(seed: seed)
+    var canonical: [UInt32] = []
+    for document in 0..<count {
+      switch random.next() % 10 {
+      case 0: canonical.append(UInt32.max)
+      case 1 where document > 0:
+        let original = canonical[Int(random.next() % UInt64(document))]
+        canonical.append(original == UInt32.max ? UInt32(document) : original)
+      default: canonical.append(UInt32(document))
+      }
+    }
+    let texts = canonical.indices.filter { canonical[$0] == UInt32($0) }
+    var similarity: [Set<Int>: Double] = [:]
+    var edges: [Edge] = []
+    for _ in 0..<edgeCount {
+      let a = texts[Int(random.next() % UInt64(texts.count))]
+      let b = texts[Int(random.next() % UInt64(texts.count))]
+      guard a != b, similarity[[a, b]] == nil else { continue }
+      let value = [0.8, 0.85, 0.9][Int(random.next() % 3)]
+      similarity[[a, b]] = value
+      edges.append(Edge(a, b, similarity: value))
+    }
+    let lengths = (0..<count).map { _ in longLengths ? UInt32.max - UInt32(random.next() % 4) : UInt32(random.next() % 5) }
+    return (canonical, edges, lengths, similarity)
+  }
+
+  /// Center linkage as its documentation states it, plainly.
+  func referenceCenterClusters(
+    canonical: [UInt32], edges: [Edge], lengths: [UInt32], keep: KeepPolicy
+  ) -> [[Cluster.Member]] {
+    var neighbours: [Int: [(Int, Double)]] = [:]
+    for edge in edges {
+      neighbours[Int(edge.a), default: []].append((Int(edge.b), edge.similarity))
+      neighbours[Int(edge.b), default: []].append((Int(edge.a), edge.similarity))
+    }
+    func copies(_ text: Int) -> [Int] { canonical.indices.filter { $0 != text && canonical[$0] == UInt32(text) } }
+    let texts = canonical.indices.filter { canonical[$0] == UInt32($0) && (neighbours[$0] != nil || !copies($0).isEmpty) }
+    func rank(_ document: Int) -> Int {
+      switch keep {
+      case .longest: -Int(lengths[document])
+      case .shortest: Int(lengths[document])
+      case .first: 0
+      }
+    }
+    let order = texts.sorted {
+      (-(neighbours[$0]?.count ?? 0), rank($0), $0) < (-(neighbours[$1]?.count ?? 0), rank($1), $1)
+    }
+    var assigned = Set<Int>()
+    var clusters: [[Cluster.Member]] = []
+    for center in order where !assigned.contains(center) {
+      assigned.insert(center)
+      var similarity = [center: 1.0]
+      for (neighbour, value) in neighbours[center] ?? [] where !assigned.contains(neighbour) {
+        assigned.insert(neighbour)
+        similarity[neighbour] = value
+      }
+      let documents = similarity.keys.flatMap { [$0] + copies($0) }
+      guard documents.count > 1 else { continue }
+      let others = documents.filter { $0 != center }.map {
+        Cluster.Member(document: $0, similarity: similarity[Int(canonical[$0])]!)
+      }
+      let sortedOthers = others.sorted { x, y in
+        x.similarity != y.similarity ? x.similarity > y.similarity : x.document < y.document
+      }
+      clusters.append([Cluster.Member(document: center, similarity: 1)] + sortedOthers)
+    }
+    return clusters.sorted { x, y in x.map(\.document).min()! < y.map(\.document).min()! }
+  }
+
+  @Test(
+    "center linkage matches its plain statement, on any number of threads",
+    arguments: KeepPolicy.allCases, [false, true])
+  func centerMatchesReference(keep: KeepPolicy, longLengths: Bool) {
+    for seed: UInt64 in 1...4 {
+      let graph = randomGraph(300, edgeCount: 600, seed: seed, longLengths: longLengths)
+      let expected = referenceCenterClusters(
+        canonical: graph.canonical, edges: graph.edges, lengths: graph.lengths, keep: keep)
+      #expect(expected.count > 20)
+      for threads in [1, 2, 3] {
+        let clusters = Clustering(keep: keep, linkage: .center).clusters(
+          canonical: graph.canonical, edges: graph.edges, lengths: graph.lengths, threads: threads
+        ) { _, _ in Issue.record("center linkage takes similarities from its edges"); return 0 }
+        #expect(clusters.map(\.members) == expected)
+      }
+    }
+  }
+
+  @Test("components are the same on any number of threads", arguments: KeepPolicy.allCases)
+  func componentsOnThreads(keep: KeepPolicy) {
+    let graph = randomGraph(300, edgeCount: 100, seed: 9, longLengths: false)
+    let clustering = Clustering(keep: keep, linkage: .components)
+    let similarity = { (a: Int, b: Int) in a == b ? 1 : graph.similarity[[a, b]] ?? 0.5 }
+    let one = clustering.clusters(
+      canonical: graph.canonical, edges: graph.edges, lengths: graph.lengths, threads: 1, similarity: similarity)
+    #expect(one.count > 10)
+    // Each cluster is one connected component around the keep policy's representative.
+    for cluster in one {
+      let documents = cluster.members.map(\.document)
+      #expect(cluster.representative == clustering.representative(of: documents.sorted(), lengths: graph.lengths))
+    }
+    for threads in [2, 3] {
+      let many = clustering.clusters(
+        canonical: graph.canonical, edges: graph.edges, lengths: graph.lengths, threads: threads, similarity: similarity)
+      #expect(many == one)
+    }
   }
 }
