@@ -90,9 +90,9 @@ public struct SketchedCorpus: Sendable {
 /// `SketchedCorpus`.
 ///
 /// Line-oriented inputs (JSON Lines, `--lines`) stream as blocks of up to 2 MiB of
-/// whole lines through a `BlockPipeline`: a reader thread reads (and decompresses)
-/// blocks ahead, `threads` worker threads parse and sketch them, and the collector
-/// appends each block's documents in input order, checking ids. Other inputs
+/// whole lines through a `BlockPipeline`: `threads` threads read (and decompress)
+/// blocks, parse and sketch them, and one of them, the calling thread, also appends
+/// each block's documents in input order, checking ids. Other inputs
 /// (directories, single files) are read in batches and sketched in parallel chunks.
 ///
 /// With `boilerplate`, the first documents (the sample) are read in batches — the
@@ -362,8 +362,8 @@ public final class CorpusSketcher {
 
   /// Sketches the current (line-oriented) input block by block. With one thread it
   /// reads, sketches and collects each block in turn; with more, a `BlockPipeline`
-  /// keeps a reader thread, `threads` worker threads and this thread (collecting in
-  /// input order) busy at once.
+  /// keeps `threads − 1` worker threads and this thread, which also collects in
+  /// input order, busy at once.
   private func sketchLines(_ reader: CorpusReader, progress: ((PipelineProgress) -> Void)?) throws(CorpusError) {
     let input = reader.currentInputIndex
     // Lines before it went to the boilerplate sample.
@@ -742,16 +742,24 @@ private final class SampleChunk: @unchecked Sendable {
   }
 }
 
-/// Keeps a reader thread, worker threads and the collecting thread busy at once over
-/// the blocks of one line-oriented input.
+/// Keeps `workers.count` threads busy over the blocks of one line-oriented input:
+/// `workers.count − 1` worker threads and the collecting thread (the caller of
+/// `nextResult`), which sketches with `workers[0]` whenever the next result in input
+/// order is not ready.
 ///
-/// Blocks live in a ring of `capacity` slots, each taken in turn by the reader (fill),
-/// a worker (sketch) and the collector (append in input order, then release). The
-/// reader runs at most `capacity` blocks ahead of the collector, so memory stays
-/// bounded whatever the input size.
+/// Blocks live in a ring of `capacity` slots, each taken in turn by a thread that
+/// reads it (fill), a thread that sketches it, and the collector (append in input
+/// order, then release). A thread that finds no block waiting reads the next one
+/// itself, one thread at a time, and then usually sketches it while its text is in
+/// its cache. No thread only reads or only collects: on two cores, a separate
+/// reader and collector preempted the workers hundreds of times per 100,000
+/// documents, and the main pass took 0.389 s instead of 0.369 s. Reading runs at
+/// most `capacity` blocks ahead of collecting, so memory stays bounded whatever the
+/// input size.
 ///
 /// - Invariant: a slot is touched by one thread at a time, as its state says; all
-///   state changes happen under `condition`.
+///   state changes happen under `condition`; blocks are read one at a time, in
+///   input order.
 final class BlockPipeline: @unchecked Sendable {
   private enum SlotState { case empty, read, sketching, sketched }
 
@@ -767,13 +775,16 @@ final class BlockPipeline: @unchecked Sendable {
   private var readCount = 0
   private var sketchCount = 0
   private var collectCount = 0
+  private var reading = false
   private var readingDone = false
   private var stopping = false
   private var readError: CorpusError?
   private let threadsDone = DispatchGroup()
-  /// Seconds the reader thread spent reading.
+  /// Seconds spent reading, summed over the threads that read.
   private(set) var readSeconds = 0.0
 
+  /// A pipeline over the current input of `reader`.
+  /// - Precondition: `workers` is not empty; `workers[0]` serves the collecting thread.
   init(reader: CorpusReader, blockSize: Int, workers: [BlockSketcher]) {
     self.reader = reader
     input = reader.currentInputIndex
@@ -785,11 +796,9 @@ final class BlockPipeline: @unchecked Sendable {
     states = [SlotState](repeating: .empty, count: capacity)
   }
 
-  /// Starts the reader and worker threads.
+  /// Starts the worker threads.
   func start() {
-    threadsDone.enter()
-    Thread { self.readLoop() }.start()
-    for worker in workers.indices {
+    for worker in workers.indices.dropFirst() {
       threadsDone.enter()
       Thread { self.workLoop(worker) }.start()
     }
@@ -804,66 +813,73 @@ final class BlockPipeline: @unchecked Sendable {
     threadsDone.wait()
   }
 
-  private func readLoop() {
-    defer { threadsDone.leave() }
+  /// Whether the calling thread may read the next block: nobody is reading, the
+  /// input is not exhausted, and the ring has an empty slot. Called under `condition`.
+  private var mayRead: Bool { !reading && !readingDone && readCount - collectCount < capacity }
+
+  /// Reads the next block into its slot. Called under `condition` when `mayRead`;
+  /// releases it while reading and holds it again on return.
+  private func readNext() {
+    reading = true
+    // The slot is empty: nobody else touches it until it is marked read.
+    let slot = readCount % capacity
+    condition.unlock()
     var clock = Stopwatch()
-    while true {
-      condition.lock()
-      while readCount - collectCount >= capacity && !stopping { condition.wait() }
-      if stopping {
-        condition.unlock()
-        return
-      }
-      let slot = readCount % capacity
-      condition.unlock()
-      // The slot is empty: nobody else touches it until it is marked read.
-      _ = clock.lap()
-      let outcome = Result { () throws(CorpusError) -> Bool in
-        guard reader.currentInputIndex == input else { return false }
-        return try reader.readBlock(into: &blocks[slot], targetSize: blockSize)
-      }
-      readSeconds += clock.lap()
-      condition.lock()
-      switch outcome {
-      case .success(true):
-        states[slot] = .read
-        readCount += 1
-      case .success(false):
-        readingDone = true
-      case .failure(let error):
-        readError = error
-        readingDone = true
-      }
-      condition.broadcast()
-      condition.unlock()
-      if readingDone { return }
+    let outcome = Result { () throws(CorpusError) -> Bool in
+      guard reader.currentInputIndex == input else { return false }
+      return try reader.readBlock(into: &blocks[slot], targetSize: blockSize)
     }
+    let seconds = clock.lap()
+    condition.lock()
+    readSeconds += seconds
+    reading = false
+    switch outcome {
+    case .success(true):
+      states[slot] = .read
+      readCount += 1
+    case .success(false):
+      readingDone = true
+    case .failure(let error):
+      readError = error
+      readingDone = true
+    }
+    condition.broadcast()
+  }
+
+  /// Sketches the oldest block read and not yet taken, with `workers[worker]`.
+  /// Called under `condition` when `sketchCount < readCount`; releases it while
+  /// sketching and holds it again on return.
+  private func sketchNext(_ worker: Int) {
+    let slot = sketchCount % capacity
+    sketchCount += 1
+    states[slot] = .sketching
+    condition.unlock()
+    workers[worker].sketch(blocks[slot], into: &results[slot])
+    condition.lock()
+    states[slot] = .sketched
+    condition.broadcast()
   }
 
   private func workLoop(_ worker: Int) {
     defer { threadsDone.leave() }
-    while true {
-      condition.lock()
-      while sketchCount == readCount && !readingDone && !stopping { condition.wait() }
-      if stopping || sketchCount == readCount {
-        condition.unlock()
+    condition.lock()
+    defer { condition.unlock() }
+    while !stopping {
+      if sketchCount < readCount {
+        sketchNext(worker)
+      } else if mayRead {
+        readNext()
+      } else if readingDone {
         return
+      } else {
+        condition.wait()
       }
-      let slot = sketchCount % capacity
-      sketchCount += 1
-      states[slot] = .sketching
-      condition.unlock()
-      workers[worker].sketch(blocks[slot], into: &results[slot])
-      condition.lock()
-      states[slot] = .sketched
-      condition.broadcast()
-      condition.unlock()
     }
   }
 
-  /// The next block's result in input order, waiting for it; nil when the input is
-  /// exhausted.
-  /// - Throws: the reader's error, once every block before it is collected.
+  /// The next block's result in input order; until it is ready, the calling thread
+  /// sketches or reads blocks itself, or waits. Nil when the input is exhausted.
+  /// - Throws: the reading error, once every block before it is collected.
   func nextResult() throws(CorpusError) -> (SketchedBlock, LineBlock)? {
     condition.lock()
     defer { condition.unlock() }
@@ -874,11 +890,17 @@ final class BlockPipeline: @unchecked Sendable {
         if let readError { throw readError }
         return nil
       }
-      condition.wait()
+      if sketchCount < readCount {
+        sketchNext(0)
+      } else if mayRead {
+        readNext()
+      } else {
+        condition.wait()
+      }
     }
   }
 
-  /// Hands the slot of the last result back to the reader.
+  /// Hands the slot of the last result back for reading.
   func release() {
     condition.lock()
     states[collectCount % capacity] = .empty

@@ -154,6 +154,44 @@ struct CorpusSketcherTests {
     }
   }
 
+  @Test("blocks read, sketched and collected by any thread give the same corpus and errors on 1 to 4 threads")
+  func blocksOnAnyThreads() throws {
+    // 9,000 records of about 200 bytes: seven blocks of at least 256 KiB, which the
+    // threads read, sketch and collect in turn. Line 6,001 repeats an id.
+    let lines = (1...9_000).map { line in
+      let id = line == 6_001 ? "d17" : "d\(line)"
+      let words = (0..<30).map { "w\(($0 * 7 + line) % 97)" }.joined(separator: " ")
+      return #"{"id": "\#(id)", "text": "report \#(line): \#(words)"}"#
+    }
+    let directory = TemporaryDirectory()
+    let path = try directory.write("blocks.jsonl", lines.joined(separator: "\n") + "\n")
+    let parameters = try SketchParameters()
+    func sketch(threads: Int, skipping: Bool) throws(CorpusError) -> SketchedCorpus {
+      var options = CorpusOptions()
+      options.skipsInvalidRecords = skipping
+      let input = try CorpusInput.resolve(path, options: options)
+      return try CorpusSketcher(parameters: parameters, threads: threads).sketch(
+        reader: CorpusReader(inputs: [input], options: options))
+    }
+    let one = try sketch(threads: 1, skipping: true)
+    #expect(one.documents.count == 8_999)
+    #expect(one.statistics.skippedMessages.count == 1)
+    for threads in 2...4 {
+      let many = try sketch(threads: threads, skipping: true)
+      #expect(many.documents.ids == one.documents.ids)
+      #expect(many.documents.locations == one.documents.locations)
+      #expect(many.signatures.values == one.signatures.values)
+      #expect(many.digests!.values == one.digests!.values)
+      #expect(many.digests!.offsets == one.digests!.offsets)
+      #expect(many.statistics.skippedMessages == one.statistics.skippedMessages)
+    }
+    for threads in 1...4 {
+      #expect(throws: CorpusError.duplicateID(id: "d17", path: path, line: 6_001, firstPath: path, firstLine: 17)) {
+        _ = try sketch(threads: threads, skipping: false)
+      }
+    }
+  }
+
   @Test("a malformed line after the boilerplate sample is reported at its own line", arguments: [1, 2])
   func errorLineAfterSample(threads: Int) throws {
     var lines = try String(contentsOfFile: Fixtures.corpus, encoding: .utf8).split(separator: "\n").map(String.init)
