@@ -120,8 +120,9 @@ public struct Clustering: Sendable {
 
   /// Center linkage over the canonical documents, identical copies following their
   /// canonical document. A member's similarity to its center is the similarity of
-  /// their verified edge. O(N + E + M log M) for the M documents with an edge or a
-  /// copy, with flat arrays throughout (no hashing, one allocation per cluster).
+  /// their verified edge. O(N + E + M) for the M documents with an edge or a copy
+  /// (radix and counting sorts), with flat arrays throughout (no hashing, one
+  /// allocation per cluster).
   private func centerClusters(canonical: [UInt32], edges: [Edge], lengths: [UInt32], threads: Int) -> [Cluster] {
     let count = canonical.count
     // Adjacency lists of the canonical documents (CSR).
@@ -158,10 +159,11 @@ public struct Clustering: Sendable {
     }
     // A canonical document without neighbours or copies never forms a cluster nor
     // joins one, wherever it comes in the order: only the others are ordered — most
-    // neighbours first, then by the keep policy, then input order — by one key each
-    // (the inverted neighbour count above the length as the policy ranks it) and
-    // the document number.
-    var order: [(key: UInt64, document: Int)] = []
+    // neighbours first, then by the keep policy, then input order. A radix sort of
+    // one key each, the length as the policy ranks it above the document number,
+    // gives the last two; a stable counting sort by neighbour count, the first.
+    var keys: [UInt64] = []
+    var mostNeighbours = 0
     for document in 0..<count where canonical[document] != UInt32.max && Int(canonical[document]) == document {
       let neighbourCount = degree[document + 1] - degree[document]
       guard neighbourCount > 0 || copyStart[document + 1] > copyStart[document] else { continue }
@@ -171,9 +173,23 @@ public struct Clustering: Sendable {
         case .shortest: lengths[document]
         case .first: 0
         }
-      order.append((UInt64(~UInt32(neighbourCount)) << 32 | UInt64(lengthRank), document))
+      keys.append(UInt64(lengthRank) << 32 | UInt64(document))
+      mostNeighbours = max(mostNeighbours, neighbourCount)
     }
-    order.sort { $0.key != $1.key ? $0.key < $1.key : $0.document < $1.document }
+    RadixSort.sort(&keys)
+    var countStart = [Int](repeating: 0, count: mostNeighbours + 2)
+    for key in keys {
+      let document = Int(truncatingIfNeeded: key & 0xFFFF_FFFF)
+      countStart[mostNeighbours - (degree[document + 1] - degree[document]) + 1] += 1
+    }
+    for index in 0...mostNeighbours { countStart[index + 1] += countStart[index] }
+    var order = [Int](repeating: 0, count: keys.count)
+    for key in keys {
+      let document = Int(truncatingIfNeeded: key & 0xFFFF_FFFF)
+      let bucket = mostNeighbours - (degree[document + 1] - degree[document])
+      order[countStart[bucket]] = document
+      countStart[bucket] += 1
+    }
     // Each center in turn takes its neighbours not yet in a cluster. The members of
     // cluster c, center first, are members[memberStarts[c]..<memberStarts[c + 1]];
     // their identical copies join them when the clusters are built.
@@ -183,7 +199,7 @@ public struct Clustering: Sendable {
     var members: [Int] = []
     var memberStarts = [0]
     var firstDocuments: [Int] = []
-    for (_, center) in order where !assigned[center] {
+    for center in order where !assigned[center] {
       assigned[center] = true
       let start = members.count
       members.append(center)
@@ -205,11 +221,12 @@ public struct Clustering: Sendable {
       // A copy comes after its canonical document: the smallest member comes first.
       firstDocuments.append(members[start...].min()!)
     }
-    // The clusters by their first documents, which are distinct.
-    var clusterOrder = Array(firstDocuments.indices)
-    clusterOrder.sort { firstDocuments[$0] < firstDocuments[$1] }
+    // The clusters by their first documents, which are distinct: each key holds a
+    // cluster's first document above its number.
+    var clusterOrder = firstDocuments.indices.map { UInt64(firstDocuments[$0]) << 32 | UInt64($0) }
+    RadixSort.sort(&clusterOrder)
     return Self.build(clusterOrder.count, threads: threads) { index, documents in
-      let cluster = clusterOrder[index]
+      let cluster = Int(truncatingIfNeeded: clusterOrder[index] & 0xFFFF_FFFF)
       documents.removeAll(keepingCapacity: true)
       for member in members[memberStarts[cluster]..<memberStarts[cluster + 1]] {
         documents.append(member)
