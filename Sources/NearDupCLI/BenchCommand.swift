@@ -73,7 +73,12 @@ extension NearDup {
       /// The report's total seconds of every run, in the order they ran.
       var totals: [Double] = []
 
-      var total: Double { (report["seconds"] as? [String: Any])?["total"] as? Double ?? seconds }
+      var total: Double { Self.total(of: report, wallSeconds: seconds) }
+
+      /// The total seconds a run's report gives; `wallSeconds` if it gives none.
+      static func total(of report: [String: Any], wallSeconds: Double) -> Double {
+        (report["seconds"] as? [String: Any])?["total"] as? Double ?? wallSeconds
+      }
     }
 
     /// One-thread copies of one configuration run at once.
@@ -153,7 +158,7 @@ extension NearDup {
       DispatchQueue.concurrentPerform(iterations: copies) { _ in
         let result = Result { () throws -> Double in
           let (report, outcome) = try cluster(corpus, scheme: scheme, threads: 1)
-          return Run(scheme: scheme, threads: 1, report: report, seconds: outcome.seconds, peakMemory: outcome.peakMemory).total
+          return Run.total(of: report, wallSeconds: outcome.seconds)
         }
         results.withLock { $0.append(result) }
       }
