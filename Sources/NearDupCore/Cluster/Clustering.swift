@@ -218,7 +218,8 @@ public struct Clustering: Sendable {
         continue
       }
       memberStarts.append(members.count)
-      // A copy comes after its canonical document: the smallest member comes first.
+      // The cluster's first document is its smallest member: a copy comes after its
+      // canonical document.
       firstDocuments.append(members[start...].min()!)
     }
     // The clusters by their first documents, which are distinct: each key holds a
