@@ -759,18 +759,31 @@ private final class SampleChunk: @unchecked Sendable {
 ///
 /// - Invariant: a slot is touched by one thread at a time, as its state says; all
 ///   state changes happen under `condition`; blocks are read one at a time, in
-///   input order.
+///   input order. Slots and workers are objects in arrays that never change, so that
+///   threads working on different slots never access one array at the same time (a
+///   mutation through a shared array could copy it, losing another thread's write).
 final class BlockPipeline: @unchecked Sendable {
   private enum SlotState { case empty, read, sketching, sketched }
+
+  /// One slot of the ring: a block of lines and its sketched result.
+  private final class Slot {
+    var block = LineBlock()
+    var result = SketchedBlock()
+    var state = SlotState.empty
+  }
+
+  /// A worker's sketcher, used by one thread.
+  private final class Worker {
+    var sketcher: BlockSketcher
+    init(_ sketcher: BlockSketcher) { self.sketcher = sketcher }
+  }
 
   private let reader: CorpusReader
   private let input: Int
   private let blockSize: Int
-  private var workers: [BlockSketcher]
+  private let workers: [Worker]
   private let capacity: Int
-  private var blocks: [LineBlock]
-  private var results: [SketchedBlock]
-  private var states: [SlotState]
+  private let slots: [Slot]
   private let condition = NSCondition()
   private var readCount = 0
   private var sketchCount = 0
@@ -789,11 +802,9 @@ final class BlockPipeline: @unchecked Sendable {
     self.reader = reader
     input = reader.currentInputIndex
     self.blockSize = blockSize
-    self.workers = workers
+    self.workers = workers.map(Worker.init)
     capacity = 4 * workers.count
-    blocks = [LineBlock](repeating: LineBlock(), count: capacity)
-    results = [SketchedBlock](repeating: SketchedBlock(), count: capacity)
-    states = [SlotState](repeating: .empty, count: capacity)
+    slots = (0..<capacity).map { _ in Slot() }
   }
 
   /// Starts the worker threads.
@@ -827,7 +838,7 @@ final class BlockPipeline: @unchecked Sendable {
     var clock = Stopwatch()
     let outcome = Result { () throws(CorpusError) -> Bool in
       guard reader.currentInputIndex == input else { return false }
-      return try reader.readBlock(into: &blocks[slot], targetSize: blockSize)
+      return try reader.readBlock(into: &slots[slot].block, targetSize: blockSize)
     }
     let seconds = clock.lap()
     condition.lock()
@@ -835,7 +846,7 @@ final class BlockPipeline: @unchecked Sendable {
     reading = false
     switch outcome {
     case .success(true):
-      states[slot] = .read
+      slots[slot].state = .read
       readCount += 1
     case .success(false):
       readingDone = true
@@ -852,11 +863,11 @@ final class BlockPipeline: @unchecked Sendable {
   private func sketchNext(_ worker: Int) {
     let slot = sketchCount % capacity
     sketchCount += 1
-    states[slot] = .sketching
+    slots[slot].state = .sketching
     condition.unlock()
-    workers[worker].sketch(blocks[slot], into: &results[slot])
+    workers[worker].sketcher.sketch(slots[slot].block, into: &slots[slot].result)
     condition.lock()
-    states[slot] = .sketched
+    slots[slot].state = .sketched
     condition.broadcast()
   }
 
@@ -885,7 +896,7 @@ final class BlockPipeline: @unchecked Sendable {
     defer { condition.unlock() }
     let slot = collectCount % capacity
     while true {
-      if collectCount < readCount && states[slot] == .sketched { return (results[slot], blocks[slot]) }
+      if collectCount < readCount && slots[slot].state == .sketched { return (slots[slot].result, slots[slot].block) }
       if collectCount == readCount && readingDone {
         if let readError { throw readError }
         return nil
@@ -903,7 +914,7 @@ final class BlockPipeline: @unchecked Sendable {
   /// Hands the slot of the last result back for reading.
   func release() {
     condition.lock()
-    states[collectCount % capacity] = .empty
+    slots[collectCount % capacity].state = .empty
     collectCount += 1
     condition.broadcast()
     condition.unlock()
