@@ -106,8 +106,8 @@ public struct SketchedCorpus: Sendable {
 ///   block size.
 /// - Complexity: O(B + N·(s + k)) for N documents of B bytes and s shingles (O(N·s·k)
 ///   with `.minhash`). Memory: O(N·(k + s)) for signatures and sets, plus the
-///   pipeline's ring of 4 blocks per worker (raw text and sketched results), plus
-///   the sample's fingerprints (8 bytes each) while learning.
+///   pipeline's ring of 4 blocks per worker, one on one thread (raw text and
+///   sketched results), plus the sample's fingerprints (8 bytes each) while learning.
 public final class CorpusSketcher {
   /// The sketch parameters.
   public let parameters: SketchParameters
@@ -360,10 +360,10 @@ public final class CorpusSketcher {
 
   // MARK: Blocks of lines
 
-  /// Sketches the current (line-oriented) input block by block. With one thread it
-  /// reads, sketches and collects each block in turn; with more, a `BlockPipeline`
+  /// Sketches the current (line-oriented) input block by block: a `BlockPipeline`
   /// keeps `threads − 1` worker threads and this thread, which also collects in
-  /// input order, busy at once.
+  /// input order, busy at once. With one thread this thread reads, sketches and
+  /// collects each block in turn.
   private func sketchLines(_ reader: CorpusReader, progress: ((PipelineProgress) -> Void)?) throws(CorpusError) {
     let input = reader.currentInputIndex
     // Lines before it went to the boilerplate sample.
@@ -391,23 +391,6 @@ public final class CorpusSketcher {
       lineBase += result.lineCount
       corpus.statistics.threadTimes.add(result.times)
       reportProgress(progress, reader)
-    }
-    if threads == 1 {
-      var worker = BlockSketcher(
-        parameters: parameters, retention: retention, options: reader.options, minHasher: minHasher,
-        stopShingles: stopShingles, keepsPreviews: keepsPreviews)
-      var block = LineBlock()
-      var result = SketchedBlock()
-      while reader.currentInputIndex == input {
-        var clock = Stopwatch()
-        let more: Bool
-        do throws(CorpusError) { more = try reader.readBlock(into: &block, targetSize: blockSize) } catch { throw placed(error) }
-        corpus.statistics.threadTimes.read += clock.lap()
-        guard more else { break }
-        worker.sketch(block, into: &result)
-        try collectBlock(result, block)
-      }
-      return
     }
     let pipeline = BlockPipeline(
       reader: reader, blockSize: blockSize, workers: (0..<threads).map { _ in
@@ -803,7 +786,8 @@ final class BlockPipeline: @unchecked Sendable {
     input = reader.currentInputIndex
     self.blockSize = blockSize
     self.workers = workers.map(Worker.init)
-    capacity = 4 * workers.count
+    // One thread needs no block ahead: it reads, sketches and collects each in turn.
+    capacity = workers.count == 1 ? 1 : 4 * workers.count
     slots = (0..<capacity).map { _ in Slot() }
   }
 
