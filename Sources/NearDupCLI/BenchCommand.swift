@@ -113,7 +113,7 @@ extension NearDup {
       let corpus = corpusPath!
       let configurations = schemes.flatMap { scheme in threadCounts.map { (scheme: scheme, threads: $0) } }
       var runs: [Run?] = Array(repeating: nil, count: configurations.count)
-      var sideBySide = sideBySideCopies > 0 ? SideBySide(scheme: schemes[0], copies: sideBySideCopies) : nil
+      var sideBySideRuns = sideBySideCopies > 0 ? SideBySide(scheme: schemes[0], copies: sideBySideCopies) : nil
       for round in 1...`repeat` {
         let roundNote = `repeat` > 1 ? " (round \(round) of \(`repeat`))" : ""
         for (index, configuration) in configurations.enumerated() {
@@ -126,16 +126,16 @@ extension NearDup {
           run.totals = totals
           runs[index] = run
         }
-        if let copies = sideBySide?.copies, let scheme = sideBySide?.scheme {
+        if let copies = sideBySideRuns?.copies, let scheme = sideBySideRuns?.scheme {
           Terminal.writeError("Running \(copies) copies of \(scheme.rawValue) on 1 thread side by side\(roundNote) …\n")
-          sideBySide?.meanTotals.append(try meanTotalSideBySide(corpus, scheme: scheme, copies: copies))
+          sideBySideRuns?.meanTotals.append(try meanTotalSideBySide(corpus, scheme: scheme, copies: copies))
         }
       }
       let measured = runs.compactMap { $0 }
       let accuracy = try accuracySample > 0 ? measureAccuracy(corpus) : []
       switch format {
-      case .text: print(text(corpus: corpus, runs: measured, sideBySide: sideBySide, accuracy: accuracy), terminator: "")
-      case .json: print(json(corpus: corpus, runs: measured, sideBySide: sideBySide, accuracy: accuracy))
+      case .text: print(text(corpus: corpus, runs: measured, sideBySideRuns: sideBySideRuns, accuracy: accuracy), terminator: "")
+      case .json: print(json(corpus: corpus, runs: measured, sideBySideRuns: sideBySideRuns, accuracy: accuracy))
       }
     }
 
@@ -240,7 +240,7 @@ extension NearDup {
       ((report[group] as? [String: Any])?[key] as? Double) ?? Double((report[group] as? [String: Any])?[key] as? Int ?? 0)
     }
 
-    private func text(corpus: String, runs: [Run], sideBySide: SideBySide?, accuracy: [Accuracy]) -> String {
+    private func text(corpus: String, runs: [Run], sideBySideRuns: SideBySide?, accuracy: [Accuracy]) -> String {
       var lines: [String] = []
       let first = runs.first?.report ?? [:]
       let documents = first["documents"] as? Int ?? 0
@@ -289,16 +289,16 @@ extension NearDup {
           "Scaling (\(scheme.rawValue)): \(many.threads) threads run \(Format.fixed(speedup, 2))× as fast as \(one.threads), "
             + "efficiency \(Format.fixed(100 * speedup / Double(many.threads / one.threads), 0)) %")
       }
-      if let sideBySide, let together = sideBySide.meanTotals.min(),
-        let alone = runs.first(where: { $0.scheme == sideBySide.scheme && $0.threads == 1 })?.total
+      if let sideBySideRuns, let together = sideBySideRuns.meanTotals.min(),
+        let alone = runs.first(where: { $0.scheme == sideBySideRuns.scheme && $0.threads == 1 })?.total
       {
         let slowdown = together / max(alone, 1e-9)
-        let ceiling = Double(sideBySide.copies) / slowdown
+        let ceiling = Double(sideBySideRuns.copies) / slowdown
         var line =
-          "Side by side: \(sideBySide.copies) one-thread \(sideBySide.scheme.rawValue) runs at once take "
+          "Side by side: \(sideBySideRuns.copies) one-thread \(sideBySideRuns.scheme.rawValue) runs at once take "
           + "\(Format.fixed(slowdown, 2))× as long as one alone (\(Format.fixed(together, 2)) s against "
-          + "\(Format.fixed(alone, 2)) s): \(sideBySide.copies) cores do at most \(Format.fixed(ceiling, 2))× the work of one"
-        if let many = runs.first(where: { $0.scheme == sideBySide.scheme && $0.threads == sideBySide.copies }) {
+          + "\(Format.fixed(alone, 2)) s): \(sideBySideRuns.copies) cores do at most \(Format.fixed(ceiling, 2))× the work of one"
+        if let many = runs.first(where: { $0.scheme == sideBySideRuns.scheme && $0.threads == sideBySideRuns.copies }) {
           line += ", and \(many.threads) threads reach \(Format.fixed(100 * alone / max(many.total, 1e-9) / ceiling, 0)) % of that"
         }
         lines.append(line)
@@ -318,7 +318,7 @@ extension NearDup {
       return lines.joined(separator: "\n") + "\n"
     }
 
-    private func json(corpus: String, runs: [Run], sideBySide: SideBySide?, accuracy: [Accuracy]) -> String {
+    private func json(corpus: String, runs: [Run], sideBySideRuns: SideBySide?, accuracy: [Accuracy]) -> String {
       var runObjects: [[String: Any]] = []
       for run in runs {
         var object = run.report
@@ -338,10 +338,10 @@ extension NearDup {
       var object: [String: Any] = [
         "corpus": corpus, "machine": Bench.machine, "repeat": `repeat`, "runs": runObjects, "accuracy": accuracyObjects,
       ]
-      if let sideBySide {
+      if let sideBySideRuns {
         object["side_by_side"] = [
-          "sketch": sideBySide.scheme.rawValue, "copies": sideBySide.copies,
-          "mean_total_seconds_of_rounds": sideBySide.meanTotals,
+          "sketch": sideBySideRuns.scheme.rawValue, "copies": sideBySideRuns.copies,
+          "mean_total_seconds_of_rounds": sideBySideRuns.meanTotals,
         ]
       }
       let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
