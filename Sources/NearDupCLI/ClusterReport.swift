@@ -118,6 +118,7 @@ struct ClusterReport {
     fields.append("\"bytes\": \(statistics.bytesRead)")
     fields.append("\"threads\": \(statistics.threads)")
     fields.append("\"skipped\": \(statistics.skippedRecords)")
+    fields.append("\"skipped_messages\": [" + statistics.skippedMessages.map(Format.jsonString).joined(separator: ", ") + "]")
     fields.append("\"empty\": \(statistics.emptyDocuments)")
     fields.append("\"invalid_utf8\": \(statistics.invalidUTF8Documents)")
     fields.append("\"identical\": \(statistics.identicalDuplicates)")

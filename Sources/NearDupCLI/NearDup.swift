@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import ArgumentParser
 import NearDupCore
 
@@ -23,9 +30,15 @@ struct NearDup: AsyncParsableCommand {
   /// the first worker meets a non-ASCII letter, instead of holding that worker up.
   /// Commands' large results are left for the kernel to reclaim at exit
   /// (`ProcessTeardown`).
+  ///
+  /// A closed pipe is an error like any other: SIGPIPE is ignored, so a write to it
+  /// fails with EPIPE, and the command (or, for what it printed, this function) exits
+  /// 1 naming the output.
   static func main() async {
+    signal(SIGPIPE, SIG_IGN)
     TextNormalizer.prepareUnicodeTable()
     ProcessTeardown.skipFreeingAtExit()
     await main(nil)
+    Terminal.finishStandardOutput()
   }
 }

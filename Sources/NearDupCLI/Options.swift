@@ -235,8 +235,9 @@ enum InputResolver {
     return try paths.flatMap { path throws -> [CorpusInput] in
       let input = try CorpusInput.resolve(path, options: options)
       guard input.kind == .directory, !options.linesAreDocuments else { return [input] }
-      let (shards, textFiles) = try input.directoryListing()
+      var (shards, textFiles, skipped) = try input.directoryListing(skippingUnreadable: options.skipsInvalidRecords)
       guard !shards.isEmpty else { return [input] }
+      shards[0].skippedEntries = skipped
       if !textFiles.isEmpty {
         Terminal.writeError(
           "note: \(path) holds JSON Lines files; reading those, not its \(textFiles.count) text file\(textFiles.count == 1 ? "" : "s") (\(textFiles.prefix(3).joined(separator: ", "))\(textFiles.count > 3 ? ", …" : "")).\n")
@@ -269,13 +270,22 @@ enum InputResolver {
       if inputPaths.contains(canonical) {
         throw ValidationError("\(flag) \(path) is an input file; NearDup never overwrites its input.")
       }
-      if let other = seen[canonical] { throw ValidationError("\(flag) and \(other) both write \(path).") }
+      // Several outputs may share a character device such as /dev/null, never a file or a pipe.
+      if let other = seen[canonical], !isCharacterDevice(canonical) {
+        throw ValidationError("\(flag) and \(other) both write \(path).")
+      }
       var isDirectory: ObjCBool = false
       if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
         throw ValidationError("\(flag) \(path) is a directory; name a file.")
       }
       seen[canonical] = flag
     }
+  }
+
+  /// Whether `path` is a character device (such as /dev/null).
+  static func isCharacterDevice(_ path: String) -> Bool {
+    var status = stat()
+    return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFCHR
   }
 
   /// The absolute path with symlinks resolved, also for a file that does not exist yet.

@@ -15,6 +15,16 @@ enum Terminal {
   /// Whether standard output is a terminal (tables for people, JSON Lines otherwise).
   static var standardOutputIsTerminal: Bool { isatty(1) == 1 }
 
+  /// Flushes what was printed to standard output; a failed write (a closed pipe, a
+  /// full disk) ends the process with exit 1 and a message naming standard output.
+  static func finishStandardOutput() {
+    errno = 0
+    guard fflush(nil) != 0 else { return }
+    let reason = errno == 0 ? "write error" : String(cString: strerror(errno))
+    writeError("Error: standard output: write failed: \(reason)\n")
+    exit(1)
+  }
+
   /// Writes `text` to standard error.
   static func writeError(_ text: String) {
     var copy = text
@@ -57,6 +67,13 @@ final class ProgressLine {
 
 /// Number formatting for reports.
 enum Format {
+  /// `value` as a quoted, escaped JSON string.
+  static func jsonString(_ value: String) -> String {
+    var bytes: [UInt8] = []
+    appendJSONString(value, to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
   /// 1234567 → "1,234,567".
   static func count(_ value: Int) -> String {
     let digits = String(value.magnitude)

@@ -1,4 +1,10 @@
-import Foundation
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// How NearDup reads a corpus.
 public struct CorpusOptions: Sendable, Equatable {
@@ -48,6 +54,10 @@ public struct CorpusInput: Sendable, Equatable {
   /// The name used in messages and line ids: the path as the user gave it, or
   /// "<stdin>" for standard input (also once it has been saved to a file).
   public let label: String
+  /// Entries of the directory this input came from that could not be read and
+  /// were skipped (with `CorpusOptions.skipsInvalidRecords`); the reader counts them
+  /// as skipped when it reaches this input.
+  public var skippedEntries: [CorpusError] = []
 
   /// Creates an input of a known kind.
   public init(path: String, kind: Kind, label: String? = nil) {
@@ -59,17 +69,17 @@ public struct CorpusInput: Sendable, Equatable {
   /// Decides how to read `path`: a directory is a directory of documents; with
   /// `linesAreDocuments` a file (or "-") holds one document per line; a `.txt`,
   /// `.md` or `.markdown` file (optionally `.gz`) is one document; anything else is
-  /// JSON Lines. Gzip data is recognised by content, not name.
-  /// - Throws: `CorpusError.missingPath` when nothing exists at `path`.
+  /// JSON Lines. Gzip data is recognised by content, not name. Symbolic links are
+  /// followed.
+  /// - Throws: `CorpusError.missingPath` when nothing exists at `path`;
+  ///   `.unreadable` for a dangling link, a link loop or a file that cannot be read.
   public static func resolve(_ path: String, options: CorpusOptions) throws(CorpusError) -> CorpusInput {
     if path == "-" { return CorpusInput(path: path, kind: options.linesAreDocuments ? .lines : .jsonLines) }
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw .missingPath(path: path)
-    }
-    if isDirectory.boolValue { return CorpusInput(path: path, kind: .directory) }
-    guard FileManager.default.isReadableFile(atPath: path) else {
-      throw .unreadable(path: path, reason: "permission denied")
+    var status = stat()
+    guard stat(path, &status) == 0 else { throw DirectoryWalk.problem(at: path, label: path) }
+    if status.st_mode & S_IFMT == S_IFDIR { return CorpusInput(path: path, kind: .directory) }
+    guard access(path, R_OK) == 0 else {
+      throw .unreadable(path: path, reason: String(cString: strerror(errno)))
     }
     if options.linesAreDocuments { return CorpusInput(path: path, kind: .lines) }
     return CorpusInput(path: path, kind: isTextDocumentName(path) ? .textFile : .jsonLines)
@@ -92,36 +102,39 @@ public struct CorpusInput: Sendable, Equatable {
   }
 
   /// The documents of a directory, as paths relative to it, sorted bytewise so that
-  /// document order (and so every output) does not depend on the file system.
-  public func directoryDocuments() throws(CorpusError) -> [String] {
-    let files = try directoryListing().textDocuments
-    guard !files.isEmpty else { throw .emptyDirectory(path: path) }
-    return files
+  /// document order (and so every output) does not depend on the file system; and,
+  /// with `skippingUnreadable`, the entries that could not be read.
+  /// - Throws: `CorpusError.emptyDirectory` when it holds no documents; the first
+  ///   unreadable entry (see `DirectoryWalk`) unless skipping.
+  func directoryDocuments(skippingUnreadable: Bool) throws(CorpusError) -> (documents: [String], skipped: [CorpusError]) {
+    let listing = try directoryListing(skippingUnreadable: skippingUnreadable)
+    guard !listing.textDocuments.isEmpty else { throw listing.skipped.first ?? .emptyDirectory(path: label) }
+    return (listing.textDocuments, listing.skipped)
   }
 
-  /// The regular files below this directory, in one walk, each list in bytewise
-  /// order of the relative paths: the JSON Lines shards (`.jsonl`, `.ndjson`, maybe
-  /// `.gz`) as inputs labelled `directory/relative` — a corpus split into shards is
-  /// read as their concatenation — and the text documents as relative paths.
-  public func directoryListing() throws(CorpusError) -> (jsonLinesShards: [CorpusInput], textDocuments: [String]) {
-    guard let enumerator = FileManager.default.enumerator(atPath: path) else {
-      throw .unreadable(path: path, reason: "cannot list directory")
+  /// The regular files below this directory, in one walk (symbolic links followed),
+  /// each list in bytewise order of the relative paths: the JSON Lines shards
+  /// (`.jsonl`, `.ndjson`, maybe `.gz`) as inputs labelled `directory/relative` — a
+  /// corpus split into shards is read as their concatenation — and the text
+  /// documents as relative paths. With `skippingUnreadable`, entries that cannot be
+  /// read (an unreadable file or subdirectory, a dangling link, a link loop) are
+  /// returned in `skipped` instead of thrown.
+  /// - Throws: `CorpusError.unreadable` naming the first such entry, unless skipping.
+  public func directoryListing(skippingUnreadable: Bool = false) throws(CorpusError) -> (
+    jsonLinesShards: [CorpusInput], textDocuments: [String], skipped: [CorpusError]
+  ) {
+    let walk = try DirectoryWalk(root: path, label: label, skipsUnreadable: skippingUnreadable) { name in
+      Self.isJSONLinesName(name) || Self.isTextDocumentName(name)
     }
-    var shards: [String] = []
+    var shardInputs: [CorpusInput] = []
     var documents: [String] = []
-    while let relative = enumerator.nextObject() as? String {
-      let isShard = Self.isJSONLinesName(relative)
-      guard isShard || Self.isTextDocumentName(relative) else { continue }
-      var isDirectory: ObjCBool = false
-      let full = (path as NSString).appendingPathComponent(relative)
-      guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-      if isShard { shards.append(relative) } else { documents.append(relative) }
+    for relative in walk.files {
+      if Self.isJSONLinesName(relative) {
+        shardInputs.append(CorpusInput(path: joinPath(path, relative), kind: .jsonLines, label: joinPath(label, relative)))
+      } else {
+        documents.append(relative)
+      }
     }
-    let shardInputs = shards.sorted(by: utf8Precedes).map { relative in
-      CorpusInput(
-        path: (path as NSString).appendingPathComponent(relative), kind: .jsonLines,
-        label: (label as NSString).appendingPathComponent(relative))
-    }
-    return (shardInputs, documents.sorted(by: utf8Precedes))
+    return (shardInputs, documents, walk.skipped)
   }
 }

@@ -40,6 +40,8 @@ public final class CorpusReader {
   /// Sorted file listings of the directory inputs read so far, by input index.
   private var directoryListings: [Int: [String]] = [:]
   private var fileIndex = 0
+  /// Inputs below this index have had their `skippedEntries` counted.
+  private var accountedInputs = 0
   private var parser: RecordParser
   private var firstLocationOfID = IDRegistry()
   private let recordsAreLines: Bool
@@ -89,6 +91,7 @@ public final class CorpusReader {
     while batch.count < maximumDocuments && batch.content.count < maximumBytes {
       guard inputIndex < inputs.count, !withinInput || inputIndex == firstInput else { break }
       let input = inputs[inputIndex]
+      accountForSkippedEntries()
       let produced: Bool
       switch input.kind {
       case .jsonLines, .lines: produced = try readLineRecord(input, into: &batch)
@@ -188,7 +191,11 @@ public final class CorpusReader {
   }
 
   private func readDirectoryFile(_ input: CorpusInput, into batch: inout DocumentBatch) throws(CorpusError) -> Bool {
-    if directoryListings[inputIndex] == nil { directoryListings[inputIndex] = try input.directoryDocuments() }
+    if directoryListings[inputIndex] == nil {
+      let listing = try input.directoryDocuments(skippingUnreadable: options.skipsInvalidRecords)
+      listing.skipped.forEach(countSkipped)
+      directoryListings[inputIndex] = listing.documents
+    }
     let files = directoryListings[inputIndex]!
     guard fileIndex < files.count else { return false }
     let relative = files[fileIndex]
@@ -248,6 +255,7 @@ public final class CorpusReader {
   public func readBlock(into block: inout LineBlock, targetSize: Int = 2 << 20) throws(CorpusError) -> Bool {
     let input = inputs[inputIndex]
     precondition(input.kind == .jsonLines || input.kind == .lines, "\(input.label) is not read line by line")
+    accountForSkippedEntries()
     let startsInput = lineReader == nil
     if startsInput { lineReader = try openLineReader(input) }
     let reader = lineReader!
@@ -310,14 +318,26 @@ public final class CorpusReader {
     firstLocationOfID.reserveCapacity(count)
   }
 
+  /// Counts the current input's `skippedEntries` as skipped, once.
+  private func accountForSkippedEntries() {
+    guard accountedInputs <= inputIndex else { return }
+    accountedInputs = inputIndex + 1
+    inputs[inputIndex].skippedEntries.forEach(countSkipped)
+  }
+
+  /// Counts `error` as a skipped record, keeping its message among the first ones.
+  private func countSkipped(_ error: CorpusError) {
+    skippedRecordCount += 1
+    if skippedRecordMessages.count < Self.keptSkipMessages { skippedRecordMessages.append(error.description) }
+  }
+
   /// Skips an invalid record when asked to, else rethrows. Failures of the input
   /// itself (unreadable, corrupt compression) are never skipped inside a file.
   private func skipOrThrow(_ error: CorpusError) throws(CorpusError) {
     switch error {
     case .malformedLine, .duplicateID, .binaryFile, .oversizedRecord:
       guard options.skipsInvalidRecords else { throw error }
-      skippedRecordCount += 1
-      if skippedRecordMessages.count < Self.keptSkipMessages { skippedRecordMessages.append(error.description) }
+      countSkipped(error)
     default:
       throw error
     }

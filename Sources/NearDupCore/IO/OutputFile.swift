@@ -20,50 +20,102 @@ public enum OutputError: Error, Equatable, CustomStringConvertible {
   }
 }
 
-/// An output file that appears only when complete: bytes go to a temporary file
-/// beside it, which `commit()` flushes, syncs and renames over the final path. A run
-/// that fails or is interrupted leaves the old file (if any) untouched and removes
-/// its temporary file. A path ending in `.gz` is gzip-compressed; "-" is standard
-/// output, written directly.
+/// An output the way standard Unix tools treat one: a regular file appears only
+/// when complete, and anything else is written as it is.
 ///
-/// - Invariant: the final path holds either its previous content or the complete new
-///   content, never a partial write.
+/// - A regular file, or a path where nothing exists yet, is written to a temporary
+///   file beside it, which `commit()` flushes, syncs and renames over the path. A run
+///   that fails or is interrupted leaves the old file (if any) untouched and removes
+///   its temporary file. An existing file keeps its permission bits (and owner,
+///   where the process may set it).
+/// - A symbolic link is followed: its final target is written that way, and the link
+///   stays a link.
+/// - An existing character or block device, FIFO or socket is opened and written
+///   directly: no temporary file, no rename, so `/dev/null`, a named pipe or a
+///   process substitution stays what it is.
+/// - "-" is standard output, written directly and left open.
+///
+/// A path ending in `.gz` is gzip-compressed. Every failed write, sync, close or
+/// rename throws `OutputError` naming the path (a full device, a closed pipe).
+///
+/// - Invariant: a regular file at the final path holds either its previous content
+///   or the complete new content, never a partial write; no path other than the
+///   temporary file is ever created, replaced or removed.
 public final class OutputFile {
-  /// The final path.
+  /// The path as the user gave it.
   public let path: String
-  private let temporaryPath: String?
+  private let sink: Sink
   private var descriptor: Int32
   private var buffer: [UInt8] = []
   private var deflater: Deflater?
-  private var committed = false
+  private var isClosed = false
+
+  /// Where the bytes go.
+  private enum Sink {
+    /// Standard output, never closed here.
+    case standardOutput
+    /// An existing device, FIFO or socket, written in place.
+    case stream
+    /// A temporary file renamed over `target` (the path with symbolic links followed).
+    case replacing(temporary: String, target: String)
+  }
 
   /// The buffered bytes that trigger a write.
   private static let flushThreshold = 1 << 20
+  /// The most symbolic links followed from one path, as the kernel allows.
+  private static let maximumLinkDepth = 40
 
-  /// Creates the temporary file for `path`.
-  /// - Throws: `OutputError.cannotCreate` when the directory is missing or not writable.
+  /// Opens `path` for writing: creates the temporary file beside a regular (or new)
+  /// file, or opens a device, FIFO or socket in place.
+  /// - Throws: `OutputError.cannotCreate` when the directory is missing or not
+  ///   writable, the path is a directory, or symbolic links loop.
   public init(path: String) throws(OutputError) {
     self.path = path
+    if path.hasSuffix(".gz") { deflater = Deflater() }
     if path == "-" {
       descriptor = 1
-      temporaryPath = nil
+      sink = .standardOutput
       return
     }
-    let slash = path.lastIndex(of: "/")
-    let directory = slash.map { String(path[..<$0]) } ?? "."
-    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-    let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(name).neardup-\(getpid()).tmp"
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw .cannotCreate(path: path, reason: String(cString: strerror(errno))) }
-    descriptor = fd
-    temporaryPath = temporary
-    if path.hasSuffix(".gz") { deflater = Deflater() }
+    let target = try Self.followingLinks(path)
+    var status = stat()
+    if stat(target, &status) == 0 {
+      switch status.st_mode & S_IFMT {
+      case S_IFDIR:
+        throw .cannotCreate(path: path, reason: "is a directory")
+      case S_IFCHR, S_IFBLK, S_IFIFO:
+        let fd = open(target, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .cannotCreate(path: path, reason: Self.lastError()) }
+        descriptor = fd
+        sink = .stream
+        return
+      case S_IFSOCK:
+        descriptor = try Self.connect(toSocket: target, path: path)
+        sink = .stream
+        return
+      default:
+        let temporary = try Self.createTemporary(beside: target, path: path)
+        descriptor = temporary.descriptor
+        // The new file takes the old one's place: keep its mode and, where allowed, owner.
+        _ = fchown(descriptor, status.st_uid, status.st_gid)
+        _ = fchmod(descriptor, status.st_mode & 0o7777)
+        sink = .replacing(temporary: temporary.path, target: target)
+      }
+    } else {
+      let temporary = try Self.createTemporary(beside: target, path: path)
+      descriptor = temporary.descriptor
+      sink = .replacing(temporary: temporary.path, target: target)
+    }
   }
 
   deinit {
-    if !committed, let temporaryPath {
+    guard !isClosed else { return }
+    switch sink {
+    case .standardOutput: break
+    case .stream: close(descriptor)
+    case .replacing(let temporary, _):
       close(descriptor)
-      unlink(temporaryPath)
+      unlink(temporary)
     }
   }
 
@@ -85,32 +137,35 @@ public final class OutputFile {
     if buffer.count >= Self.flushThreshold { try flush() }
   }
 
-  /// Writes everything, syncs it to disk and renames the temporary file over `path`.
+  /// Writes everything. A regular file is then synced to disk and renamed over its
+  /// path; a device, FIFO or socket is closed. Either way every error is thrown.
   public func commit() throws(OutputError) {
     try flush()
-    if let deflater {
-      let tail = deflater.finish()
-      try writeAll(tail)
-    }
-    guard let temporaryPath else {
-      committed = true
-      return
-    }
-    guard fsync(descriptor) == 0 else { throw .writeFailed(path: path, reason: String(cString: strerror(errno))) }
-    close(descriptor)
-    committed = true
-    guard rename(temporaryPath, path) == 0 else {
-      let reason = String(cString: strerror(errno))
-      unlink(temporaryPath)
-      throw .writeFailed(path: path, reason: reason)
+    if let deflater { try writeAll(deflater.finish()) }
+    switch sink {
+    case .standardOutput:
+      isClosed = true
+    case .stream:
+      isClosed = true
+      guard close(descriptor) == 0 else { throw .writeFailed(path: path, reason: Self.lastError()) }
+    case .replacing(let temporary, let target):
+      guard fsync(descriptor) == 0 else { throw .writeFailed(path: path, reason: Self.lastError()) }
+      isClosed = true
+      let closed = close(descriptor) == 0
+      let reason = Self.lastError()
+      guard closed, rename(temporary, target) == 0 else {
+        let failure = closed ? Self.lastError() : reason
+        unlink(temporary)
+        throw .writeFailed(path: path, reason: failure)
+      }
+      Self.syncDirectory(of: target)
     }
   }
 
   private func flush() throws(OutputError) {
     guard !buffer.isEmpty else { return }
     if let deflater {
-      let compressed = deflater.compress(buffer)
-      try writeAll(compressed)
+      try writeAll(deflater.compress(buffer))
     } else {
       try writeAll(buffer)
     }
@@ -125,11 +180,90 @@ public final class OutputFile {
       }
       if written < 0 {
         if errno == EINTR { continue }
-        throw .writeFailed(path: path, reason: String(cString: strerror(errno)))
+        throw .writeFailed(path: path, reason: Self.lastError())
       }
       offset += written
     }
   }
+
+  // MARK: Opening
+
+  /// `path` with every symbolic link in its last component followed to the final
+  /// target, which need not exist (a dangling link's target is created, as `cp`
+  /// does). Links in the directories above are left to the kernel.
+  /// - Throws: `cannotCreate` for a link loop or an unreadable link.
+  static func followingLinks(_ path: String) throws(OutputError) -> String {
+    var current = path
+    for _ in 0...maximumLinkDepth {
+      var status = stat()
+      guard lstat(current, &status) == 0, status.st_mode & S_IFMT == S_IFLNK else { return current }
+      var target = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+      let length = readlink(current, &target, target.count - 1)
+      guard length >= 0 else { throw .cannotCreate(path: path, reason: lastError()) }
+      let destination = String(decoding: target[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+      if destination.hasPrefix("/") {
+        current = destination
+      } else if let slash = current.lastIndex(of: "/") {
+        current = String(current[...slash]) + destination
+      } else {
+        current = destination
+      }
+    }
+    throw .cannotCreate(path: path, reason: "symbolic link loop (more than \(maximumLinkDepth) links)")
+  }
+
+  /// Creates a new, empty temporary file in `target`'s directory, named after it.
+  private static func createTemporary(beside target: String, path: String) throws(OutputError) -> (
+    path: String, descriptor: Int32
+  ) {
+    let slash = target.lastIndex(of: "/")
+    let directory = slash.map { String(target[...$0]) } ?? ""
+    let name = slash.map { String(target[target.index(after: $0)...]) } ?? target
+    while true {
+      let temporary = directory + ".\(name).neardup-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
+      let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
+      if fd >= 0 { return (temporary, fd) }
+      if errno != EEXIST { throw .cannotCreate(path: path, reason: lastError()) }
+    }
+  }
+
+  /// Connects to the Unix stream socket at `target`.
+  private static func connect(toSocket target: String, path: String) throws(OutputError) -> Int32 {
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    let capacity = MemoryLayout.size(ofValue: address.sun_path)
+    let bytes = Array(target.utf8)
+    guard bytes.count < capacity else { throw .cannotCreate(path: path, reason: "socket path too long") }
+    withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
+    #if canImport(Glibc)
+      let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    #else
+      let fd = socket(AF_UNIX, SOCK_STREAM, 0)
+    #endif
+    guard fd >= 0 else { throw .cannotCreate(path: path, reason: lastError()) }
+    let connected = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+      }
+    }
+    guard connected == 0 else {
+      let reason = lastError()
+      close(fd)
+      throw .cannotCreate(path: path, reason: reason)
+    }
+    return fd
+  }
+
+  /// Syncs the directory holding `target`, so that the rename itself is durable.
+  private static func syncDirectory(of target: String) {
+    let directory = target.lastIndex(of: "/").map { String(target[...$0]) } ?? "."
+    let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard fd >= 0 else { return }
+    _ = fsync(fd)
+    close(fd)
+  }
+
+  private static func lastError() -> String { String(cString: strerror(errno)) }
 }
 
 /// Gzip compression with zlib.
