@@ -118,6 +118,7 @@ public final class CorpusReader {
     let reader = lineReader!
     while true {
       let before = reader.bytesRead
+      if input.kind == .jsonLines { try reader.skipEmptyLines() }
       let next = try reader.nextLine()
       bytesRead += reader.bytesRead - before
       // Lines over the length limit it read past (only when skipping invalid records).

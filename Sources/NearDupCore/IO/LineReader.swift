@@ -81,6 +81,25 @@ final class LineReader {
     }
   }
 
+  /// Reads past empty lines ("\n" or "\r\n" alone), counting them, so that a run of
+  /// them costs a byte comparison each instead of a `nextLine` call each; for JSON
+  /// Lines, where they are not records.
+  /// - Complexity: O(empty lines skipped).
+  func skipEmptyLines() throws(CorpusError) {
+    while true {
+      let bytes = UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: end)
+      let skipped = bytes.skippingEmptyLines(from: start)
+      start = skipped.index
+      lineNumber += skipped.lines
+      // Done at a line with content, or at the end; a last lone "\r" may begin "\r\n".
+      if atEnd || start < end - 1 || (start == end - 1 && bytes[start] != 0x0D) { return }
+      if try refill() {
+        lineNumber += 1
+        skippedLineNumbers.append(lineNumber)
+      }
+    }
+  }
+
   /// Reads the next complete lines, about `targetSize` bytes of them (at least one
   /// line, however long), each with its "\n" (the last line of the source may lack
   /// it), into the front of `storage`; returns their byte count, nil at the end of

@@ -73,6 +73,13 @@ struct BlockSketcher {
       var start = 0
       var line = 0
       while start < bytes.count {
+        if !block.isLines {
+          // Empty lines are not records: pass over a run of them at once.
+          let skipped = bytes.skippingEmptyLines(from: start)
+          start = skipped.index
+          line += skipped.lines
+          if start == bytes.count { break }
+        }
         let end = bytes.firstIndex(of: 0x0A, from: start) ?? bytes.count
         line += 1
         var lower = start
