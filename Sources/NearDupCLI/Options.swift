@@ -23,8 +23,17 @@ struct CorpusOptionGroup: ParsableArguments {
   @Flag(help: "Read files (and standard input) as one document per line; the id is the line number.")
   var lines = false
 
-  @Flag(help: "Skip malformed records, duplicate ids and lines over 1 GiB, counting them in the report, instead of stopping.")
+  @Flag(
+    help:
+      "Skip malformed records, duplicate ids, documents over --max-document-bytes and unreadable directory entries, naming them in the report, instead of stopping."
+  )
   var skipInvalid = false
+
+  @Option(
+    help: ArgumentHelp(
+      "Largest document accepted: a record, a line of --lines input or a text file (suffixes K, M, G: KiB, MiB, GiB).",
+      valueName: "bytes"))
+  var maxDocumentBytes = ByteCount(CorpusOptions.defaultMaximumDocumentBytes)
 
   var corpusOptions: CorpusOptions {
     var options = CorpusOptions()
@@ -33,7 +42,33 @@ struct CorpusOptionGroup: ParsableArguments {
     options.titleField = titleField
     options.linesAreDocuments = lines
     options.skipsInvalidRecords = skipInvalid
+    options.maximumDocumentBytes = maxDocumentBytes.value
     return options
+  }
+}
+
+/// A size in bytes on the command line: a whole number, optionally with a binary
+/// suffix (`64M`, `64MiB`, `1G`).
+struct ByteCount: ExpressibleByArgument, CustomStringConvertible {
+  let value: Int
+
+  init(_ value: Int) { self.value = value }
+
+  init?(argument: String) {
+    var digits = Substring(argument.uppercased())
+    if digits.hasSuffix("IB") { digits.removeLast(2) } else if digits.hasSuffix("B") { digits.removeLast() }
+    let shift = ["K": 10, "M": 20, "G": 30].first { digits.hasSuffix($0.key) }?.value ?? 0
+    if shift > 0 { digits.removeLast() }
+    guard let number = Int(digits), number > 0, number <= Int.max >> shift else { return nil }
+    value = number << shift
+  }
+
+  /// The value as it would be typed: the largest suffix that divides it.
+  var description: String {
+    for (shift, suffix) in [(30, "G"), (20, "M"), (10, "K")] where value % (1 << shift) == 0 {
+      return "\(value >> shift)\(suffix)"
+    }
+    return "\(value)"
   }
 }
 

@@ -15,8 +15,8 @@ public enum CorpusError: Error, Equatable, CustomStringConvertible {
   case malformedLine(path: String, line: Int, reason: String)
   /// Two records share an id.
   case duplicateID(id: String, path: String, line: Int, firstPath: String, firstLine: Int)
-  /// A line or file is too large to be one document.
-  case oversizedRecord(path: String, line: Int, limit: Int)
+  /// A line or file of `bytes` bytes is over the per-document limit.
+  case oversizedRecord(path: String, line: Int, bytes: Int, limit: Int)
   /// The inputs held no documents at all.
   case noDocuments(paths: [String])
 
@@ -36,12 +36,20 @@ public enum CorpusError: Error, Equatable, CustomStringConvertible {
       "\(path):\(line): \(reason)"
     case .duplicateID(let id, let path, let line, let firstPath, let firstLine):
       "\(Self.location(path, line)): duplicate id \"\(id)\", first used at \(Self.location(firstPath, firstLine))"
-    case .oversizedRecord(let path, let line, let limit):
-      "\(Self.location(path, line)): record larger than "
-        + (limit >= 1 << 20 ? "\(limit >> 20) MiB" : "\(limit) bytes")
+    case .oversizedRecord(let path, let line, let bytes, let limit):
+      "\(Self.location(path, line)): document of \(bytes) bytes exceeds the limit of \(Self.byteCount(limit)) "
+        + "(raise it with --max-document-bytes, or skip such documents with --skip-invalid)"
     case .noDocuments(let paths):
       "\(paths.joined(separator: ", ")): no documents found"
     }
+  }
+
+  /// `bytes` in the largest binary unit that divides it: "64 MiB", "1500 bytes".
+  static func byteCount(_ bytes: Int) -> String {
+    for (shift, unit) in [(30, "GiB"), (20, "MiB"), (10, "KiB")] where bytes >= 1 << shift && bytes % (1 << shift) == 0 {
+      return "\(bytes >> shift) \(unit)"
+    }
+    return "\(bytes) bytes"
   }
 
   /// `path:line`, or just `path` for whole-file documents (line 0).

@@ -23,8 +23,17 @@ public struct CorpusOptions: Sendable, Equatable {
   public var linesAreDocuments = false
   /// Whether invalid records are skipped and counted instead of stopping the run.
   public var skipsInvalidRecords = false
-  /// The longest line of a line-oriented input, in bytes (1 GiB; tests lower it).
-  var maximumLineLength = LineReader.defaultMaximumLineLength
+  /// The largest document accepted, in bytes: a JSON Lines record or a line of
+  /// `--lines` input (its bytes before the line end), or a whole text file
+  /// (decompressed). A larger one is an error naming it, or with
+  /// `skipsInvalidRecords` is skipped and counted; its bytes are read past, never
+  /// held. Sketching holds several working copies of a document (decoded, cleaned,
+  /// normalized, its shingle set), so the limit bounds the memory one document can
+  /// take.
+  public var maximumDocumentBytes = defaultMaximumDocumentBytes
+
+  /// The default per-document limit: 64 MiB, far above any news article.
+  public static let defaultMaximumDocumentBytes = 64 << 20
 
   /// The defaults: fields `id`, `text`, `title`; invalid records are errors.
   public init() {}

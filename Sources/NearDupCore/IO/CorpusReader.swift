@@ -32,8 +32,6 @@ public final class CorpusReader {
 
   /// How many skip messages are kept.
   static let keptSkipMessages = 10
-  /// The largest single document, in bytes.
-  static let maximumDocumentSize = 1 << 30
 
   private var inputIndex = 0
   private var lineReader: LineReader?
@@ -122,9 +120,9 @@ public final class CorpusReader {
       let next = try reader.nextLine()
       bytesRead += reader.bytesRead - before
       // Lines over the length limit it read past (only when skipping invalid records).
-      if !reader.skippedLineNumbers.isEmpty {
-        for line in reader.skippedLineNumbers { try skipOversizedLine(path: reader.path, line: line) }
-        reader.skippedLineNumbers.removeAll()
+      if !reader.skippedLines.isEmpty {
+        for (line, size) in reader.skippedLines { try skipOversizedLine(path: reader.path, line: line, bytes: size) }
+        reader.skippedLines.removeAll()
       }
       guard let line = next else { return false }
       let location = DocumentLocation(input: Int32(inputIndex), line: Int32(truncatingIfNeeded: reader.lineNumber))
@@ -219,13 +217,22 @@ public final class CorpusReader {
     var bytes: [UInt8] = []
     let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
     defer { chunk.deallocate() }
+    let limit = options.maximumDocumentBytes
     while true {
       let count = try source.read(into: chunk)
       if count == 0 { break }
-      bytes.append(contentsOf: chunk[0..<count])
-      guard bytes.count <= Self.maximumDocumentSize else {
-        throw .oversizedRecord(path: label, line: 0, limit: Self.maximumDocumentSize)
+      guard bytes.count + count <= limit else {
+        // Measure the rest without keeping it.
+        var size = bytes.count + count
+        while true {
+          let more = try source.read(into: chunk)
+          if more == 0 { break }
+          size += more
+        }
+        bytesRead += size
+        throw .oversizedRecord(path: label, line: 0, bytes: size, limit: limit)
       }
+      bytes.append(contentsOf: chunk[0..<count])
     }
     if bytes.contains(0) { throw .binaryFile(path: label) }
     bytesRead += bytes.count
@@ -269,8 +276,8 @@ public final class CorpusReader {
     }
     block.byteCount = count
     block.input = inputIndex
-    block.skippedLinesBefore = reader.skippedLinesBeforeBlock
-    block.startsInput = startsInput && block.skippedLinesBefore == 0
+    block.skippedLineSizes = reader.skippedLineSizesBeforeBlock
+    block.startsInput = startsInput && block.skippedLineSizes.isEmpty
     block.path = input.label
     block.isLines = input.kind == .lines
     return true
@@ -279,7 +286,7 @@ public final class CorpusReader {
   /// A line reader over `input`, with the options' line-length limit.
   private func openLineReader(_ input: CorpusInput) throws(CorpusError) -> LineReader {
     LineReader(
-      source: try openTextSource(path: input.path, label: input.label), maximumLineLength: options.maximumLineLength,
+      source: try openTextSource(path: input.path, label: input.label), maximumLineLength: options.maximumDocumentBytes,
       skipsOversizedLines: options.skipsInvalidRecords)
   }
 
@@ -292,10 +299,11 @@ public final class CorpusReader {
     try skipOrThrow(error)
   }
 
-  /// Accounts for line `line` of `path`, over the length limit, which the line reader
-  /// read past (it does so only when invalid records are skipped).
-  func skipOversizedLine(path: String, line: Int) throws(CorpusError) {
-    try skipOrThrow(.oversizedRecord(path: path, line: line, limit: options.maximumLineLength))
+  /// Accounts for line `line` of `path`, `bytes` long and over the length limit,
+  /// which the line reader read past (it does so only when invalid records are
+  /// skipped).
+  func skipOversizedLine(path: String, line: Int, bytes: Int) throws(CorpusError) {
+    try skipOrThrow(.oversizedRecord(path: path, line: line, bytes: bytes, limit: options.maximumDocumentBytes))
   }
 
   // MARK: Shared checks

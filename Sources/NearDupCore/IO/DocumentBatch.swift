@@ -211,9 +211,10 @@ public struct LineBlock: Sendable {
   public internal(set) var path = ""
   /// Whether the block opens its input (its first line may start with a byte-order mark).
   public internal(set) var startsInput = false
-  /// Lines over the length limit read past just before the block's first line (only
-  /// when invalid records are skipped); the block may then hold no line at all.
-  public internal(set) var skippedLinesBefore = 0
+  /// The sizes of the lines over the length limit read past just before the block's
+  /// first line (only when invalid records are skipped); the block may then hold no
+  /// line at all.
+  public internal(set) var skippedLineSizes: [Int] = []
   /// Whether the input holds one document per line (else JSON Lines).
   public internal(set) var isLines = false
 

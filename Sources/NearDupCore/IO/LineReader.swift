@@ -10,25 +10,26 @@
 /// the reader's buffer, valid until the next call.
 ///
 /// Lines end at "\n"; a trailing "\r" is dropped, and so is a UTF-8 byte-order mark
-/// at the start of the first line. The buffer doubles for long lines, up to
-/// `maximumLineLength`; a longer line is an error, or with `skipsOversizedLines` is
-/// read past and counted (`skippedLineNumbers`, `skippedLinesBeforeBlock`).
+/// at the start of the first line. The buffer doubles for long lines, up to one byte
+/// past `maximumLineLength`; a longer line is read past to measure it (its bytes are
+/// never all held), then is an error, or with `skipsOversizedLines` is counted
+/// (`skippedLines`, `skippedLineSizesBeforeBlock`).
 ///
 /// - Complexity: O(bytes) overall; `memchr` finds line ends.
 final class LineReader {
   /// The longest line accepted by default, in bytes.
-  static let defaultMaximumLineLength = 1 << 30
-  /// The longest line accepted, in bytes.
+  static let defaultMaximumLineLength = CorpusOptions.defaultMaximumDocumentBytes
+  /// The longest line accepted, in bytes, without its line end.
   let maximumLineLength: Int
-  /// Whether a line of `maximumLineLength` bytes or more is read past instead of
-  /// being an error.
+  /// Whether a line over `maximumLineLength` bytes is read past instead of being an
+  /// error.
   let skipsOversizedLines: Bool
-  /// With `skipsOversizedLines`: the numbers of the lines `nextLine` read past, in
-  /// order; the caller empties it.
-  var skippedLineNumbers: [Int] = []
-  /// With `skipsOversizedLines`: the lines the last `nextBlock` read past before the
-  /// block's first line.
-  private(set) var skippedLinesBeforeBlock = 0
+  /// With `skipsOversizedLines`: the lines `nextLine` read past, in order, with their
+  /// sizes; the caller empties it.
+  var skippedLines: [(line: Int, bytes: Int)] = []
+  /// With `skipsOversizedLines`: the sizes of the lines the last `nextBlock` read past
+  /// before the block's first line.
+  private(set) var skippedLineSizesBeforeBlock: [Int] = []
 
   private let source: any ByteSource
   private var buffer: UnsafeMutableRawBufferPointer
@@ -61,24 +62,40 @@ final class LineReader {
     var scanned = 0  // bytes after `start` already searched without finding "\n"
     while true {
       let from = start + scanned
+      var lineEnd: Int?
       if let newline = memchr(buffer.baseAddress! + from, 0x0A, end - from) {
-        let lineEnd = buffer.baseAddress!.distance(to: newline)
-        defer { start = lineEnd + 1 }
-        return finishLine(start..<lineEnd)
+        lineEnd = buffer.baseAddress!.distance(to: newline)
+      } else if atEnd {
+        guard start < end else { return nil }
+        lineEnd = end
+      }
+      if let lineEnd {
+        let lineStart = start
+        start = min(lineEnd + 1, end)
+        if lineEnd - lineStart > maximumLineLength {
+          try passOversizedLine(of: lineEnd - lineStart)
+          scanned = 0
+          continue
+        }
+        return finishLine(lineStart..<lineEnd)
       }
       scanned = end - start
-      if atEnd {
-        guard start < end else { return nil }
-        defer { start = end }
-        return finishLine(start..<end)
-      }
-      if try refill() {
+      if let size = try refill() {
         // An oversized line was read past: the buffer now starts after it.
-        lineNumber += 1
-        skippedLineNumbers.append(lineNumber)
+        try passOversizedLine(of: size)
         scanned = 0
       }
     }
+  }
+
+  /// Accounts for the next line, `size` bytes long and over the limit, whose bytes
+  /// are already consumed: thrown, or with `skipsOversizedLines` counted.
+  private func passOversizedLine(of size: Int) throws(CorpusError) {
+    lineNumber += 1
+    guard skipsOversizedLines else {
+      throw .oversizedRecord(path: source.path, line: lineNumber, bytes: size, limit: maximumLineLength)
+    }
+    skippedLines.append((lineNumber, size))
   }
 
   /// Reads past empty lines ("\n" or "\r\n" alone), counting them, so that a run of
@@ -93,10 +110,7 @@ final class LineReader {
       lineNumber += skipped.lines
       // Done at a line with content, or at the end; a last lone "\r" may begin "\r\n".
       if atEnd || start < end - 1 || (start == end - 1 && bytes[start] != 0x0D) { return }
-      if try refill() {
-        lineNumber += 1
-        skippedLineNumbers.append(lineNumber)
-      }
+      if let size = try refill() { try passOversizedLine(of: size) }
     }
   }
 
@@ -107,25 +121,27 @@ final class LineReader {
   /// shrunk; bytes past the count are left over); only the partial line after the
   /// block's last line end is copied back into the reader's buffer, for the next
   /// call. Line ends and a byte-order mark are left for the caller.
-  /// With `skipsOversizedLines`, such lines are read past instead, counted in
-  /// `skippedLinesBeforeBlock`: they come before the block's first line, and a block
-  /// may then be empty (an oversized last line).
-  /// - Throws: `CorpusError.oversizedRecord` for a line of `maximumLineLength` bytes
-  ///   or more; it is the block's first line, and blocks do not count lines, so the
-  ///   error gives the line after those `nextLine` returned: the caller adds the
-  ///   lines of the blocks before.
+  /// A line over `maximumLineLength` bytes that does not fit the storage is read
+  /// past (measured, not kept); with `skipsOversizedLines` it is counted in
+  /// `skippedLineSizesBeforeBlock`: such lines come before the block's first line,
+  /// and a block may then be empty (an oversized last line). Shorter lines over the
+  /// limit that fit a block are left for the caller to check.
+  /// - Throws: `CorpusError.oversizedRecord` for such a line when not skipping; it is
+  ///   the block's first line, and blocks do not count lines, so the error gives the
+  ///   line after those `nextLine` returned: the caller adds the lines of the blocks
+  ///   before.
   /// - Complexity: O(bytes read), plus the copy of one partial line per block.
   func nextBlock(into storage: inout [UInt8], targetSize: Int) throws(CorpusError) -> Int? {
-    skippedLinesBeforeBlock = 0
+    skippedLineSizesBeforeBlock.removeAll()
     while true {
       if let count = try nextBlockOrSkip(into: &storage, targetSize: targetSize) { return count }
-      if skippedLinesBeforeBlock == 0 { return nil }
+      if skippedLineSizesBeforeBlock.isEmpty { return nil }
       if atEnd && start == end { return 0 }
     }
   }
 
   /// One attempt of `nextBlock`: the block's byte count, or nil at the end of the
-  /// source or after reading past an oversized line (`skippedLinesBeforeBlock` grows).
+  /// source or after reading past an oversized line (`skippedLineSizesBeforeBlock` grows).
   private func nextBlockOrSkip(into storage: inout [UInt8], targetSize: Int) throws(CorpusError) -> Int? {
     let target = max(1, targetSize)
     // Bytes left in the buffer (the partial line of the last block, or lines after
@@ -149,15 +165,16 @@ final class LineReader {
       searched = filled
       guard cut == nil else { break }
       if atEnd { return filled }  // the source's last line, without "\n"
-      guard filled < maximumLineLength else {
+      // No line end in `storage`: it holds the start of one line.
+      guard filled <= maximumLineLength else {
+        let size = filled + (try readPastLine())
         guard skipsOversizedLines else {
-          throw .oversizedRecord(path: source.path, line: lineNumber + 1, limit: maximumLineLength)
+          throw .oversizedRecord(path: source.path, line: lineNumber + 1, bytes: size, limit: maximumLineLength)
         }
-        try readPastLine()
-        skippedLinesBeforeBlock += 1
+        skippedLineSizesBeforeBlock.append(size)
         return nil
       }
-      if filled == storage.count { storage.resize(to: storage.count * 2, filling: 0) }
+      if filled == storage.count { storage.resize(to: grownSize(storage.count), filling: 0) }
       filled += try readSource(into: &storage, at: filled, upTo: storage.count)
     }
     // The partial line after the cut waits in the buffer for the next block.
@@ -196,24 +213,35 @@ final class LineReader {
     return nil
   }
 
+  /// The size a full buffer of `size` bytes holding part of one line grows to: twice
+  /// as large, but no larger than the longest line plus one byte, which is enough to
+  /// tell that a line is over the limit.
+  /// - Precondition: `size <= maximumLineLength` (a full buffer past the limit holds
+  ///   an oversized line).
+  private func grownSize(_ size: Int) -> Int {
+    min(size * 2, maximumLineLength + 1)
+  }
+
   /// Moves the unread bytes to the front, grows the buffer if it is full, and reads
-  /// more. Returns whether it read past an oversized line instead (with
-  /// `skipsOversizedLines`), leaving the bytes after it in the buffer.
-  private func refill() throws(CorpusError) -> Bool {
+  /// more. Returns the size of the line it read past instead when the buffer is full
+  /// of one line over the limit, leaving the bytes after it in the buffer.
+  /// - Throws: `CorpusError.oversizedRecord` for such a line, unless
+  ///   `skipsOversizedLines`.
+  private func refill() throws(CorpusError) -> Int? {
     if start > 0 {
       if end > start { buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: end - start) }
       end -= start
       start = 0
     }
     if end == buffer.count {
-      guard buffer.count < maximumLineLength else {
+      guard end <= maximumLineLength else {
+        let size = end + (try readPastLine())
         guard skipsOversizedLines else {
-          throw .oversizedRecord(path: source.path, line: lineNumber + 1, limit: maximumLineLength)
+          throw .oversizedRecord(path: source.path, line: lineNumber + 1, bytes: size, limit: maximumLineLength)
         }
-        try readPastLine()
-        return true
+        return size
       }
-      let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 64)
+      let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: grownSize(buffer.count), alignment: 64)
       larger.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: end)
       buffer.deallocate()
       buffer = larger
@@ -222,29 +250,32 @@ final class LineReader {
     if count == 0 { atEnd = true }
     end += count
     bytesRead += count
-    return false
+    return nil
   }
 
   /// Drops the rest of the current line, whose start is already consumed: reads the
   /// source into the buffer until a "\n" (or the end), and leaves the bytes after it
-  /// as the buffer's unread bytes.
+  /// as the buffer's unread bytes. Returns the bytes dropped before the "\n".
   /// - Complexity: O(bytes of the line), in buffer-sized reads.
-  private func readPastLine() throws(CorpusError) {
+  private func readPastLine() throws(CorpusError) -> Int {
     start = 0
     end = 0
+    var dropped = 0
     while !atEnd {
       let count = try source.read(into: buffer)
       bytesRead += count
       guard count > 0 else {
         atEnd = true
-        return
+        break
       }
       if let newline = memchr(buffer.baseAddress!, 0x0A, count) {
         start = buffer.baseAddress!.distance(to: newline) + 1
         end = count
-        return
+        return dropped + start - 1
       }
+      dropped += count
     }
+    return dropped
   }
 
   private func finishLine(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {

@@ -49,6 +49,8 @@ struct BlockSketcher {
   private let permutationCount: Int
   /// Whether previews are made (otherwise each is empty).
   private let keepsPreviews: Bool
+  /// The longest line accepted as a document.
+  private let maximumDocumentBytes: Int
 
   init(
     parameters: SketchParameters, retention: SetRetention, options: CorpusOptions, minHasher: MinHasher,
@@ -58,6 +60,7 @@ struct BlockSketcher {
     parser = RecordParser(options: options)
     permutationCount = parameters.permutationCount
     self.keepsPreviews = keepsPreviews
+    maximumDocumentBytes = options.maximumDocumentBytes
   }
 
   /// Parses and sketches every line of `block` into `result` (replacing it).
@@ -91,7 +94,13 @@ struct BlockSketcher {
           lower += 3
         }
         let text = UnsafeBufferPointer(rebasing: bytes[lower..<upper])
+        let lineLength = end - start  // as the line reader measures it: all bytes before "\n"
         start = end + 1
+        if lineLength > maximumDocumentBytes {
+          result.errors.append(
+            (line, .oversizedRecord(path: block.path, line: line, bytes: lineLength, limit: maximumDocumentBytes)))
+          continue
+        }
         if block.isLines {
           do throws(CorpusError) {
             try RecordParser.checkTextLine(text, path: block.path, line: line)
@@ -161,7 +170,8 @@ extension CorpusError {
   func shiftingLines(by offset: Int) -> CorpusError {
     switch self {
     case .malformedLine(let path, let line, let reason): .malformedLine(path: path, line: line + offset, reason: reason)
-    case .oversizedRecord(let path, let line, let limit): .oversizedRecord(path: path, line: line + offset, limit: limit)
+    case .oversizedRecord(let path, let line, let bytes, let limit):
+      .oversizedRecord(path: path, line: line + offset, bytes: bytes, limit: limit)
     default: self
     }
   }

@@ -376,9 +376,9 @@ public final class CorpusSketcher {
     let blockSize = blockSize(for: reader.inputs[input])
     func collectBlock(_ result: SketchedBlock, _ block: LineBlock) throws(CorpusError) {
       // Oversized lines the reader read past (when skipping) come before the block's.
-      for _ in 0..<block.skippedLinesBefore {
+      for size in block.skippedLineSizes {
         lineBase += 1
-        try reader.skipOversizedLine(path: block.path, line: lineBase)
+        try reader.skipOversizedLine(path: block.path, line: lineBase, bytes: size)
       }
       if !planned {
         planned = true
