@@ -186,4 +186,70 @@ struct CorpusReaderTests {
     #expect(ids == all.map(\.id))
     #expect(all.count == 186)
   }
+
+  @Test("runs of empty lines are passed over with every line still counted", arguments: [1, 3, 200_000])
+  func emptyLineRuns(run: Int) throws {
+    let directory = TemporaryDirectory()
+    // 2·run + 1 empty lines; the "\n" after each record ends it, so the gaps after
+    // the second record and before the broken one add 2·run and 1 lines.
+    let gap = String(repeating: "\n", count: run) + "\r\n" + String(repeating: "\n", count: run)
+    let path = try directory.write(
+      "gaps.jsonl", gap + #"{"id": "a", "text": "one"}"# + "\n" + gap + #"{"id": "b", "text": "two"}"# + gap + "\n{broken\n")
+    let reader = CorpusReader(inputs: [try input(path)], options: CorpusOptions())
+    var batch = DocumentBatch()
+    #expect(throws: CorpusError.malformedLine(path: path, line: 6 * run + 6, reason: "invalid JSON: expected a field name in double quotes (column 2)")) {
+      while try reader.read(into: &batch, maximumDocuments: 1) {}
+    }
+    let documents = try Harness.read([try input(directory.write("ok.jsonl", gap + #"{"id": "a", "text": "one"}"# + gap))])
+    #expect(documents.map(\.id) == ["a"])
+  }
+
+  @Test("a document over the limit is an error with its size, or skipped and counted; files are measured decompressed")
+  func documentLimit() throws {
+    let directory = TemporaryDirectory()
+    let long = String(repeating: "word ", count: 100)  // 500 bytes
+    let lines = [#"{"id": "a", "text": "short"}"#, #"{"id": "b", "text": "\#(long)"}"#, #"{"id": "c", "text": "fine"}"#]
+    let path = try directory.write("docs.jsonl", lines.joined(separator: "\n") + "\n")
+    let textFile = try directory.write("dir/big.txt", long)
+    try directory.write("dir/small.txt", "small")
+    var options = CorpusOptions()
+    options.maximumDocumentBytes = 100
+    #expect(throws: CorpusError.oversizedRecord(path: path, line: 2, bytes: lines[1].utf8.count, limit: 100)) {
+      try Harness.read([try CorpusInput.resolve(path, options: options)], options: options)
+    }
+    #expect(throws: CorpusError.oversizedRecord(path: textFile, line: 0, bytes: 500, limit: 100)) {
+      try Harness.read([try CorpusInput.resolve(directory.file("dir"), options: options)], options: options)
+    }
+    let compressed = try OutputFile(path: directory.file("big.txt.gz"))
+    try compressed.write(long)
+    try compressed.commit()
+    #expect(throws: CorpusError.oversizedRecord(path: directory.file("big.txt.gz"), line: 0, bytes: 500, limit: 100)) {
+      try Harness.read([try CorpusInput.resolve(directory.file("big.txt.gz"), options: options)], options: options)
+    }
+    options.skipsInvalidRecords = true
+    let reader = CorpusReader(
+      inputs: [try CorpusInput.resolve(path, options: options), try CorpusInput.resolve(directory.file("dir"), options: options)],
+      options: options)
+    var batch = DocumentBatch()
+    var ids: [String] = []
+    while try reader.read(into: &batch, maximumDocuments: 10) { ids += batch.ids }
+    #expect(ids == ["a", "c", "small.txt"])
+    #expect(reader.skippedRecordCount == 2)
+    #expect(reader.skippedRecordMessages.map { $0.prefix(while: { $0 != "(" }) } == [
+      "\(path):2: document of \(lines[1].utf8.count) bytes exceeds the limit of 100 bytes ",
+      "\(textFile): document of 500 bytes exceeds the limit of 100 bytes ",
+    ])
+  }
+
+  @Test("a document of exactly the limit is accepted")
+  func documentAtLimit() throws {
+    let directory = TemporaryDirectory()
+    let line = #"{"id": "a", "text": "\#(String(repeating: "x", count: 74))"}"#  // 100 bytes
+    let path = try directory.write("edge.jsonl", line + "\r\n")
+    var options = CorpusOptions()
+    options.maximumDocumentBytes = line.utf8.count + 1  // the "\r" counts
+    #expect(try Harness.read([try CorpusInput.resolve(path, options: options)], options: options).map(\.id) == ["a"])
+    options.maximumDocumentBytes = line.utf8.count
+    #expect(throws: CorpusError.self) { try Harness.read([try CorpusInput.resolve(path, options: options)], options: options) }
+  }
 }

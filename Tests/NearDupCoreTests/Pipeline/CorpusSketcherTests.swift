@@ -64,11 +64,17 @@ struct CorpusSketcherTests {
     lines.append(#"{"id": "after", "text": "after"}"#)
     let path = try directory.write("long.jsonl", lines.joined(separator: "\n") + "\n")
     var options = CorpusOptions()
-    options.maximumLineLength = 64 << 10
+    options.maximumDocumentBytes = 64 << 10
     let reader = CorpusReader(inputs: [try CorpusInput.resolve(path, options: options)], options: options)
     let sketcher = CorpusSketcher(parameters: try SketchParameters(), threads: threads)
-    #expect(throws: CorpusError.oversizedRecord(path: path, line: 501, limit: 64 << 10)) { try sketcher.sketch(reader: reader) }
-    #expect("\(CorpusError.oversizedRecord(path: path, line: 501, limit: 64 << 10))" == "\(path):501: record larger than 65536 bytes")
+    let size = lines[500].utf8.count
+    #expect(throws: CorpusError.oversizedRecord(path: path, line: 501, bytes: size, limit: 64 << 10)) {
+      try sketcher.sketch(reader: reader)
+    }
+    #expect(
+      "\(CorpusError.oversizedRecord(path: path, line: 501, bytes: size, limit: 64 << 10))"
+        == "\(path):501: document of \(size) bytes exceeds the limit of 64 KiB "
+        + "(raise it with --max-document-bytes, or skip such documents with --skip-invalid)")
   }
 
   @Test("skipping invalid records reads past lines over the length limit, counted at their own lines", arguments: [1, 2])
@@ -87,7 +93,7 @@ struct CorpusSketcherTests {
     }
     let path = try directory.write("long.jsonl", lines.joined(separator: "\n"))
     var options = CorpusOptions()
-    options.maximumLineLength = 64 << 10
+    options.maximumDocumentBytes = 64 << 10
     options.skipsInvalidRecords = true
     let kept = (1...600).filter { $0 != 301 && $0 != 450 }
     // Without a sample the lines go as blocks; a 400-document sample reads line 301
@@ -100,9 +106,9 @@ struct CorpusSketcherTests {
       #expect(corpus.documents.locations.map(\.line) == kept.map(Int32.init))
       #expect(corpus.statistics.skippedRecords == 3)
       #expect(corpus.statistics.skippedMessages.count == 3)
-      #expect(corpus.statistics.skippedMessages.first == "\(path):301: record larger than 65536 bytes")
+      #expect(corpus.statistics.skippedMessages.first?.hasPrefix("\(path):301: document of \(lines[300].utf8.count) bytes exceeds the limit of 64 KiB") == true)
       #expect(corpus.statistics.skippedMessages.dropFirst().first?.hasPrefix("\(path):450:") == true)
-      #expect(corpus.statistics.skippedMessages.last == "\(path):601: record larger than 65536 bytes")
+      #expect(corpus.statistics.skippedMessages.last?.hasPrefix("\(path):601: document of \(long.utf8.count) bytes exceeds") == true)
     }
   }
 
