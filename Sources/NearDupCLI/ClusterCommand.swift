@@ -38,7 +38,7 @@ extension NearDup {
     @Option(help: "Write the input records minus the non-representative members of each cluster to FILE.")
     var dedupOutput: String?
 
-    @Flag(help: "Also write documents without near-duplicates to --output, as clusters of one.")
+    @Flag(help: "Also write documents without near-duplicates to --output, as clusters of one (empty documents included).")
     var singletons = false
 
     @Option(help: "Clusters listed in the report.")

@@ -109,9 +109,18 @@ extension NearDup.Index {
       try similarity.checkAgainst(parameters, index: location.index)
       let options = corpus.corpusOptions
       let inputs = try InputResolver.resolve(self.inputs, options: options)
+      let reader = CorpusReader(inputs: inputs, options: options)
       let corpus = try CorpusSketcher(parameters: parameters.sketch, threads: max(1, threads), retention: .fingerprints)
-        .sketch(reader: CorpusReader(inputs: inputs, options: options))
-      let replaced = try writer.add(corpus, replacing: replace)
+        .sketch(reader: reader)
+      let replaced: Int
+      do {
+        replaced = try writer.add(corpus, replacing: replace)
+      } catch .duplicateID(_, let id) {
+        // Name the record that brought the id, not only the index.
+        guard let document = corpus.documents.ids.firstIndex(of: id) else { throw IndexFileError.duplicateID(path: location.index, id: id) }
+        let source = corpus.documents.locations[document]
+        throw CorpusError.idInIndex(id: id, path: reader.path(of: source), line: Int(source.line), index: location.index)
+      }
       if !quiet {
         print(
           "Added \(Format.count(corpus.documents.count)) documents to \(location.index)"

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-  import Glibc
+  @preconcurrency import Glibc  // `stdout`, a C global
 #elseif canImport(Musl)
   import Musl
 #elseif canImport(Darwin)
@@ -19,9 +19,12 @@ enum Terminal {
   /// full disk) ends the process with exit 1 and a message naming standard output.
   static func finishStandardOutput() {
     errno = 0
-    guard fflush(nil) != 0 else { return }
-    let reason = errno == 0 ? "write error" : String(cString: strerror(errno))
-    writeError("Error: standard output: write failed: \(reason)\n")
+    // A write that failed earlier (a full buffer flushed into a closed pipe) leaves
+    // only the stream's error flag behind.
+    guard fflush(nil) != 0 || ferror(stdout) != 0 else { return }
+    // The reason is known only when this last flush failed.
+    let reason = errno == 0 ? "" : ": " + String(cString: strerror(errno))
+    writeError("Error: standard output: write failed\(reason)\n")
     exit(1)
   }
 

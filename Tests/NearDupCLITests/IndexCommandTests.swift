@@ -90,7 +90,9 @@ struct IndexCommandTests: CommandLineTesting {
     #expect(failure(["cluster", "--index", index, "--measure", "jaccard"])?.message.contains("--measure") == true)
 
     // Adding the same ids again is refused; removing and compacting work.
-    #expect(failure(["index", "add", Self.corpus, "--index", index])?.message.contains("is already in the index") == true)
+    #expect(
+      failure(["index", "add", Self.corpus, "--index", index])?.message
+        == "\(Self.corpus):1: id \"choe-lavrov-01\" is already in the index \(index) (add --replace to replace it)")
     try run(["index", "remove", "--index", index, "choe-lavrov-01", "choe-lavrov-02", "-q"])
     #expect(failure(["index", "remove", "--index", index, "choe-lavrov-01"])?.message.contains("no document with id") == true)
     try run(["index", "compact", "--index", index, "-q"])

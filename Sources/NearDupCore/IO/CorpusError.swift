@@ -15,6 +15,8 @@ public enum CorpusError: Error, Equatable, CustomStringConvertible {
   case malformedLine(path: String, line: Int, reason: String)
   /// Two records share an id.
   case duplicateID(id: String, path: String, line: Int, firstPath: String, firstLine: Int)
+  /// A record's id is already in the index it is being added to.
+  case idInIndex(id: String, path: String, line: Int, index: String)
   /// A line or file of `bytes` bytes is over the per-document limit.
   case oversizedRecord(path: String, line: Int, bytes: Int, limit: Int)
   /// The inputs held no documents at all.
@@ -36,6 +38,8 @@ public enum CorpusError: Error, Equatable, CustomStringConvertible {
       "\(path):\(line): \(reason)"
     case .duplicateID(let id, let path, let line, let firstPath, let firstLine):
       "\(Self.location(path, line)): duplicate id \"\(id)\", first used at \(Self.location(firstPath, firstLine))"
+    case .idInIndex(let id, let path, let line, let index):
+      "\(Self.location(path, line)): id \"\(id)\" is already in the index \(index) (add --replace to replace it)"
     case .oversizedRecord(let path, let line, let bytes, let limit):
       "\(Self.location(path, line)): document of \(bytes) bytes exceeds the limit of \(Self.byteCount(limit)) "
         + "(raise it with --max-document-bytes, or skip such documents with --skip-invalid)"

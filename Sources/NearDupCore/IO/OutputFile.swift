@@ -44,6 +44,8 @@ public enum OutputError: Error, Equatable, CustomStringConvertible {
 public final class OutputFile {
   /// The path as the user gave it.
   public let path: String
+  /// The output's name in messages: the path, or "standard output" for "-".
+  private var name: String { path == "-" ? "standard output" : path }
   private let sink: Sink
   private var descriptor: Int32
   private var buffer: [UInt8] = []
@@ -147,16 +149,16 @@ public final class OutputFile {
       isClosed = true
     case .stream:
       isClosed = true
-      guard close(descriptor) == 0 else { throw .writeFailed(path: path, reason: Self.lastError()) }
+      guard close(descriptor) == 0 else { throw .writeFailed(path: name, reason: Self.lastError()) }
     case .replacing(let temporary, let target):
-      guard fsync(descriptor) == 0 else { throw .writeFailed(path: path, reason: Self.lastError()) }
+      guard fsync(descriptor) == 0 else { throw .writeFailed(path: name, reason: Self.lastError()) }
       isClosed = true
       let closed = close(descriptor) == 0
       let reason = Self.lastError()
       guard closed, rename(temporary, target) == 0 else {
         let failure = closed ? Self.lastError() : reason
         unlink(temporary)
-        throw .writeFailed(path: path, reason: failure)
+        throw .writeFailed(path: name, reason: failure)
       }
       Self.syncDirectory(of: target)
     }
@@ -180,7 +182,7 @@ public final class OutputFile {
       }
       if written < 0 {
         if errno == EINTR { continue }
-        throw .writeFailed(path: path, reason: Self.lastError())
+        throw .writeFailed(path: name, reason: Self.lastError())
       }
       offset += written
     }

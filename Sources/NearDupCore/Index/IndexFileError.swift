@@ -4,6 +4,8 @@
 public enum IndexFileError: Error, Equatable, CustomStringConvertible {
   /// There is no index at the path.
   case missing(path: String)
+  /// The index at `path` lists a segment file that does not exist.
+  case missingSegment(path: String, segment: String)
   /// A file does not start with NearDup's magic bytes.
   case foreignFile(path: String)
   /// A file was written by a newer NearDup.
@@ -31,6 +33,9 @@ public enum IndexFileError: Error, Equatable, CustomStringConvertible {
     switch self {
     case .missing(let path):
       "\(path): no NearDup index here (create one with `neardup index build INPUT --index \(path)`)"
+    case .missingSegment(let path, let segment):
+      "\(path): damaged index: its manifest lists segment file \(segment), which is missing "
+        + "(restore the file, or rebuild the index with `neardup index build`)"
     case .foreignFile(let path):
       "\(path): not a NearDup index file (wrong magic bytes)"
     case .newerFormat(let path, let version, let supported):

@@ -51,10 +51,14 @@ public final class LSHIndex: Sendable {
       let manifest = try readManifest(path)
       do {
         return LSHIndex(path: path, manifest: manifest, segments: try openSegments(of: manifest, in: path))
-      } catch .missing(let segmentPath) where segmentPath != path && attempts < 5 {
-        // A writer replaced the manifest and removed its old segments between our
-        // two reads: read the new manifest.
+      } catch .missing(let segmentPath) where segmentPath != path {
+        // A writer may have replaced the manifest and removed its old segments
+        // between our two reads: read the new manifest. The same file missing
+        // again and again is damage.
         attempts += 1
+        guard attempts < 5 else {
+          throw .missingSegment(path: path, segment: String(segmentPath.dropFirst(path.count + 1)))
+        }
         continue
       }
     }

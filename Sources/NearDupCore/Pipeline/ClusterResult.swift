@@ -144,10 +144,11 @@ public struct ClusterResult: Sendable {
     PairList(edges: edges, ids: documents.ids, canonicalDocuments: canonicalDocuments, measure: configuration.measure)
   }
 
-  /// Non-empty documents outside every cluster, in input order.
+  /// Documents outside every cluster, in input order, empty ones included (they
+  /// never join a cluster): with the clusters, every document once.
   public var singletons: [Int] {
     var clustered = [Bool](repeating: false, count: documents.count)
     for cluster in clusters { for member in cluster.members { clustered[member.document] = true } }
-    return (0..<documents.count).filter { !clustered[$0] && !documents.isEmpty($0) }
+    return (0..<documents.count).filter { !clustered[$0] }
   }
 }

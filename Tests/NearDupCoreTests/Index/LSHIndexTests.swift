@@ -220,6 +220,15 @@ struct IndexFileTests {
 
     let empty = TemporaryDirectory()
     #expect(throws: IndexFileError.missing(path: empty.path)) { try LSHIndex.open(empty.path) }
+
+    let (f, segmentF) = try smallIndex()
+    try FileManager.default.removeItem(atPath: segmentF)
+    let name = (segmentF as NSString).lastPathComponent
+    #expect(throws: IndexFileError.missingSegment(path: f.path, segment: name)) { try LSHIndex.open(f.path) }
+    #expect(
+      "\(IndexFileError.missingSegment(path: f.path, segment: name))"
+        == "\(f.path): damaged index: its manifest lists segment file \(name), which is missing "
+        + "(restore the file, or rebuild the index with `neardup index build`)")
   }
 
   @Test("random damage anywhere never crashes a reader")

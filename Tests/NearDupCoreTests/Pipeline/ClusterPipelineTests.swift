@@ -69,7 +69,7 @@ struct ClusterPipelineTests {
     #expect(result.statistics.emptyDocumentIDs == ["e1", "e2"])
     #expect(Harness.partition(result) == [["s1", "s2"]])
     #expect(result.statistics.identicalDuplicates == 1)
-    #expect(result.singletons == [4])
+    #expect(result.singletons == [0, 1, 4])  // empty documents are singletons too
   }
 
   @Test("documents with invalid UTF-8 are counted")
