@@ -330,14 +330,21 @@ enum InputResolver {
     return url.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(url.lastPathComponent).path
   }
 
-  /// Copies standard input to a temporary file, so that it can be read twice.
+  /// Copies standard input to a temporary file, so that it can be read twice. The
+  /// file is new (never a path that existed, nor a link planted in the shared
+  /// temporary directory) and readable by this user only.
   static func spoolStandardInput() throws -> String {
-    let path = NSTemporaryDirectory() + "neardup-stdin-\(ProcessInfo.processInfo.processIdentifier).tmp"
-    guard FileManager.default.createFile(atPath: path, contents: nil),
-      let output = FileHandle(forWritingAtPath: path)
-    else {
-      throw CorpusError.unreadable(path: path, reason: "cannot create a temporary file for standard input")
+    var path = ""
+    var descriptor: Int32 = -1
+    while descriptor < 0 {
+      path = NSTemporaryDirectory() + "neardup-stdin-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
+      descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+      guard descriptor >= 0 || errno == EEXIST else {
+        throw CorpusError.unreadable(
+          path: path, reason: "cannot create a temporary file for standard input: \(String(cString: strerror(errno)))")
+      }
     }
+    let output = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     defer { try? output.close() }
     let input = FileHandle.standardInput
     while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty { try output.write(contentsOf: chunk) }
