@@ -102,12 +102,18 @@ extension NearDup {
       var temporary: String?
       defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
       if corpusPath == nil {
-        let path = NSTemporaryDirectory() + "neardup-bench-\(ProcessInfo.processInfo.processIdentifier).jsonl"
+        // A new private directory, so that nothing planted in the shared temporary
+        // directory is written through or removed.
+        var template = Array((NSTemporaryDirectory() + "neardup-bench-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+          throw OutputError.cannotCreate(path: NSTemporaryDirectory(), reason: String(cString: strerror(errno)))
+        }
+        temporary = String(cString: made)
+        let path = temporary! + "/corpus.jsonl"
         Terminal.writeError("Writing a synthetic corpus of \(Format.count(docs)) documents to \(path) …\n")
         let file = try OutputFile(path: path)
         try SyntheticCorpus(seed: seed).write(count: docs, to: file)
         try file.commit()
-        temporary = path
         corpusPath = path
       }
       let corpus = corpusPath!
