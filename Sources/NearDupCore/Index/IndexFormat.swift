@@ -68,6 +68,16 @@ struct ByteReader {
   func u64(_ offset: Int) throws(IndexFileError) -> UInt64 { try load(UInt64.self, at: offset) }
   func f64(_ offset: Int) throws(IndexFileError) -> Double { Double(bitPattern: try u64(offset)) }
 
+  /// The u64 size, offset or count at `offset` as an `Int`, which must not exceed
+  /// `limit`: a crafted value is an error, never a trap in a conversion or in the
+  /// arithmetic done with it.
+  /// - Throws: `IndexFileError.corrupt` naming `what` when it is larger.
+  func size(_ offset: Int, atMost limit: Int, _ what: String) throws(IndexFileError) -> Int {
+    let value = try u64(offset)
+    guard value <= UInt64(max(0, limit)) else { throw .corrupt(path: path, reason: "\(what) \(value) is out of range") }
+    return Int(value)
+  }
+
   /// The bytes of `range`.
   func slice(_ range: Range<Int>) throws(IndexFileError) -> UnsafeRawBufferPointer {
     guard range.lowerBound >= 0, range.upperBound <= bytes.count else {

@@ -85,11 +85,12 @@ struct IndexManifest: Equatable {
         offset = (offset + 4 + length + 7) / 8 * 8
         segments.append(
           SegmentEntry(
-            name: name, documentCount: Int(try reader.u64(offset)), byteCount: Int(try reader.u64(offset + 8)),
+            name: name, documentCount: try reader.size(offset, atMost: Int(UInt32.max), "segment document count"),
+            byteCount: try reader.size(offset + 8, atMost: Int.max, "segment size"),
             headerChecksum: try reader.u64(offset + 16)))
         offset += 24
       }
-      let tombstoneCount = Int(try reader.u64(offset))
+      let tombstoneCount = try reader.size(offset, atMost: raw.count / 8, "tombstone count")
       offset += 8
       guard offset + 8 * tombstoneCount + 8 == raw.count else {
         throw .corrupt(path: path, reason: "manifest length does not match its contents")

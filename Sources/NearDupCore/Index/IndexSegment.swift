@@ -116,8 +116,10 @@ public final class IndexSegment: @unchecked Sendable {
     let headerChecksum = try reader.u64(248)
     guard try reader.checksum(0..<248) == headerChecksum else { throw corrupt("header checksum mismatch") }
     guard Int(try reader.u32(12)) == IndexFormat.headerSize else { throw corrupt("unexpected header size") }
-    let documentCount = Int(try reader.u64(16))
-    let fileSize = Int(try reader.u64(24))
+    // Every size and offset lies within the file (and a document takes bytes), so
+    // none is larger than its size: arithmetic on them cannot overflow.
+    let documentCount = try reader.size(16, atMost: mapping.count, "document count")
+    let fileSize = try reader.size(24, atMost: Int.max, "file size")
     guard fileSize == mapping.count else {
       if mapping.count < fileSize { throw .truncated(path: path, expectedBytes: fileSize, actualBytes: mapping.count) }
       throw corrupt("file is \(mapping.count) bytes, the header says \(fileSize)")
@@ -125,9 +127,9 @@ public final class IndexSegment: @unchecked Sendable {
     let parameters = try IndexParameters.decode(reader, at: 32)
     let sectionCount = Int(try reader.u32(96))
     guard Int(try reader.u32(100)) == IndexFormat.blockSize else { throw corrupt("unexpected block size") }
-    let tableOffset = Int(try reader.u64(104))
-    let checksumOffset = Int(try reader.u64(112))
-    let checksumLength = Int(try reader.u64(120))
+    let tableOffset = try reader.size(104, atMost: fileSize, "section table offset")
+    let checksumOffset = try reader.size(112, atMost: fileSize, "checksum table offset")
+    let checksumLength = try reader.size(120, atMost: fileSize, "checksum table length")
     guard sectionCount <= 64, tableOffset == IndexFormat.headerSize else { throw corrupt("bad section table") }
     let tableEnd = tableOffset + sectionCount * IndexFormat.sectionEntrySize
     guard try reader.checksum(tableOffset..<tableEnd) == (try reader.u64(136)) else {
@@ -144,8 +146,8 @@ public final class IndexSegment: @unchecked Sendable {
     for index in 0..<sectionCount {
       let entry = tableOffset + index * IndexFormat.sectionEntrySize
       guard let kind = SectionKind(rawValue: try reader.u32(entry)) else { continue }  // unknown: skip
-      let offset = Int(try reader.u64(entry + 8))
-      let length = Int(try reader.u64(entry + 16))
+      let offset = try reader.size(entry + 8, atMost: fileSize, "section \(kind) offset")
+      let length = try reader.size(entry + 16, atMost: fileSize, "section \(kind) length")
       guard offset >= dataStart, length >= 0, offset + length <= checksumOffset, offset % 8 == 0 else {
         throw corrupt("section \(kind) lies outside the data region")
       }
@@ -201,10 +203,10 @@ public final class IndexSegment: @unchecked Sendable {
     -> T
   {
     let range = sections[section]!
-    let offset = range.lowerBound + index * MemoryLayout<T>.size
-    guard index >= 0, offset + MemoryLayout<T>.size <= range.upperBound else {
+    guard index >= 0, index < range.count / MemoryLayout<T>.size else {
       throw .corrupt(path: path, reason: "\(section) index \(index) out of range")
     }
+    let offset = range.lowerBound + index * MemoryLayout<T>.size
     try verify(offset..<offset + MemoryLayout<T>.size)
     return T(littleEndian: mapping.loadUnaligned(fromByteOffset: offset, as: T.self))
   }
@@ -214,14 +216,15 @@ public final class IndexSegment: @unchecked Sendable {
   private func variableRange(_ offsets: SectionKind, _ bytes: SectionKind, _ index: Int) throws(IndexFileError)
     -> Range<Int>
   {
-    let lower = Int(try element(offsets, index, as: UInt64.self))
-    let upper = Int(try element(offsets, index + 1, as: UInt64.self))
+    let lower = try element(offsets, index, as: UInt64.self)
+    let upper = try element(offsets, index + 1, as: UInt64.self)
     let region = sections[bytes]!
     let elementSize = bytes == .fingerprints ? 8 : 1
-    guard lower <= upper, region.lowerBound + upper * elementSize <= region.upperBound else {
+    // Compared before any conversion or arithmetic, which crafted values would trap.
+    guard lower <= upper, upper <= UInt64(region.count / elementSize) else {
       throw .corrupt(path: path, reason: "\(bytes) offsets of document \(index) out of range")
     }
-    let range = (region.lowerBound + lower * elementSize)..<(region.lowerBound + upper * elementSize)
+    let range = (region.lowerBound + Int(lower) * elementSize)..<(region.lowerBound + Int(upper) * elementSize)
     try verify(range)
     return range
   }

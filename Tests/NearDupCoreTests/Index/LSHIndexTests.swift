@@ -231,6 +231,40 @@ struct IndexFileTests {
         + "(restore the file, or rebuild the index with `neardup index build`)")
   }
 
+  /// Writes `value` at `offset` of `data`, little-endian.
+  func setU64(_ data: inout Data, _ offset: Int, _ value: UInt64) {
+    withUnsafeBytes(of: value.littleEndian) { data.replaceSubrange(offset..<offset + 8, with: $0) }
+  }
+
+  /// The checksum an index file stores for `bytes`.
+  func checksum(_ data: Data, _ range: Range<Int>) -> UInt64 {
+    data.withUnsafeBytes { XXH3.hash(UnsafeRawBufferPointer(rebasing: $0[range])) }
+  }
+
+  /// Crafted files, whose checksums match their content, found by the index fuzz
+  /// target: sizes and counts past `Int.max` once trapped in a conversion.
+  @Test("crafted counts and offsets beyond Int.max are corruption, not a trap")
+  func craftedSizes() throws {
+    let (a, segmentA) = try smallIndex()
+    try rewrite(segmentA) { data in
+      setU64(&data, 16, 0x8000_0000_0000_0001)  // the document count
+      setU64(&data, 248, checksum(data, 0..<248))  // the header checksum, resealed
+    }
+    #expect(throws: IndexFileError.corrupt(path: segmentA, reason: "document count 9223372036854775809 is out of range")) {
+      try LSHIndex.open(a.path)
+    }
+
+    let (b, _) = try smallIndex()
+    let manifest = b.path + "/MANIFEST"
+    try rewrite(manifest) { data in
+      setU64(&data, data.count - 16, UInt64.max)  // the tombstone count, just before the checksum
+      setU64(&data, data.count - 8, checksum(data, 0..<data.count - 8))
+    }
+    #expect(throws: IndexFileError.corrupt(path: manifest, reason: "tombstone count 18446744073709551615 is out of range")) {
+      try LSHIndex.open(b.path)
+    }
+  }
+
   @Test("random damage anywhere never crashes a reader")
   func fuzzedDamage() throws {
     var random = SplitMix64(seed: 99)
