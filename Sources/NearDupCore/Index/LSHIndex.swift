@@ -67,14 +67,25 @@ public final class LSHIndex: Sendable {
   /// Reads and checks `path/MANIFEST`.
   static func readManifest(_ path: String) throws(IndexFileError) -> IndexManifest {
     let manifestPath = path + "/" + IndexManifest.fileName
-    guard let data = FileManager.default.contents(atPath: manifestPath) else {
-      var isDirectory: ObjCBool = false
-      if FileManager.default.fileExists(atPath: manifestPath, isDirectory: &isDirectory) {
-        throw .io(path: manifestPath, reason: "cannot read")
-      }
-      throw .missing(path: path)
+    let descriptor = Glibc.open(manifestPath, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else {
+      if errno == ENOENT { throw .missing(path: path) }
+      throw .io(path: manifestPath, reason: "cannot read: \(String(cString: strerror(errno)))")
     }
-    return try IndexManifest.decode(Array(data), path: manifestPath)
+    defer { close(descriptor) }
+    // A manifest is small (a few dozen bytes per segment and tombstone): read it whole.
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let count = read(descriptor, &chunk, chunk.count)
+      if count == 0 { break }
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw .io(path: manifestPath, reason: "cannot read: \(String(cString: strerror(errno)))")
+      }
+      bytes += chunk[0..<count]
+    }
+    return try IndexManifest.decode(bytes, path: manifestPath)
   }
 
   /// Maps every segment of `manifest` and checks it against its entry.
