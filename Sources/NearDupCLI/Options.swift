@@ -220,7 +220,8 @@ struct SimilarityOptionGroup: ParsableArguments {
     do {
       return try LSHParameters(bands: b, rows: r, permutationCount: k)
     } catch {
-      throw ValidationError("--bands \(b) × --rows \(r) = \(b * r) slots exceed --permutations \(k).")
+      let (slots, overflow) = b.multipliedReportingOverflow(by: r)
+      throw ValidationError("--bands \(b) × --rows \(r)\(overflow ? "" : " = \(slots) slots") exceed --permutations \(k).")
     }
   }
 

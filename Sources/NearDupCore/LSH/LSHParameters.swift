@@ -29,7 +29,9 @@ public struct LSHParameters: Hashable, Sendable, Codable, CustomStringConvertibl
   /// - Throws: `ParameterError.bandsAndRows` when `bands * rows > permutationCount`
   ///   or either is below 1.
   public init(bands: Int, rows: Int, permutationCount: Int) throws(ParameterError) {
-    guard bands >= 1, rows >= 1, bands * rows <= permutationCount else {
+    // Each factor is checked alone first, so that the product cannot overflow.
+    guard bands >= 1, rows >= 1, bands <= permutationCount, rows <= permutationCount, bands * rows <= permutationCount
+    else {
       throw .bandsAndRows(bands: bands, rows: rows, permutationCount: permutationCount)
     }
     self.bands = bands

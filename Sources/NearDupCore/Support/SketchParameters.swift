@@ -84,7 +84,7 @@ public enum ParameterError: Error, Equatable, CustomStringConvertible {
     case .permutationCount(let value):
       "permutation count \(value) must be in 1...4096"
     case .bandsAndRows(let bands, let rows, let permutationCount):
-      "\(bands) bands × \(rows) rows = \(bands * rows) slots exceed the \(permutationCount) permutations; "
+      "\(bands) bands × \(rows) rows exceed the \(permutationCount) permutations; "
         + "lower --bands or --rows, or raise --permutations"
     case .threads(let value):
       "thread count \(value) must be at least 1"

@@ -55,5 +55,9 @@ struct LSHParametersTests {
       try LSHParameters(bands: 20, rows: 7, permutationCount: 128)
     }
     #expect(throws: ParameterError.self) { try LSHParameters(bands: 0, rows: 7, permutationCount: 128) }
+    // Factors whose product overflows (a crafted index header; found by fuzzing).
+    #expect(throws: ParameterError.bandsAndRows(bands: 1 << 32, rows: 1 << 32, permutationCount: 128)) {
+      try LSHParameters(bands: 1 << 32, rows: 1 << 32, permutationCount: 128)
+    }
   }
 }
