@@ -50,9 +50,10 @@ extension NearDup {
 
     func validate() throws {
       guard docs >= 1 else { throw ValidationError("--docs must be at least 1.") }
-      guard !threadCounts.isEmpty, threadCounts.allSatisfy({ $0 >= 1 }) else {
+      guard !threadCounts.isEmpty else {
         throw ValidationError("--threads takes a comma-separated list of positive counts, e.g. 1,2.")
       }
+      try threadCounts.forEach(validateThreads)
       guard !schemes.isEmpty, schemes.count == sketch.split(separator: ",").count else {
         throw ValidationError("--sketch takes a comma-separated list of oph and minhash.")
       }

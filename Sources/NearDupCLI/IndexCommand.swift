@@ -41,7 +41,7 @@ extension NearDup.Index {
     var quiet = false
 
     func validate() throws {
-      guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads)).") }
+      try validateThreads(threads)
       _ = try similarity.lshParameters(permutationCount: sketch.permutations ?? SketchParameters.default.permutationCount)
     }
 
@@ -102,6 +102,10 @@ extension NearDup.Index {
     @Flag(name: .shortAndLong, help: "Print no summary.")
     var quiet = false
 
+    func validate() throws {
+      try validateThreads(threads)
+    }
+
     func run() throws {
       let writer = try IndexWriter(opening: location.index)
       let parameters = writer.index.parameters
@@ -110,7 +114,7 @@ extension NearDup.Index {
       let options = corpus.corpusOptions
       let inputs = try InputResolver.resolve(self.inputs, options: options)
       let reader = CorpusReader(inputs: inputs, options: options)
-      let corpus = try CorpusSketcher(parameters: parameters.sketch, threads: max(1, threads), retention: .fingerprints)
+      let corpus = try CorpusSketcher(parameters: parameters.sketch, threads: threads, retention: .fingerprints)
         .sketch(reader: reader)
       let replaced: Int
       do {

@@ -47,6 +47,14 @@ struct CorpusOptionGroup: ParsableArguments {
   }
 }
 
+/// Checks a `--threads` value against the counts NearDup accepts.
+func validateThreads(_ threads: Int) throws {
+  let accepted = ClusterConfiguration.threadCounts
+  guard accepted.contains(threads) else {
+    throw ValidationError("--threads must be in \(accepted.lowerBound)...\(accepted.upperBound) (got \(threads)).")
+  }
+}
+
 /// A size in bytes on the command line: a whole number, optionally with a binary
 /// suffix (`64M`, `64MiB`, `1G`).
 struct ByteCount: ExpressibleByArgument, CustomStringConvertible {
@@ -147,7 +155,7 @@ struct ClusteringOptionGroup: ParsableArguments {
   var boilerplateShare: Double? { boilerplate > 0 ? boilerplate : nil }
 
   func validate() throws {
-    guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads)).") }
+    try validateThreads(threads)
     guard boilerplate >= 0, boilerplate < 1 else { throw ValidationError("--boilerplate must be in [0, 1) (got \(boilerplate)).") }
   }
 

@@ -40,7 +40,7 @@ extension NearDup {
         throw ValidationError("--threshold must be in (0, 1] (got \(threshold)).")
       }
       if let top, top < 1 { throw ValidationError("--top must be at least 1 (got \(top)).") }
-      guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads)).") }
+      try validateThreads(threads)
     }
 
     func run() throws {

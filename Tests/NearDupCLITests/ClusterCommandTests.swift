@@ -111,6 +111,8 @@ struct ClusterCommandTests: CommandLineTesting {
     (["--bands", "20", "--rows", "7"], "--permutations"),
     (["--permutations", "0"], "--permutations"),
     (["--threads", "0"], "--threads"),
+    (["--threads", "9223372036854775807"], "--threads"),  // once a trap allocating per-thread state
+    (["--bands", "4294967296", "--rows", "4294967296"], "--permutations"),  // once a trap in bands × rows
     (["--shingle", "sentence"], "shingle"),
   ])
   func usageErrors(arguments: [String], mentions: String) {

@@ -2,7 +2,7 @@ import Foundation
 
 /// Everything that shapes a clustering run.
 ///
-/// - Invariant: `0 < threshold <= 1`, `threads >= 1`; `lsh` (when set) fits
+/// - Invariant: `0 < threshold <= 1`, `threadCounts.contains(threads)`; `lsh` (when set) fits
 ///   `sketch.permutationCount`.
 public struct ClusterConfiguration: Sendable, Equatable {
   /// Shingling and MinHash parameters.
@@ -52,6 +52,10 @@ public struct ClusterConfiguration: Sendable, Equatable {
   /// Creates a configuration; every argument has NearDup's default.
   /// - Throws: `ParameterError` for a threshold outside (0, 1], fewer than one
   ///   thread, or a banding that does not fit the permutations.
+  /// The thread counts accepted: far more than any machine's cores, few enough that
+  /// per-thread state stays small.
+  public static let threadCounts = 1...1024
+
   public init(
     sketch: SketchParameters = .default, threshold: Double = 0.8, measure: SimilarityMeasure = .containment,
     lsh: LSHParameters? = nil, verification: VerificationMethod = .exact, keep: KeepPolicy = .longest,
@@ -59,7 +63,7 @@ public struct ClusterConfiguration: Sendable, Equatable {
     threads: Int = ProcessInfo.processInfo.activeProcessorCount, batchSize: Int = 4096
   ) throws(ParameterError) {
     guard threshold > 0, threshold <= 1 else { throw .threshold(threshold) }
-    guard threads >= 1 else { throw .threads(threads) }
+    guard Self.threadCounts.contains(threads) else { throw .threads(threads) }
     if let lsh, lsh.bands * lsh.rows > sketch.permutationCount {
       throw .bandsAndRows(bands: lsh.bands, rows: lsh.rows, permutationCount: sketch.permutationCount)
     }

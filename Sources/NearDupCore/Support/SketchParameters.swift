@@ -87,7 +87,7 @@ public enum ParameterError: Error, Equatable, CustomStringConvertible {
       "\(bands) bands × \(rows) rows exceed the \(permutationCount) permutations; "
         + "lower --bands or --rows, or raise --permutations"
     case .threads(let value):
-      "thread count \(value) must be at least 1"
+      "thread count \(value) must be in \(ClusterConfiguration.threadCounts)"
     }
   }
 }
