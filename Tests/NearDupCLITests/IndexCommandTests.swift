@@ -117,7 +117,11 @@ struct IndexCommandTests: CommandLineTesting {
     #expect(QueryPrinter.jsonLine(queryID: "q", matches: [], exact: true) == #"{"query": "q", "matches": []}"#)
   }
 
-  @Test("an index survives a writer killed at any point of `index add`")
+  @Test(
+    "an index survives a writer killed at any point of `index add`",
+    .enabled(
+      if: FileManager.default.fileExists(atPath: Self.reuters),
+      "needs ../shared/ (the shared corpora) beside the repository; CI has it"))
   func crashSafety() throws {
     #expect(FileManager.default.isExecutableFile(atPath: Executable.path), "neardup executable not found at \(Executable.path)")
     let scratch = Scratch()

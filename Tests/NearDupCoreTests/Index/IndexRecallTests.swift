@@ -4,7 +4,9 @@ import Testing
 
 @Suite("Index recall")
 struct IndexRecallTests {
-  @Test("queries find the stored documents with exact Jaccard ≥ 0.8 with recall ≥ 0.95 on reuters21578")
+  @Test(
+    "queries find the stored documents with exact Jaccard ≥ 0.8 with recall ≥ 0.95 on reuters21578",
+    .enabled(if: Fixtures.sharedIsPresent, Fixtures.sharedIsMissing))
   func reutersRecall() throws {
     let path = Fixtures.sharedCorpus("reuters21578.jsonl")
     let sketch = SketchParameters.default

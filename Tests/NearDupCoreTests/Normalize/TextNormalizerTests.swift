@@ -226,6 +226,7 @@ struct TextNormalizerTests {
   @Test(
     "the AVX-512 path gives the scalar path's normalized text on the shared news corpora",
     .enabled(if: TextNormalizer.plainChunksAvailable, "the processor lacks AVX-512 VBMI2"),
+    .enabled(if: Fixtures.sharedIsPresent, Fixtures.sharedIsMissing),
     arguments: ["reuters21578.jsonl", "bbc_news.jsonl", "livedoor_news_ja.jsonl", "tweet_trec_clusters.jsonl"])
   func plainChunksMatchScalarPathOnCorpora(corpus: String) throws {
     let vector = TextNormalizer(splitsGluedWords: true, foldsPlainChunks: true)

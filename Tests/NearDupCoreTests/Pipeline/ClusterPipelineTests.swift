@@ -46,7 +46,9 @@ struct ClusterPipelineTests {
     return [("seed", page), ("clean", clean.joined(separator: "\n\n")), ("respammed", respammed.joined(separator: "\n\n"))]
   }
 
-  @Test("the seed page, a clean copy and a re-spammed copy form one cluster; same-event stories stay apart")
+  @Test(
+    "the seed page, a clean copy and a re-spammed copy form one cluster; same-event stories stay apart",
+    .enabled(if: Fixtures.sharedIsPresent, Fixtures.sharedIsMissing))
   func seedPage() throws {
     let records = try Fixtures.records(Fixtures.corpus)
     let sameEvent = records.filter { ["putin-receives-choe", "lavrov-choe-talks-ledger"].contains($0["story"] as! String) }
@@ -120,7 +122,9 @@ struct ClusterPipelineTests {
     #expect(zip(result.edges, result.edges.dropFirst()).allSatisfy { ($0.a, $0.b) < ($1.a, $1.b) })
   }
 
-  @Test("a file cut into many blocks on 2 threads clusters exactly as on 1 thread")
+  @Test(
+    "a file cut into many blocks on 2 threads clusters exactly as on 1 thread",
+    .enabled(if: Fixtures.sharedIsPresent, Fixtures.sharedIsMissing))
   func blockInvariance() throws {
     // bbc_news (5.2 MB): one thread reads 2 MiB blocks; two threads cut it into
     // 256 KiB blocks (16 per worker at least), with lines split across many block ends.
@@ -135,7 +139,7 @@ struct ClusterPipelineTests {
   }
 
   @Test("on bbc_news, pair precision and recall against exact all-pairs similarity are at least 0.95",
-        arguments: SimilarityMeasure.allCases)
+        .enabled(if: Fixtures.sharedIsPresent, Fixtures.sharedIsMissing), arguments: SimilarityMeasure.allCases)
   func bbcPrecisionRecall(measure: SimilarityMeasure) throws {
     let result = try Harness.cluster(Fixtures.sharedCorpus("bbc_news.jsonl"), try ClusterConfiguration(measure: measure))
     let truthEdges = ExactSimilarityJoin(measure: measure, threshold: 0.8).pairs(in: result.digests!, threads: 2)

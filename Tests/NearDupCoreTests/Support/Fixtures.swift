@@ -1,5 +1,6 @@
 import Foundation
 import NearDupCore
+import Testing
 
 /// Paths to the repository's fixtures and the shared corpora, found from this file.
 enum Fixtures {
@@ -10,6 +11,14 @@ enum Fixtures {
 
   /// `Corpus/news.jsonl`.
   static var corpus: String { repositoryRoot.appendingPathComponent("Corpus/news.jsonl").path }
+
+  /// Whether `../shared/` (the shared corpora and the seed page) lies beside the
+  /// repository, as in CI. The tests that read it run only then, and say so when not.
+  static let sharedIsPresent = FileManager.default.fileExists(
+    atPath: repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpora").path)
+
+  /// Why a test that reads `../shared/` did not run.
+  static let sharedIsMissing: Comment = "needs ../shared/ (the shared corpora) beside the repository; CI has it"
 
   /// A corpus of `../shared/corpora/`.
   static func sharedCorpus(_ name: String) -> String {
