@@ -23,9 +23,7 @@ final class RunningService: @unchecked Sendable {
   /// Builds an index of Corpus/ and serves it on an ephemeral port of 127.0.0.1
   /// with `settings` (its host and port are ignored).
   init(_ settings: ServiceSettings = ServiceSettings(maximumBodySize: 1 << 20)) async throws {
-    index = scratch.file("idx")
-    var build = try NearDup.parseAsRoot(["index", "build", ClusterCommandTests.corpus, "--index", index, "-q"])
-    try build.run()
+    index = try ServiceTests.buildIndex(in: scratch)
     service = try IndexService(path: index)
     var settings = settings
     settings.host = "127.0.0.1"

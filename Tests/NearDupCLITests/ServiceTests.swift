@@ -115,12 +115,18 @@ struct ServiceTests {
     await server.stop()
   }
 
-  @Test("SIGTERM stops the service gracefully and keeps every acknowledged document")
-  func gracefulShutdown() async throws {
-    let scratch = Scratch()
+  /// Builds an index of Corpus/ in `scratch`; returns its path.
+  static func buildIndex(in scratch: Scratch) throws -> String {
     let index = scratch.file("idx")
     var build = try NearDup.parseAsRoot(["index", "build", ClusterCommandTests.corpus, "--index", index, "-q"])
     try build.run()
+    return index
+  }
+
+  @Test("SIGTERM stops the service gracefully and keeps every acknowledged document")
+  func gracefulShutdown() async throws {
+    let scratch = Scratch()
+    let index = try Self.buildIndex(in: scratch)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: Executable.path)
     process.arguments = ["serve", "--index", index, "--port", "0"]
@@ -467,9 +473,7 @@ struct ServiceTests {
   @Test("a missing token file stops the service before it starts, naming the file")
   func missingTokenFile() throws {
     let scratch = Scratch()
-    let index = scratch.file("idx")
-    var build = try NearDup.parseAsRoot(["index", "build", ClusterCommandTests.corpus, "--index", index, "-q"])
-    try build.run()
+    let index = try Self.buildIndex(in: scratch)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: Executable.path)
     process.arguments = ["serve", "--index", index, "--port", "0", "--token-file", scratch.file("no-token")]

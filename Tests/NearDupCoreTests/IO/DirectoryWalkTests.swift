@@ -20,10 +20,14 @@ struct DirectoryWalkTests {
     return directory
   }
 
-  func input(_ path: String, skipping: Bool = false) throws -> CorpusInput {
+  func options(skipping: Bool) -> CorpusOptions {
     var options = CorpusOptions()
     options.skipsInvalidRecords = skipping
-    return try CorpusInput.resolve(path, options: options)
+    return options
+  }
+
+  func input(_ path: String, skipping: Bool = false) throws -> CorpusInput {
+    try CorpusInput.resolve(path, options: options(skipping: skipping))
   }
 
   @Test("symbolic links to directories are followed, and documents come out in bytewise order")
@@ -48,11 +52,7 @@ struct DirectoryWalkTests {
       #expect(throws: problem) { try Harness.read([try input(root)]) }
       #expect(throws: problem) { _ = try input(root).directoryListing() }
       // Skipping, the others are read and the entry is counted and named.
-      let reader = CorpusReader(inputs: [try input(root, skipping: true)], options: {
-        var options = CorpusOptions()
-        options.skipsInvalidRecords = true
-        return options
-      }())
+      let reader = CorpusReader(inputs: [try input(root, skipping: true)], options: options(skipping: true))
       var batch = DocumentBatch()
       var ids: [String] = []
       while try reader.read(into: &batch, maximumDocuments: 10) { ids += batch.ids }
