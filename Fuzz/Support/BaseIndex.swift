@@ -30,7 +30,7 @@ enum BaseIndex {
   /// Builds the index in the empty or missing directory `path` and returns the
   /// bytes of its files, by name.
   static func build(at path: String) -> [String: [UInt8]] {
-    func sketch(_ documents: ArraySlice<(id: String, text: String)>) -> SketchedCorpus {
+    func sketch(_ documents: ArraySlice<Document>) -> SketchedCorpus {
       CorpusSketcher(parameters: parameters.sketch, threads: 1, retention: .fingerprints).sketch(documents: Array(documents))
     }
     let first = documents[..<documentCounts[0]]

@@ -61,7 +61,7 @@ enum Fuzz {
   /// The first `count` documents of `Corpus/news.jsonl`, as title plus body text,
   /// each cut to about `characters` characters: small, but with the corpus's
   /// near-duplicate stories.
-  static func corpusDocuments(count: Int, characters: Int) -> [(id: String, text: String)] {
+  static func corpusDocuments(count: Int, characters: Int) -> [Document] {
     let reader = CorpusReader(inputs: [CorpusInput(path: corpusPath, kind: .jsonLines)], options: CorpusOptions())
     var batch = DocumentBatch()
     do {

@@ -197,10 +197,11 @@ extension NearDup {
         let reader = CorpusReader(inputs: [CorpusInput(path: corpus, kind: .jsonLines)], options: CorpusOptions())
         let sketcher = CorpusSketcher(parameters: parameters, threads: ProcessInfo.processInfo.activeProcessorCount)
         var batch = DocumentBatch()
-        var documents: [(id: String, text: String)] = []
+        var documents: [Document] = []
         while documents.count < accuracySample, try reader.read(into: &batch, maximumDocuments: 4096) {
           for index in 0..<batch.count where documents.count < accuracySample {
-            documents.append((batch.ids[index], String(decoding: batch.content[batch.contentRange(of: index)], as: UTF8.self)))
+            documents.append(
+              Document(id: batch.ids[index], text: String(decoding: batch.content[batch.contentRange(of: index)], as: UTF8.self)))
           }
         }
         let sketched = sketcher.sketch(documents: documents)

@@ -66,15 +66,15 @@ extension ServiceTests {
     func documents() throws {
       #expect(
         try ServiceRequest.documents(from: Array(#"{"id": "a", "text": "x", "title": "T", "url": "ignored"}"#.utf8))
-          == [DocumentRequest(id: "a", text: "x", title: "T")])
+          == [Document(id: "a", title: "T", text: "x")])
       #expect(
         try ServiceRequest.documents(from: Array(#"{"id": 42, "text": "x"}"#.utf8)) == [
-          DocumentRequest(id: "42", text: "x")
+          Document(id: "42", text: "x")
         ])
       #expect(try ServiceRequest.documents(from: Array(#"{"id": -1.50e3, "text": "x"}"#.utf8)).first?.id == "-1.50e3")
       let batch = try ServiceRequest.documents(
         from: Array(#"{"documents": [{"id": "a", "text": "x"}, {"id": 7, "text": "y", "title": null}]}"#.utf8))
-      #expect(batch == [DocumentRequest(id: "a", text: "x"), DocumentRequest(id: "7", text: "y")])
+      #expect(batch == [Document(id: "a", text: "x"), Document(id: "7", text: "y")])
     }
 
     @Test("document errors name the field and its place in a batch")

@@ -26,14 +26,10 @@ actor IndexService {
   nonisolated var current: LSHIndex { view.withLock { $0 } }
 
   /// Adds documents; durable when this returns.
-  func add(_ documents: [(id: String, title: String?, text: String)], replacing: Bool) throws -> Int {
+  func add(_ documents: [Document], replacing: Bool) throws -> Int {
     let parameters = writer.index.parameters
     let sketcher = CorpusSketcher(parameters: parameters.sketch, threads: 1, retention: .fingerprints)
-    let corpus = sketcher.sketch(
-      documents: documents.map { document in
-        let title = document.title ?? ""
-        return (id: document.id, text: title.isEmpty ? document.text : title + "\n" + document.text)
-      })
+    let corpus = sketcher.sketch(documents: documents)
     let replaced = try writer.add(corpus, replacing: replacing)
     view.withLock { $0 = writer.index }
     return replaced

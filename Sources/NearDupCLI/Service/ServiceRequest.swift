@@ -1,8 +1,10 @@
 // Request decoding for `neardup serve`: pure functions from bytes and strings to
 // values, with no HTTP framework underneath. This file depends on the standard
-// library only (no other file of NearDupCLI, no Hummingbird, no NIO), so that a
-// fuzz target can compile it alone; every function accepts any input without
-// trapping and reports what is wrong as a `ServiceRequestError`.
+// library and NearDupCore only (no other file of NearDupCLI, no Hummingbird, no
+// NIO), so that a fuzz target can compile it alone; every function accepts any
+// input without trapping and reports what is wrong as a `ServiceRequestError`.
+
+import NearDupCore
 
 /// A request the service refuses: the HTTP status to answer with and the message
 /// of the JSON error body (`{"error": message}`).
@@ -38,16 +40,6 @@ struct QueryRequest: Equatable, Sendable {
     guard let title, !title.isEmpty else { return text }
     return title + "\n" + text
   }
-}
-
-/// One document of `POST /documents`.
-struct DocumentRequest: Equatable, Sendable {
-  /// The document's id, not empty.
-  var id: String
-  /// Its text.
-  var text: String
-  /// Its title, if any.
-  var title: String?
 }
 
 /// Decoding of request bodies, path segments and query parameters.
@@ -91,9 +83,9 @@ enum ServiceRequest {
   /// - Throws: 400 naming the field at fault (`documents[3].id`), a duplicated key,
   ///   or an id given twice.
   /// - Complexity: O(body.count).
-  static func documents(from body: [UInt8]) throws(ServiceRequestError) -> [DocumentRequest] {
+  static func documents(from body: [UInt8]) throws(ServiceRequestError) -> [Document] {
     let object = try topLevelObject(from: body)
-    var documents: [DocumentRequest] = []
+    var documents: [Document] = []
     if let batch = object.members["documents"] {
       if object.members["id"] != nil || object.members["text"] != nil {
         throw .badRequest("a body holds either \"documents\" or one document's \"id\" and \"text\", not both")
@@ -248,7 +240,7 @@ enum ServiceRequest {
   }
 
   /// One document's fields.
-  private static func document(from object: JSONObjectFields) throws(ServiceRequestError) -> DocumentRequest {
+  private static func document(from object: JSONObjectFields) throws(ServiceRequestError) -> Document {
     let id: String
     switch object.members["id"] {
     case .string(let value)?, .number(let value)?: id = value
@@ -259,7 +251,7 @@ enum ServiceRequest {
     guard !id.isEmpty else { throw .badRequest("field \(quoted(object.path + "id")) is empty") }
     let text = try object.requiredString("text")
     let title = try object.optionalString("title")
-    return DocumentRequest(id: id, text: text, title: title)
+    return Document(id: id, title: title, text: text)
   }
 
   /// The integer a JSON number denotes, if it is a whole number that fits `Int`

@@ -190,7 +190,7 @@ struct ServiceResponder: HTTPResponder {
   private func add(body: [UInt8], replacing: Bool) async throws(ServiceRequestError) -> Response {
     let documents = try ServiceRequest.documents(from: body)
     do {
-      let replaced = try await service.add(documents.map { ($0.id, $0.title, $0.text) }, replacing: replacing)
+      let replaced = try await service.add(documents, replacing: replacing)
       var object = JSONObjectWriter()
       object.add("added", documents.count)
       object.add("replaced", replaced)

@@ -38,11 +38,11 @@ public final class ClusterPipeline {
     cluster(try makeSketcher().sketch(reader: reader, progress: progress), progress: progress, pairsReady: pairsReady)
   }
 
-  /// Clusters documents given in memory as (id, text) pairs; for tests and callers
-  /// that hold their documents already.
+  /// Clusters documents given in memory; for callers that hold their documents
+  /// already.
   /// - Precondition: ids are unique.
   /// - Note: The boilerplate filter, when configured, learns from these documents.
-  public func run(documents records: [(id: String, text: String)]) -> ClusterResult {
+  public func run(documents records: [Document]) -> ClusterResult {
     cluster(makeSketcher().sketch(documents: records))
   }
 

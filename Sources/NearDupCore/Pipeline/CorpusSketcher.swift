@@ -525,10 +525,10 @@ public final class CorpusSketcher {
     corpus.statistics.documents = corpus.documents.count
   }
 
-  /// Sketches documents given in memory as (id, text) pairs, with line numbers as
-  /// locations; for tests and callers that hold their documents already.
+  /// Sketches documents given in memory, with their positions (from 1) as line
+  /// numbers; for callers that hold their documents already.
   /// - Precondition: ids are unique.
-  public func sketch(documents records: [(id: String, text: String)]) -> SketchedCorpus {
+  public func sketch(documents records: [Document]) -> SketchedCorpus {
     var next = 0
     /// Replaces `batch` with the next `limit` records at most; false at the end.
     func read(into batch: inout DocumentBatch, limit: Int) -> Bool {
@@ -536,8 +536,14 @@ public final class CorpusSketcher {
       for record in records[next..<min(records.count, next + limit)] {
         next += 1
         var text = record.text
+        var title = record.title
         text.withUTF8 { body in
-          batch.append(id: record.id, title: nil, body: body, location: DocumentLocation(input: 0, line: Int32(next)))
+          let location = DocumentLocation(input: 0, line: Int32(truncatingIfNeeded: next))
+          if title == nil {
+            batch.append(id: record.id, title: nil, body: body, location: location)
+          } else {
+            title!.withUTF8 { batch.append(id: record.id, title: $0, body: body, location: location) }
+          }
         }
       }
       return batch.count > 0

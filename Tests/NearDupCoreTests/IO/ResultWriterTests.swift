@@ -12,7 +12,7 @@ struct ResultWriterTests {
   ]
 
   func result() throws -> ClusterResult {
-    let documents = texts.enumerated().map { (id: $0.offset == 1 ? "b,\"q\"" : "d\($0.offset)", text: $0.element) }
+    let documents = texts.enumerated().map { Document(id: $0.offset == 1 ? "b,\"q\"" : "d\($0.offset)", text: $0.element) }
     return ClusterPipeline(configuration: try ClusterConfiguration(threads: 1)).run(documents: documents)
   }
 

@@ -6,24 +6,24 @@ import Testing
 @Suite("LSHIndex")
 struct LSHIndexTests {
   /// The Corpus/ documents as (id, text).
-  static func corpusDocuments() throws -> [(id: String, text: String)] {
+  static func corpusDocuments() throws -> [Document] {
     try Fixtures.records(Fixtures.corpus).map { record in
-      (id: record["id"] as! String, text: (record["title"] as! String) + "\n" + (record["text"] as! String))
+      Document(id: record["id"] as! String, text: (record["title"] as! String) + "\n" + (record["text"] as! String))
     }
   }
 
   static let configuration = try! ClusterConfiguration(threads: 2)
 
-  static func sketch(_ documents: [(id: String, text: String)]) -> SketchedCorpus {
+  static func sketch(_ documents: [Document]) -> SketchedCorpus {
     CorpusSketcher(parameters: configuration.sketch, threads: 2, retention: .fingerprints).sketch(documents: documents)
   }
 
-  static func build(_ documents: [(id: String, text: String)], at path: String) throws -> IndexWriter {
+  static func build(_ documents: [Document], at path: String) throws -> IndexWriter {
     try IndexWriter(creating: path, corpus: sketch(documents), parameters: IndexParameters(configuration))
   }
 
   /// Every query's matches as comparable strings.
-  static func answers(_ index: LSHIndex, _ queries: [(id: String, text: String)]) throws -> [[String]] {
+  static func answers(_ index: LSHIndex, _ queries: [Document]) throws -> [[String]] {
     var querier = IndexQuerier(index: index)
     return try queries.map { query in
       try querier.query(text: query.text, options: QueryOptions()).map {
@@ -93,7 +93,7 @@ struct LSHIndexTests {
     let directory = TemporaryDirectory()
     let documents = try Self.corpusDocuments()
     let writer = try Self.build(Array(documents[..<20]), at: directory.path)
-    let changed = [(id: documents[0].id, text: "A completely new text about the harvest festival in the valley this year")]
+    let changed = [Document(id: documents[0].id, text: "A completely new text about the harvest festival in the valley this year")]
     #expect(throws: IndexFileError.duplicateID(path: directory.path, id: documents[0].id)) {
       try writer.add(Self.sketch(changed))
     }

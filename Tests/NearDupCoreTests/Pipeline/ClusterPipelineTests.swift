@@ -27,7 +27,7 @@ struct ClusterPipelineTests {
 
   /// The seed page, a clean copy, and a copy re-spammed with another site name and
   /// another tail, built here from the scraped page itself.
-  func seedVariants() throws -> [(id: String, text: String)] {
+  func seedVariants() throws -> [Document] {
     let page = try String(contentsOfFile: Fixtures.seedPage, encoding: .utf8)
     var paragraphs = page.components(separatedBy: "\n\n")
     let tailStart = paragraphs.firstIndex { $0.hasPrefix("More:") }!
@@ -43,7 +43,10 @@ struct ClusterPipelineTests {
       "Stocks slip as investors await central bank decision on interest rates later this wee",
       "Marathon runner sets course record in windy conditions on Sunday morning in the capi",
     ]
-    return [("seed", page), ("clean", clean.joined(separator: "\n\n")), ("respammed", respammed.joined(separator: "\n\n"))]
+    return [
+      Document(id: "seed", text: page), Document(id: "clean", text: clean.joined(separator: "\n\n")),
+      Document(id: "respammed", text: respammed.joined(separator: "\n\n")),
+    ]
   }
 
   @Test(
@@ -52,7 +55,7 @@ struct ClusterPipelineTests {
   func seedPage() throws {
     let records = try Fixtures.records(Fixtures.corpus)
     let sameEvent = records.filter { ["putin-receives-choe", "lavrov-choe-talks-ledger"].contains($0["story"] as! String) }
-      .map { (id: $0["id"] as! String, text: ($0["title"] as! String) + "\n" + ($0["text"] as! String)) }
+      .map { Document(id: $0["id"] as! String, text: ($0["title"] as! String) + "\n" + ($0["text"] as! String)) }
     let result = ClusterPipeline(configuration: try ClusterConfiguration()).run(documents: try seedVariants() + sameEvent)
     let partition = Harness.partition(result)
     #expect(partition.contains(["seed", "clean", "respammed"]))
@@ -65,7 +68,8 @@ struct ClusterPipelineTests {
   @Test("empty and short documents: empty ones are reported and never clustered")
   func emptyAndShort() throws {
     let result = ClusterPipeline(configuration: try ClusterConfiguration(threads: 1)).run(documents: [
-      ("e1", ""), ("e2", " — … "), ("s1", "Short headline"), ("s2", "short HEADLINE!"), ("s3", "Another one"),
+      Document(id: "e1", text: ""), Document(id: "e2", text: " — … "), Document(id: "s1", text: "Short headline"),
+      Document(id: "s2", text: "short HEADLINE!"), Document(id: "s3", text: "Another one"),
     ])
     #expect(result.statistics.emptyDocuments == 2)
     #expect(result.statistics.emptyDocumentIDs == ["e1", "e2"])
@@ -163,11 +167,11 @@ struct ClusterPipelineTests {
   func clusterOrderByIDBytes() throws {
     // Byte order, not Unicode collation or case: "Zeta" < "a" < "alpha" < "été" < "ωmega" < "日本".
     let ids = ["日本", "zeta", "a", "ωmega", "Zeta", "été", "alpha", "a-1", "A-1", "abcdefghijklmnopqrstuvwxyz-long-id"]
-    var records: [(id: String, text: String)] = []
+    var records: [Document] = []
     for (number, id) in ids.enumerated() {
       let text = (0..<40).map { "story\(number) word\($0)" }.joined(separator: " ")
-      records.append((id, text))
-      records.append((id + "/copy", text))
+      records.append(Document(id: id, text: text))
+      records.append(Document(id: id + "/copy", text: text))
     }
     let result = ClusterPipeline(configuration: try ClusterConfiguration(boilerplateShare: nil)).run(documents: records)
     let representatives = result.clusters.map { result.documents.ids[$0.representative] }

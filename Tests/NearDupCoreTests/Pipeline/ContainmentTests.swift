@@ -10,7 +10,7 @@ struct ContainmentTests {
     return (record["title"] as! String, (record["text"] as! String).components(separatedBy: "\n\n"))
   }
 
-  func clusters(_ documents: [(id: String, text: String)], measure: SimilarityMeasure) throws -> Set<Set<String>> {
+  func clusters(_ documents: [Document], measure: SimilarityMeasure) throws -> Set<Set<String>> {
     Harness.partition(
       ClusterPipeline(configuration: try ClusterConfiguration(measure: measure, boilerplateShare: nil)).run(documents: documents))
   }
@@ -26,8 +26,8 @@ struct ContainmentTests {
     // The story followed by a "More / Recommend" block longer than itself.
     let padded = original + "\n\nMore: Markets\n\nRecommend\n\n" + filler.joined(separator: "\n\n")
     let documents = [
-      (id: "original", text: original), (id: "truncated", text: truncated), (id: "padded", text: padded),
-      (id: "other", text: other.title + "\n" + other.paragraphs.joined(separator: "\n\n")),
+      Document(id: "original", text: original), Document(id: "truncated", text: truncated), Document(id: "padded", text: padded),
+      Document(id: "other", text: other.title + "\n" + other.paragraphs.joined(separator: "\n\n")),
     ]
     let shingler = Shingler(.default)
     let sizes = documents.map { shingler.fingerprintSet(of: $0.text).count }

@@ -10,7 +10,7 @@ struct CorpusSketcherTests {
   /// Checks `corpus` against sketching every document of `documents` from its text
   /// with `stopShingles`: the same signatures, digest sets, counts and content keys.
   func expectSketchedFromText(
-    _ corpus: SketchedCorpus, _ documents: [(id: String, text: String)], stopShingles: StopShingles,
+    _ corpus: SketchedCorpus, _ documents: [Document], stopShingles: StopShingles,
     parameters: SketchParameters
   ) {
     #expect(corpus.documents.ids == documents.map(\.id))
@@ -39,8 +39,9 @@ struct CorpusSketcherTests {
     // during the next one's sketching.
     let directory = TemporaryDirectory()
     let documents = (0..<40).map { index in
-      (id: String(format: "story-%02d.txt", index),
-       text: "Report \(index): the council met on day \(index % 9) and voted \(index * 3) to \(index % 4) on the budget.")
+      Document(
+        id: String(format: "story-%02d.txt", index),
+        text: "Report \(index): the council met on day \(index % 9) and voted \(index * 3) to \(index % 4) on the budget.")
     }
     for document in documents { try directory.write(document.id, document.text) }
     let parameters = try SketchParameters()

@@ -74,13 +74,14 @@ final class TemporaryDirectory {
 /// Test helpers over the library.
 enum Harness {
   /// Reads every document of `inputs` into one table of ids and texts.
-  static func read(_ inputs: [CorpusInput], options: CorpusOptions = CorpusOptions()) throws -> [(id: String, text: String)] {
+  static func read(_ inputs: [CorpusInput], options: CorpusOptions = CorpusOptions()) throws -> [Document] {
     let reader = CorpusReader(inputs: inputs, options: options)
     var batch = DocumentBatch()
-    var documents: [(id: String, text: String)] = []
+    var documents: [Document] = []
     while try reader.read(into: &batch, maximumDocuments: 7) {
       for index in 0..<batch.count {
-        documents.append((batch.ids[index], String(decoding: batch.content[batch.contentRange(of: index)], as: UTF8.self)))
+        documents.append(
+          Document(id: batch.ids[index], text: String(decoding: batch.content[batch.contentRange(of: index)], as: UTF8.self)))
       }
     }
     return documents
