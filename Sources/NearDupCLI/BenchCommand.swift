@@ -100,23 +100,19 @@ extension NearDup {
 
     func run() throws {
       var corpusPath = input
-      var temporary: String?
-      defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
+      // Removed, with the synthetic corpus, when the run ends.
+      var temporary: TemporaryDirectory?
       if corpusPath == nil {
-        // A new private directory, so that nothing planted in the shared temporary
-        // directory is written through or removed.
-        var template = Array((NSTemporaryDirectory() + "neardup-bench-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else {
-          throw OutputError.cannotCreate(path: NSTemporaryDirectory(), reason: String(cString: strerror(errno)))
-        }
-        temporary = String(cString: made)
-        let path = temporary! + "/corpus.jsonl"
+        let directory = try TemporaryDirectory(prefix: "neardup-bench-")
+        temporary = directory
+        let path = directory.file("corpus.jsonl")
         Terminal.writeError("Writing a synthetic corpus of \(Format.count(docs)) documents to \(path) …\n")
         let file = try OutputFile(path: path)
         try SyntheticCorpus(seed: seed).write(count: docs, to: file)
         try file.commit()
         corpusPath = path
       }
+      defer { withExtendedLifetime(temporary) {} }
       let corpus = corpusPath!
       let configurations = schemes.flatMap { scheme in threadCounts.map { (scheme: scheme, threads: $0) } }
       var runs: [Run?] = Array(repeating: nil, count: configurations.count)

@@ -5,20 +5,6 @@ import Testing
 
 @testable import NearDupCLI
 
-/// A scratch directory for one test.
-final class Scratch {
-  let path = NSTemporaryDirectory() + "neardup-cli-tests-" + UUID().uuidString
-  init() { try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
-  deinit { try? FileManager.default.removeItem(atPath: path) }
-  func file(_ name: String) -> String { path + "/" + name }
-  @discardableResult func write(_ name: String, _ text: String) throws -> String {
-    try text.write(toFile: file(name), atomically: true, encoding: .utf8)
-    return file(name)
-  }
-  func read(_ name: String) throws -> String { try String(contentsOfFile: file(name), encoding: .utf8) }
-  func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: file(name)) }
-}
-
 /// Runs `neardup` command lines in process, as the executable would.
 protocol CommandLineTesting {}
 
@@ -47,7 +33,7 @@ struct ClusterCommandTests: CommandLineTesting {
 
   @Test("with no INPUT it clusters Corpus/ and writes clusters, pairs and a deduplicated copy")
   func defaultCorpus() throws {
-    let scratch = Scratch()
+    let scratch = try TemporaryDirectory()
     try run([
       "cluster", "--quiet", "--output", scratch.file("c.jsonl"), "--pairs", scratch.file("p.jsonl"),
       "--dedup-output", scratch.file("d.jsonl"),
@@ -65,7 +51,7 @@ struct ClusterCommandTests: CommandLineTesting {
 
   @Test("CSV output has one row per member")
   func csv() throws {
-    let scratch = Scratch()
+    let scratch = try TemporaryDirectory()
     try run(["cluster", Self.corpus, "-q", "--format", "csv", "-o", scratch.file("c.csv"), "--singletons"])
     let rows = try scratch.read("c.csv").split(separator: "\n")
     #expect(rows.first == "cluster,id,similarity,representative")
@@ -74,7 +60,7 @@ struct ClusterCommandTests: CommandLineTesting {
 
   @Test("a directory of JSON Lines shards is read as those shards, not as its text files")
   func directoryOfShards() throws {
-    let scratch = Scratch()
+    let scratch = try TemporaryDirectory()
     let lines = try String(contentsOfFile: Self.corpus, encoding: .utf8).split(separator: "\n")
     try FileManager.default.createDirectory(atPath: scratch.file("corpus/part"), withIntermediateDirectories: true)
     try scratch.write("corpus/a.jsonl", lines[..<100].joined(separator: "\n") + "\n")
@@ -93,7 +79,7 @@ struct ClusterCommandTests: CommandLineTesting {
 
   @Test("--lines deduplicates a text file line by line")
   func linesDedup() throws {
-    let scratch = Scratch()
+    let scratch = try TemporaryDirectory()
     let lines = [
       "The central bank raised interest rates by a quarter point on Thursday to fight inflation",
       "Spam-The central bank raised interest rates by a quarter point on Thursday to fight inflation",
@@ -123,7 +109,7 @@ struct ClusterCommandTests: CommandLineTesting {
 
   @Test("an output path equal to an input path is refused before any work")
   func outputOverInput() throws {
-    let scratch = Scratch()
+    let scratch = try TemporaryDirectory()
     let input = try scratch.write("in.jsonl", "{\"id\": \"a\", \"text\": \"x\"}\n")
     for flag in ["--output", "--pairs", "--dedup-output"] {
       let result = failure(["cluster", input, flag, input])
@@ -135,7 +121,7 @@ struct ClusterCommandTests: CommandLineTesting {
 
   @Test("a malformed line fails with file:line and exit code 1, leaving no output behind")
   func malformedInput() throws {
-    let scratch = Scratch()
+    let scratch = try TemporaryDirectory()
     let input = try scratch.write("in.jsonl", "{\"id\": \"a\", \"text\": \"x\"}\n{\"id\": \"b\" \"text\": \"y\"}\n")
     let result = failure(["cluster", input, "-o", scratch.file("out.jsonl")])
     #expect(result?.code == 1)
@@ -149,7 +135,7 @@ struct ClusterCommandTests: CommandLineTesting {
 
   @Test("missing paths, duplicate ids and binary files are errors with exit code 1")
   func inputErrors() throws {
-    let scratch = Scratch()
+    let scratch = try TemporaryDirectory()
     #expect(failure(["cluster", scratch.file("missing.jsonl")])?.message == "\(scratch.file("missing.jsonl")): no such file or directory")
     let duplicate = try scratch.write("d.jsonl", "{\"id\": \"a\", \"text\": \"x\"}\n{\"id\": \"a\", \"text\": \"y\"}\n")
     let result = failure(["cluster", duplicate])

@@ -51,14 +51,14 @@ struct IndexCommandTests: CommandLineTesting {
     .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpora/reuters21578.jsonl").path
 
   /// Writes the first `count` records of Corpus/ (or those from `start`) to a file.
-  func corpusSlice(_ scratch: Scratch, _ name: String, _ range: Range<Int>) throws -> String {
+  func corpusSlice(_ scratch: TemporaryDirectory, _ name: String, _ range: Range<Int>) throws -> String {
     let lines = try String(contentsOfFile: Self.corpus, encoding: .utf8).split(separator: "\n")
     return try scratch.write(name, lines[range].joined(separator: "\n") + "\n")
   }
 
   /// The answers of `neardup query --format jsonl --exact` to the queries in
   /// `queries` (default: all of Corpus/).
-  func answers(_ index: String, _ scratch: Scratch, queries: String = Self.corpus) throws -> String {
+  func answers(_ index: String, _ scratch: TemporaryDirectory, queries: String = Self.corpus) throws -> String {
     let output = scratch.file("answers-\(UUID().uuidString).jsonl")
     let process = Process()
     process.executableURL = URL(fileURLWithPath: Executable.path)
@@ -73,7 +73,7 @@ struct IndexCommandTests: CommandLineTesting {
 
   @Test("build, stats, query and cluster --index from the command line")
   func commandLine() throws {
-    let scratch = Scratch()
+    let scratch = try TemporaryDirectory()
     let index = scratch.file("idx")
     try run(["index", "build", Self.corpus, "--index", index, "-q"])
     #expect(failure(["index", "build", Self.corpus, "--index", index])?.message.contains("an index exists already") == true)
@@ -103,7 +103,7 @@ struct IndexCommandTests: CommandLineTesting {
 
   @Test("query output as JSON Lines, with --top and --exact")
   func queryFormats() throws {
-    let scratch = Scratch()
+    let scratch = try TemporaryDirectory()
     let index = scratch.file("idx")
     try run(["index", "build", Self.corpus, "--index", index, "-q"])
     let lines = try answers(index, scratch).split(separator: "\n")
@@ -124,7 +124,7 @@ struct IndexCommandTests: CommandLineTesting {
       "needs ../shared/ (the shared corpora) beside the repository; CI has it"))
   func crashSafety() throws {
     #expect(FileManager.default.isExecutableFile(atPath: Executable.path), "neardup executable not found at \(Executable.path)")
-    let scratch = Scratch()
+    let scratch = try TemporaryDirectory()
     let base = scratch.file("base")
     try run(["index", "build", try corpusSlice(scratch, "a.jsonl", 0..<120), "--index", base, "-q"])
     // A larger addition, so that a kill lands in sketching, writing or committing.

@@ -17,7 +17,7 @@ struct OutputSafetyTests: CommandLineTesting {
 
   @Test("an output through a symbolic link writes the link's target and keeps the link")
   func symbolicLinkOutput() throws {
-    let scratch = Scratch()
+    let scratch = try TemporaryDirectory()
     try scratch.write("target.jsonl", "old\n")
     #expect(symlink("target.jsonl", scratch.file("clusters.jsonl")) == 0)
     try run(["cluster", Self.corpus, "-q", "-o", scratch.file("clusters.jsonl")])
@@ -29,7 +29,7 @@ struct OutputSafetyTests: CommandLineTesting {
     "several outputs may share a character device, which stays a device",
     .enabled(if: getuid() == 0, "making device nodes with mknod needs root (CI runs as root)"))
   func deviceOutputs() throws {
-    let scratch = Scratch()
+    let scratch = try TemporaryDirectory()
     let null = scratch.file("null")
     #expect(mknod(null, S_IFCHR | 0o666, dev_t(1 << 8 | 3)) == 0)
     try run(["cluster", Self.corpus, "-q", "-o", null, "--pairs", null, "--dedup-output", null])
@@ -81,7 +81,7 @@ struct OutputSafetyTests: CommandLineTesting {
     let usage = failure(["cluster", Self.corpus, "--max-document-bytes", "lots"])
     #expect(usage?.code == 64)
 
-    let scratch = Scratch()
+    let scratch = try TemporaryDirectory()
     let input = try scratch.write(
       "in.jsonl", #"{"id": "a", "text": "short"}"# + "\n" + #"{"id": "b", "text": "\#(String(repeating: "long ", count: 400))"}"# + "\n")
     let refused = failure(["cluster", input, "--max-document-bytes", "1K"])

@@ -323,7 +323,7 @@ extension ServiceTests {
 
     @Test("the token comes from the file, else NEARDUP_TOKEN; bad files are startup errors naming them")
     func tokenSources() throws {
-      let scratch = Scratch()
+      let scratch = try TemporaryDirectory()
       let file = try scratch.write("token", "  s3cret-token\n")
       #expect(try NearDup.Serve.token(file: file, environment: ["NEARDUP_TOKEN": "other"]) == "s3cret-token")
       #expect(try NearDup.Serve.token(file: nil, environment: ["NEARDUP_TOKEN": "env-token\n"]) == "env-token")

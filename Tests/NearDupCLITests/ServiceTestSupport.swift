@@ -14,7 +14,7 @@ import NearDupCore
 
 /// A running `neardup serve` on a loopback port, for one test.
 final class RunningService: @unchecked Sendable {
-  let scratch = Scratch()
+  let scratch: TemporaryDirectory
   let index: String
   let service: IndexService
   private(set) var port = 0
@@ -23,6 +23,7 @@ final class RunningService: @unchecked Sendable {
   /// Builds an index of Corpus/ and serves it on an ephemeral port of 127.0.0.1
   /// with `settings` (its host and port are ignored).
   init(_ settings: ServiceSettings = ServiceSettings(maximumBodySize: 1 << 20)) async throws {
+    scratch = try TemporaryDirectory()
     index = try ServiceTests.buildIndex(in: scratch)
     service = try IndexService(path: index)
     var settings = settings

@@ -116,7 +116,7 @@ struct ServiceTests {
   }
 
   /// Builds an index of Corpus/ in `scratch`; returns its path.
-  static func buildIndex(in scratch: Scratch) throws -> String {
+  static func buildIndex(in scratch: TemporaryDirectory) throws -> String {
     let index = scratch.file("idx")
     var build = try NearDup.parseAsRoot(["index", "build", ClusterCommandTests.corpus, "--index", index, "-q"])
     try build.run()
@@ -125,7 +125,7 @@ struct ServiceTests {
 
   @Test("SIGTERM stops the service gracefully and keeps every acknowledged document")
   func gracefulShutdown() async throws {
-    let scratch = Scratch()
+    let scratch = try TemporaryDirectory()
     let index = try Self.buildIndex(in: scratch)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: Executable.path)
@@ -472,7 +472,7 @@ struct ServiceTests {
 
   @Test("a missing token file stops the service before it starts, naming the file")
   func missingTokenFile() throws {
-    let scratch = Scratch()
+    let scratch = try TemporaryDirectory()
     let index = try Self.buildIndex(in: scratch)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: Executable.path)

@@ -63,7 +63,7 @@ public struct ClusterConfiguration: Sendable, Equatable {
     threads: Int = ProcessInfo.processInfo.activeProcessorCount, batchSize: Int = 4096
   ) throws(ParameterError) {
     guard threshold > 0, threshold <= 1 else { throw .threshold(threshold) }
-    guard Self.threadCounts.contains(threads) else { throw .threads(threads) }
+    guard Self.threadCounts.contains(threads) else { throw .threads(threads, allowed: Self.threadCounts) }
     if let lsh, lsh.bands * lsh.rows > sketch.permutationCount {
       throw .bandsAndRows(bands: lsh.bands, rows: lsh.rows, permutationCount: sketch.permutationCount)
     }

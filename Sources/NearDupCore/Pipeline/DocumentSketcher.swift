@@ -13,15 +13,6 @@ public struct DocumentSketch: Sendable, Equatable {
   static let empty = DocumentSketch(tokenCount: 0, shingleCount: 0, invalidUTF8Count: 0, contentKey: ContentKey(low: 0, high: 0))
 }
 
-/// A 128-bit content hash: XXH3-128 of the normalized text.
-public struct ContentKey: Hashable, Sendable {
-  public var low: UInt64
-  public var high: UInt64
-
-  /// The seed of the content hash.
-  static let seed: UInt64 = 0x4E44_0001
-}
-
 /// Which exact set representation sketching keeps for each document.
 public enum SetRetention: Sendable {
   /// None (signature verification).

@@ -26,11 +26,6 @@ public struct Shingler: Sendable {
     self.size = size
   }
 
-  /// Creates the shingler that `parameters` describe.
-  public init(_ parameters: SketchParameters) {
-    self.init(kind: parameters.shingle, size: parameters.shingleSize)
-  }
-
   /// Writes the fingerprints of the word shingles of `tokens` into `fingerprints`
   /// (replacing its contents), unsorted and possibly repeated.
   /// - Complexity: O(t) hashes for t tokens.

@@ -12,7 +12,7 @@ struct CorpusReaderTests {
 
   @Test("JSON Lines: the title is shingled with the body; blank lines, CRLF and a BOM are fine")
   func jsonLines() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let path = try directory.write(
       "a.jsonl", "\u{FEFF}{\"id\": \"1\", \"title\": \"Head\", \"text\": \"Body\"}\r\n\n{\"id\": 2, \"text\": \"Only body\", \"title\": null}\n")
     let documents = try Harness.read([try input(path)])
@@ -22,7 +22,7 @@ struct CorpusReaderTests {
 
   @Test("field names are configurable")
   func fieldNames() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let path = try directory.write("a.jsonl", #"{"doc": "x", "body": "hello", "headline": "Hi"}"# + "\n")
     var options = CorpusOptions()
     options.idField = "doc"
@@ -35,7 +35,7 @@ struct CorpusReaderTests {
 
   @Test("a directory yields its .txt and .md files recursively, in sorted order, with relative ids")
   func directory() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     try directory.write("b.txt", "second")
     try directory.write("a/z.md", "first")
     try directory.write("a/notes.json", "ignored")
@@ -47,7 +47,7 @@ struct CorpusReaderTests {
 
   @Test("with --lines every line is a document whose id is its line number")
   func lines() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let path = try directory.write("l.txt", "first line\nsecond line\n\nfourth")
     let documents = try Harness.read([try input(path, lines: true)])
     #expect(documents.map(\.id) == ["1", "2", "3", "4"])
@@ -56,7 +56,7 @@ struct CorpusReaderTests {
 
   @Test("gzip-compressed inputs read like plain ones, by content rather than name")
   func gzip() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let plain = "{\"id\": \"g\", \"text\": \"" + String(repeating: "zipped words ", count: 20_000) + "\"}\n"
     let output = try OutputFile(path: directory.file("c.jsonl.gz"))
     try output.write(plain)
@@ -72,7 +72,7 @@ struct CorpusReaderTests {
 
   @Test("a truncated or fake .gz file is a clear error")
   func corruptGzip() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let output = try OutputFile(path: directory.file("c.jsonl.gz"))
     try output.write(String(repeating: "{\"id\": \"x\", \"text\": \"y\"}\n", count: 1000))
     try output.commit()
@@ -87,7 +87,7 @@ struct CorpusReaderTests {
 
   @Test("a malformed line names file, line and problem")
   func malformedLine() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let path = try directory.write("m.jsonl", "{\"id\": \"1\", \"text\": \"ok\"}\n{\"id\": \"2\", \"text\": \"bad}\n")
     #expect(throws: CorpusError.malformedLine(path: path, line: 2, reason: "invalid JSON: unterminated string (column 26)")) {
       try Harness.read([try input(path)])
@@ -102,14 +102,14 @@ struct CorpusReaderTests {
     (#"{"id": "", "text": "x"}"#, #"field "id" is empty"#),
   ])
   func missingFields(line: String, reason: String) throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let path = try directory.write("m.jsonl", line + "\n")
     #expect(throws: CorpusError.malformedLine(path: path, line: 1, reason: reason)) { try Harness.read([try input(path)]) }
   }
 
   @Test("duplicate ids are an error naming both lines, also across inputs")
   func duplicateIDs() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let first = try directory.write("a.jsonl", "{\"id\": \"x\", \"text\": \"1\"}\n{\"id\": \"y\", \"text\": \"2\"}\n")
     let second = try directory.write("b.jsonl", "{\"id\": \"z\", \"text\": \"3\"}\n{\"id\": \"y\", \"text\": \"4\"}\n")
     let expected = CorpusError.duplicateID(id: "y", path: second, line: 2, firstPath: first, firstLine: 2)
@@ -119,7 +119,7 @@ struct CorpusReaderTests {
 
   @Test("with skipping, invalid records are counted and the rest is read")
   func skipping() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let path = try directory.write(
       "s.jsonl", "{\"id\": \"1\", \"text\": \"a\"}\nnot json\n{\"id\": \"1\", \"text\": \"dup\"}\n{\"id\": \"2\", \"text\": \"b\"}\n")
     var options = CorpusOptions()
@@ -136,7 +136,7 @@ struct CorpusReaderTests {
   @Test("a batch that keeps no previews reads the same documents, each with an empty preview")
   func batchWithoutPreviews() throws {
     // Corpus/ (every record has a title) and records without one.
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let untitled = try directory.write(
       "untitled.jsonl", "{\"id\": \"u1\", \"text\": \"North Korea's top diplomat\"}\n{\"id\": \"u2\", \"text\": \"in Moscow\"}\n")
     func read(keepsPreviews: Bool) throws -> [DocumentBatch] {
@@ -158,7 +158,7 @@ struct CorpusReaderTests {
 
   @Test("missing paths, empty directories and binary files are clear errors")
   func badPaths() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     #expect(throws: CorpusError.missingPath(path: directory.file("nope.jsonl"))) { try input(directory.file("nope.jsonl")) }
     let empty = directory.file("empty")
     try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
@@ -170,7 +170,7 @@ struct CorpusReaderTests {
 
   @Test("no documents at all is an error")
   func noDocuments() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let path = try directory.write("e.jsonl", "\n\n")
     let configuration = try ClusterConfiguration(threads: 1)
     #expect(throws: CorpusError.noDocuments(paths: [path])) { try Harness.cluster(path, configuration) }
@@ -189,7 +189,7 @@ struct CorpusReaderTests {
 
   @Test("runs of empty lines are passed over with every line still counted", arguments: [1, 3, 200_000])
   func emptyLineRuns(run: Int) throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     // 2·run + 1 empty lines; the "\n" after each record ends it, so the gaps after
     // the second record and before the broken one add 2·run and 1 lines.
     let gap = String(repeating: "\n", count: run) + "\r\n" + String(repeating: "\n", count: run)
@@ -206,7 +206,7 @@ struct CorpusReaderTests {
 
   @Test("a document over the limit is an error with its size, or skipped and counted; files are measured decompressed")
   func documentLimit() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let long = String(repeating: "word ", count: 100)  // 500 bytes
     let lines = [#"{"id": "a", "text": "short"}"#, #"{"id": "b", "text": "\#(long)"}"#, #"{"id": "c", "text": "fine"}"#]
     let path = try directory.write("docs.jsonl", lines.joined(separator: "\n") + "\n")
@@ -243,7 +243,7 @@ struct CorpusReaderTests {
 
   @Test("a document of exactly the limit is accepted")
   func documentAtLimit() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let line = #"{"id": "a", "text": "\#(String(repeating: "x", count: 74))"}"#  // 100 bytes
     let path = try directory.write("edge.jsonl", line + "\r\n")
     var options = CorpusOptions()

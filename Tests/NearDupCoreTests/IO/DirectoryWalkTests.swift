@@ -12,7 +12,7 @@ struct DirectoryWalkTests {
   /// A corpus directory with documents at the top, below a subdirectory, and through
   /// a symbolic link to a directory outside it.
   func corpus() throws -> TemporaryDirectory {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     try directory.write("corpus/a.txt", "first")
     try directory.write("corpus/sub/b.md", "second")
     try directory.write("elsewhere/c.txt", "third")
@@ -64,7 +64,7 @@ struct DirectoryWalkTests {
 
   @Test("a named input that is a dangling link or a loop says so")
   func brokenInputs() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     #expect(symlink("nothing.jsonl", directory.file("dangling.jsonl")) == 0)
     #expect(symlink("loop.jsonl", directory.file("loop.jsonl")) == 0)
     #expect(throws: CorpusError.unreadable(path: directory.file("dangling.jsonl"), reason: "dangling symbolic link (its target does not exist)")) {
@@ -78,7 +78,7 @@ struct DirectoryWalkTests {
 
   @Test("JSON Lines shards below a directory carry the entries skipped beside them to the reader")
   func shardsCarrySkippedEntries() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     try directory.write("shards/1.jsonl", #"{"id": "a", "text": "one"}"# + "\n")
     try directory.write("shards/2/2.jsonl", #"{"id": "b", "text": "two"}"# + "\n")
     #expect(symlink("gone.jsonl", directory.file("shards/3.jsonl")) == 0)

@@ -10,7 +10,7 @@ import Testing
 struct OutputFileTests {
   @Test("nothing appears at the path until commit, and an abandoned file leaves the old one intact")
   func atomicReplace() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let path = try directory.write("out.jsonl", "old content\n")
     do {
       let file = try OutputFile(path: path)
@@ -33,7 +33,7 @@ struct OutputFileTests {
 
   @Test("a replaced file keeps its permission bits")
   func keepsMode() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let path = try directory.write("out.jsonl", "old\n")
     #expect(chmod(path, 0o640) == 0)
     let file = try OutputFile(path: path)
@@ -45,7 +45,7 @@ struct OutputFileTests {
 
   @Test("a symbolic link stays a link and its target gets the new content; a dangling one gets its target created")
   func symbolicLinks() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let target = try directory.write("data/target.jsonl", "old\n")
     #expect(symlink("data/target.jsonl", directory.file("link")) == 0)
     #expect(symlink("data/missing.jsonl", directory.file("dangling")) == 0)
@@ -61,7 +61,7 @@ struct OutputFileTests {
 
   @Test("a symbolic link loop and a directory are refused with their reasons")
   func refusedTargets() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     #expect(symlink("b", directory.file("a")) == 0)
     #expect(symlink("a", directory.file("b")) == 0)
     #expect(throws: OutputError.cannotCreate(path: directory.file("a"), reason: "symbolic link loop (more than 40 links)")) {
@@ -74,7 +74,7 @@ struct OutputFileTests {
 
   @Test("a FIFO is written in place, as a stream, and stays a FIFO")
   func fifo() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let path = directory.file("pipe")
     #expect(mkfifo(path, 0o600) == 0)
     let reader = BackgroundThread { Self.readAll(open(path, O_RDONLY)) }
@@ -89,7 +89,7 @@ struct OutputFileTests {
   @Test("a FIFO whose reader has gone is a write error naming it, not a signal")
   func closedFIFO() throws {
     signal(SIGPIPE, SIG_IGN)  // as the neardup executable does
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let path = directory.file("pipe")
     #expect(mkfifo(path, 0o600) == 0)
     let reader = BackgroundThread { close(open(path, O_RDONLY)) }
@@ -103,7 +103,7 @@ struct OutputFileTests {
 
   @Test("a Unix socket is connected to and written")
   func socket() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let path = directory.file("sock")
     let server = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(server) }
@@ -127,7 +127,7 @@ struct OutputFileTests {
     "character devices are written in place: a null device stays a device, a full one is an error",
     .enabled(if: getuid() == 0, "making device nodes with mknod needs root (CI runs as root)"))
   func devices() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let null = directory.file("null")
     let full = directory.file("full")
     // Linux's memory devices: major 1, minor 3 (null) and 7 (full).

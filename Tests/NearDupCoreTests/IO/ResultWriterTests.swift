@@ -17,7 +17,7 @@ struct ResultWriterTests {
   }
 
   func written(_ body: (OutputFile) throws -> Void) throws -> String {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let file = try OutputFile(path: directory.file("out"))
     try body(file)
     try file.commit()

@@ -16,7 +16,7 @@ struct IndexRecallTests {
     var indexes: [LSHIndex] = []
     var directories: [TemporaryDirectory] = []
     for measure in SimilarityMeasure.allCases {
-      let directory = TemporaryDirectory()
+      let directory = try TemporaryDirectory()
       let configuration = try ClusterConfiguration(sketch: sketch, measure: measure, threads: 2)
       indexes.append(try IndexWriter(creating: directory.path, corpus: corpus, parameters: IndexParameters(configuration)).index)
       directories.append(directory)

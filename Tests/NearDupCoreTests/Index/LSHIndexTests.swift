@@ -34,7 +34,7 @@ struct LSHIndexTests {
 
   @Test("a built index finds the copies of a story and stores its parameters")
   func buildAndQuery() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let documents = try Self.corpusDocuments()
     _ = try Self.build(documents, at: directory.path)
     let index = try LSHIndex.open(directory.path)
@@ -63,7 +63,7 @@ struct LSHIndexTests {
     let second = Array(documents[90..<150])
     let third = Array(documents[150...])
     let removed = [documents[3].id, documents[100].id, documents[170].id, documents[120].id]
-    let incremental = TemporaryDirectory()
+    let incremental = try TemporaryDirectory()
     let writer = try Self.build(first, at: incremental.path)
     writer.maximumSegments = 2
     try writer.add(Self.sketch(second))
@@ -77,7 +77,7 @@ struct LSHIndexTests {
     #expect(writer.index.segments.count == 1)
     #expect(writer.index.tombstones.isEmpty)
 
-    let fresh = TemporaryDirectory()
+    let fresh = try TemporaryDirectory()
     let finalDocuments = documents.filter { !removed.contains($0.id) }
     let freshIndex = try Self.build(finalDocuments, at: fresh.path).index
     let expected = try Self.answers(freshIndex, queries)
@@ -90,7 +90,7 @@ struct LSHIndexTests {
 
   @Test("adding an id that exists is an error unless replacing, which replaces the stored document")
   func duplicatesAndReplace() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let documents = try Self.corpusDocuments()
     let writer = try Self.build(Array(documents[..<20]), at: directory.path)
     let changed = [Document(id: documents[0].id, text: "A completely new text about the harvest festival in the valley this year")]
@@ -107,7 +107,7 @@ struct LSHIndexTests {
 
   @Test("a view opened before a change keeps answering from its own generation")
   func consistentViews() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let documents = try Self.corpusDocuments()
     let writer = try Self.build(Array(documents[..<60]), at: directory.path)
     let old = try LSHIndex.open(directory.path)
@@ -120,7 +120,7 @@ struct LSHIndexTests {
 
   @Test("one writer at a time")
   func writerLock() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let writer = try Self.build(Array(try Self.corpusDocuments()[..<5]), at: directory.path)
     #expect(throws: IndexFileError.locked(path: directory.path)) { try IndexWriter(opening: directory.path) }
     #expect(throws: IndexFileError.alreadyExists(path: directory.path)) { try Self.build([], at: directory.path) }
@@ -129,7 +129,7 @@ struct LSHIndexTests {
 
   @Test("leftovers of an interrupted writer are ignored by readers and removed by the next writer")
   func leftovers() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let documents = try Self.corpusDocuments()
     do { _ = try Self.build(Array(documents[..<30]), at: directory.path) }
     let answers = try Self.answers(try LSHIndex.open(directory.path), Array(documents[..<5]))
@@ -148,7 +148,7 @@ struct LSHIndexTests {
 struct IndexFileTests {
   /// A small index and the path of its one segment.
   func smallIndex() throws -> (TemporaryDirectory, String) {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     _ = try LSHIndexTests.build(Array(try LSHIndexTests.corpusDocuments()[..<40]), at: directory.path)
     let segment = try FileManager.default.contentsOfDirectory(atPath: directory.path).first { $0.hasSuffix(".ndx") }!
     return (directory, directory.path + "/" + segment)
@@ -218,7 +218,7 @@ struct IndexFileTests {
       try LSHIndex.open(e.path)
     }
 
-    let empty = TemporaryDirectory()
+    let empty = try TemporaryDirectory()
     #expect(throws: IndexFileError.missing(path: empty.path)) { try LSHIndex.open(empty.path) }
 
     let (f, segmentF) = try smallIndex()

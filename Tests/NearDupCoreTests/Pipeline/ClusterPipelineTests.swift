@@ -80,7 +80,7 @@ struct ClusterPipelineTests {
 
   @Test("documents with invalid UTF-8 are counted")
   func invalidUTF8() throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     var bytes = Data("{\"id\": \"a\", \"text\": \"caf".utf8)
     bytes.append(0xE9)
     bytes.append(contentsOf: Data("\"}\n{\"id\": \"b\", \"text\": \"fine\"}\n".utf8))

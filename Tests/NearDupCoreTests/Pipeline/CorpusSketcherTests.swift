@@ -37,7 +37,7 @@ struct CorpusSketcherTests {
     // Each batch is appended while the next is sketched: 7 per batch leaves a short
     // last batch, one of 40 a single batch, and 1 per batch appends each document
     // during the next one's sketching.
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let documents = (0..<40).map { index in
       Document(
         id: String(format: "story-%02d.txt", index),
@@ -57,7 +57,7 @@ struct CorpusSketcherTests {
 
   @Test("a line over the length limit is an error at its own line, after lines read in blocks", arguments: [1, 2])
   func oversizedLineNumber(threads: Int) throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     // 500 short records, then one of 2.5 MB: longer than any block, so the reader
     // meets it alone at the start of a block.
     var lines = (1...500).map { #"{"id": "d\#($0)", "text": "story number \#($0) about a comet"}"# }
@@ -80,7 +80,7 @@ struct CorpusSketcherTests {
 
   @Test("skipping invalid records reads past lines over the length limit, counted at their own lines", arguments: [1, 2])
   func oversizedLinesSkipped(threads: Int) throws {
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     // Records on lines 1–600, but line 301 is 2.5 MB (longer than any block), line 450
     // is malformed, and line 601, the last, is 2.5 MB without a line end.
     let long = String(repeating: "x", count: 5 << 19)
@@ -170,7 +170,7 @@ struct CorpusSketcherTests {
       let words = (0..<30).map { "w\(($0 * 7 + line) % 97)" }.joined(separator: " ")
       return #"{"id": "\#(id)", "text": "report \#(line): \#(words)"}"#
     }
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let path = try directory.write("blocks.jsonl", lines.joined(separator: "\n") + "\n")
     let parameters = try SketchParameters()
     func sketch(threads: Int, skipping: Bool) throws(CorpusError) -> SketchedCorpus {
@@ -203,7 +203,7 @@ struct CorpusSketcherTests {
   func errorLineAfterSample(threads: Int) throws {
     var lines = try String(contentsOfFile: Fixtures.corpus, encoding: .utf8).split(separator: "\n").map(String.init)
     lines.insert(#"{"id": "broken", "text": "unterminated}"#, at: 150)  // line 151, past the 100 sampled
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let path = try directory.write("corpus.jsonl", lines.joined(separator: "\n") + "\n")
     let reader = CorpusReader(inputs: [try CorpusInput.resolve(path, options: CorpusOptions())], options: CorpusOptions())
     let sketcher = CorpusSketcher(parameters: try SketchParameters(), threads: threads, batchSize: 7, boilerplate: learning)
@@ -222,7 +222,7 @@ struct CorpusSketcherTests {
       return #"{"id": "d\#(index)", "text": "\#(text)"}"#
     }
     let lines = (0..<12_000).map { record($0, words: $0 < 2_000 ? 140 : 121) }
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let path = try directory.write("uneven.jsonl", lines.joined(separator: "\n") + "\n")
     let reader = CorpusReader(inputs: [try CorpusInput.resolve(path, options: CorpusOptions())], options: CorpusOptions())
     let sketched = try CorpusSketcher(parameters: try SketchParameters(), threads: 1).sketch(reader: reader)

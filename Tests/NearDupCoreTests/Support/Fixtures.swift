@@ -39,38 +39,6 @@ enum Fixtures {
   }
 }
 
-/// A directory under the system's temporary directory, removed when released.
-final class TemporaryDirectory {
-  let path: String
-
-  init() {
-    path = NSTemporaryDirectory() + "neardup-tests-" + UUID().uuidString
-    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-  }
-
-  deinit {
-    try? FileManager.default.removeItem(atPath: path)
-  }
-
-  /// Writes `contents` to `name` inside the directory (creating subdirectories) and
-  /// returns the full path.
-  @discardableResult
-  func write(_ name: String, _ contents: String) throws -> String {
-    try write(name, Data(contents.utf8))
-  }
-
-  @discardableResult
-  func write(_ name: String, _ contents: Data) throws -> String {
-    let full = path + "/" + name
-    try FileManager.default.createDirectory(
-      atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-    try contents.write(to: URL(fileURLWithPath: full))
-    return full
-  }
-
-  func file(_ name: String) -> String { path + "/" + name }
-}
-
 /// Test helpers over the library.
 enum Harness {
   /// Reads every document of `inputs` into one table of ids and texts.

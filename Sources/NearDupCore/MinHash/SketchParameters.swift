@@ -1,24 +1,3 @@
-/// How a document is cut into shingles.
-public enum ShingleKind: String, Sendable, CaseIterable, Codable {
-  /// Word n-grams: n consecutive tokens. The default, for ordinary prose.
-  case word
-  /// Character n-grams: n consecutive characters of the normalized text, tokens
-  /// joined by one space. For headlines and scripts written without spaces.
-  case character = "char"
-}
-
-/// How a signature's k slots are computed from a document's fingerprints.
-public enum SketchScheme: String, Sendable, CaseIterable, Codable {
-  /// One permutation hashing with optimal densification (Li, Owen & Zhang 2012;
-  /// Shrivastava, ICML 2017): each fingerprint is hashed once and lands in one of k
-  /// bins, whose minimum is the slot; empty bins borrow the slot of a bin chosen by a
-  /// fixed pseudo-random probe sequence. O(s + k) per document.
-  case oph
-  /// Classic k-permutation MinHash (Broder 1997): k independent hashes of every
-  /// fingerprint. O(s·k) per document.
-  case minhash
-}
-
 /// Every tunable that decides a document's fingerprints and signature.
 ///
 /// Two signatures are comparable only when they come from equal parameters; an
@@ -67,27 +46,9 @@ public struct SketchParameters: Hashable, Sendable, Codable {
   }
 }
 
-/// A parameter outside its valid range. Reported before any work starts.
-public enum ParameterError: Error, Equatable, CustomStringConvertible {
-  case threshold(Double)
-  case shingleSize(Int)
-  case permutationCount(Int)
-  case bandsAndRows(bands: Int, rows: Int, permutationCount: Int)
-  case threads(Int)
-
-  public var description: String {
-    switch self {
-    case .threshold(let value):
-      "threshold \(value) is outside (0, 1]; use a similarity such as 0.8"
-    case .shingleSize(let value):
-      "n-gram size \(value) must be at least 1"
-    case .permutationCount(let value):
-      "permutation count \(value) must be in 1...4096"
-    case .bandsAndRows(let bands, let rows, let permutationCount):
-      "\(bands) bands × \(rows) rows exceed the \(permutationCount) permutations; "
-        + "lower --bands or --rows, or raise --permutations"
-    case .threads(let value):
-      "thread count \(value) must be in \(ClusterConfiguration.threadCounts)"
-    }
+extension Shingler {
+  /// Creates the shingler that `parameters` describe.
+  public init(_ parameters: SketchParameters) {
+    self.init(kind: parameters.shingle, size: parameters.shingleSize)
   }
 }
