@@ -68,18 +68,13 @@ extension NearDup {
     struct Run {
       var scheme: SketchScheme
       var threads: Int
-      var report: [String: Any]
+      var report: ClusterReportJSON
       var seconds: Double
       var peakMemory: Int
       /// The report's total seconds of every run, in the order they ran.
       var totals: [Double] = []
 
-      var total: Double { Self.total(of: report, wallSeconds: seconds) }
-
-      /// The total seconds a run's report gives; `wallSeconds` if it gives none.
-      static func total(of report: [String: Any], wallSeconds: Double) -> Double {
-        (report["seconds"] as? [String: Any])?["total"] as? Double ?? wallSeconds
-      }
+      var total: Double { report.seconds.total }
     }
 
     /// One-thread copies of one configuration run at once.
@@ -143,13 +138,13 @@ extension NearDup {
     }
 
     /// Runs `neardup cluster` on `corpus` as a child process; its JSON report and outcome.
-    private func cluster(_ corpus: String, scheme: SketchScheme, threads: Int) throws -> ([String: Any], ChildProcess.Outcome) {
+    private func cluster(_ corpus: String, scheme: SketchScheme, threads: Int) throws -> (ClusterReportJSON, ChildProcess.Outcome) {
       let arguments = [
         "cluster", corpus, "--threads", String(threads), "--sketch", scheme.rawValue, "--measure", measure.rawValue,
         "--threshold", String(threshold), "--report", "json", "--top", "0",
       ]
       let outcome = try ChildProcess.run(ChildProcess.currentExecutable, arguments)
-      guard outcome.status == 0, let report = try? JSONSerialization.jsonObject(with: outcome.output) as? [String: Any]
+      guard outcome.status == 0, let report = try? ClusterReportJSON.decoder.decode(ClusterReportJSON.self, from: outcome.output)
       else { throw ChildProcessError.failed(command: "neardup " + arguments.joined(separator: " "), status: outcome.status) }
       return (report, outcome)
     }
@@ -160,8 +155,7 @@ extension NearDup {
       let results = Mutex<[Result<Double, any Error>]>([])
       DispatchQueue.concurrentPerform(iterations: copies) { _ in
         let result = Result { () throws -> Double in
-          let (report, outcome) = try cluster(corpus, scheme: scheme, threads: 1)
-          return Run.total(of: report, wallSeconds: outcome.seconds)
+          try cluster(corpus, scheme: scheme, threads: 1).0.seconds.total
         }
         results.withLock { $0.append(result) }
       }
@@ -172,13 +166,17 @@ extension NearDup {
     // MARK: Accuracy of the sketch schemes
 
     /// The accuracy of one scheme's estimates on the sample.
-    struct Accuracy {
+    struct Accuracy: Encodable {
       var scheme: SketchScheme
       var pairs: Int
       var meanSquaredError: Double
       var pairsAtThreshold: Int
       var expectedRecall: Double
       var candidateRecall: Double
+
+      private enum CodingKeys: String, CodingKey {
+        case scheme = "sketch", pairs, meanSquaredError, pairsAtThreshold, expectedRecall, candidateRecall
+      }
     }
 
     /// Sketches a sample of the corpus with every scheme; over the pairs with exact
@@ -240,15 +238,10 @@ extension NearDup {
 
     // MARK: Reports
 
-    private func value(_ report: [String: Any], _ group: String, _ key: String) -> Double {
-      ((report[group] as? [String: Any])?[key] as? Double) ?? Double((report[group] as? [String: Any])?[key] as? Int ?? 0)
-    }
-
     private func text(corpus: String, runs: [Run], sideBySideRuns: SideBySide?, accuracy: [Accuracy]) -> String {
       var lines: [String] = []
-      let first = runs.first?.report ?? [:]
-      let documents = first["documents"] as? Int ?? 0
-      let bytes = first["bytes"] as? Int ?? 0
+      let documents = runs.first?.report.documents ?? 0
+      let bytes = runs.first?.report.bytes ?? 0
       lines.append("NearDup bench: \(corpus)")
       lines.append(
         "\(Format.count(documents)) documents, \(Format.megabytes(bytes)); word 5-grams, 128 permutations, "
@@ -259,19 +252,19 @@ extension NearDup {
       lines.append(
         "sketch   threads     docs/s     MB/s  docs/s/core   wall s  boilerplate  read+sketch  candidates  verify  cluster   peak MiB  state B/doc")
       for run in runs {
-        let seconds = value(run.report, "seconds", "total")
+        let seconds = run.report.seconds.total
         let rate = seconds > 0 ? Double(documents) / seconds : 0
         lines.append(
           Format.padded(run.scheme.rawValue, 8) + " " + Format.padded(String(run.threads), 7)
             + leftPadded(Format.count(Int(rate)), 11) + leftPadded(Format.fixed(Double(bytes) / 1e6 / max(seconds, 1e-9), 1), 9)
             + leftPadded(Format.count(Int(rate / Double(run.threads))), 13) + leftPadded(Format.fixed(run.seconds, 2), 9)
-            + leftPadded(Format.fixed(value(run.report, "seconds", "boilerplate"), 3), 13)
-            + leftPadded(Format.fixed(value(run.report, "seconds", "read_and_sketch"), 3), 13)
-            + leftPadded(Format.fixed(value(run.report, "seconds", "candidates"), 3), 12)
-            + leftPadded(Format.fixed(value(run.report, "seconds", "verify"), 3), 8)
-            + leftPadded(Format.fixed(value(run.report, "seconds", "cluster"), 3), 9)
+            + leftPadded(Format.fixed(run.report.seconds.boilerplate, 3), 13)
+            + leftPadded(Format.fixed(run.report.seconds.readAndSketch, 3), 13)
+            + leftPadded(Format.fixed(run.report.seconds.candidates, 3), 12)
+            + leftPadded(Format.fixed(run.report.seconds.verify, 3), 8)
+            + leftPadded(Format.fixed(run.report.seconds.cluster, 3), 9)
             + leftPadded(Format.count(run.peakMemory >> 20), 11)
-            + leftPadded(Format.count((run.report["state_bytes"] as? Int ?? 0) / max(documents, 1)), 13))
+            + leftPadded(Format.count(run.report.stateBytes / max(documents, 1)), 13))
       }
       lines.append("")
       lines.append("Thread-seconds of the streaming stages (summed over threads):")
@@ -279,16 +272,16 @@ extension NearDup {
       for run in runs {
         lines.append(
           Format.padded(run.scheme.rawValue, 8) + " " + Format.padded(String(run.threads), 7)
-            + leftPadded(Format.fixed(value(run.report, "thread_seconds", "read"), 3), 7)
-            + leftPadded(Format.fixed(value(run.report, "thread_seconds", "parse"), 3), 8)
-            + leftPadded(Format.fixed(value(run.report, "thread_seconds", "tokenize"), 3), 10)
-            + leftPadded(Format.fixed(value(run.report, "thread_seconds", "fingerprint"), 3), 13)
-            + leftPadded(Format.fixed(value(run.report, "thread_seconds", "sketch"), 3), 8))
+            + leftPadded(Format.fixed(run.report.threadSeconds.read, 3), 7)
+            + leftPadded(Format.fixed(run.report.threadSeconds.parse, 3), 8)
+            + leftPadded(Format.fixed(run.report.threadSeconds.tokenize, 3), 10)
+            + leftPadded(Format.fixed(run.report.threadSeconds.fingerprint, 3), 13)
+            + leftPadded(Format.fixed(run.report.threadSeconds.sketch, 3), 8))
       }
       for scheme in schemes {
         let scaling = runs.filter { $0.scheme == scheme }.sorted { $0.threads < $1.threads }
         guard let one = scaling.first, let many = scaling.last, many.threads > one.threads else { continue }
-        let speedup = value(one.report, "seconds", "total") / max(value(many.report, "seconds", "total"), 1e-9)
+        let speedup = one.report.seconds.total / max(many.report.seconds.total, 1e-9)
         lines.append(
           "Scaling (\(scheme.rawValue)): \(many.threads) threads run \(Format.fixed(speedup, 2))× as fast as \(one.threads), "
             + "efficiency \(Format.fixed(100 * speedup / Double(many.threads / one.threads), 0)) %")
@@ -322,34 +315,60 @@ extension NearDup {
       return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The JSON report: the machine, and per configuration the fastest run's
+    /// `ClusterReportJSON` with the bench's own measurements beside its fields.
+    struct JSONReport: Encodable {
+      /// One configuration's fastest run.
+      struct RunObject: Encodable {
+        var report: ClusterReportJSON
+        var sketch: SketchScheme
+        var wallSeconds: Double
+        var peakMemoryBytes: Int
+        var totalSecondsOfRuns: [Double]
+
+        private enum CodingKeys: String, CodingKey {
+          case sketch, wallSeconds, peakMemoryBytes, totalSecondsOfRuns
+        }
+
+        /// The report's fields, then the bench's, in one object.
+        func encode(to encoder: any Encoder) throws {
+          try report.encode(to: encoder)
+          var container = encoder.container(keyedBy: CodingKeys.self)
+          try container.encode(sketch, forKey: .sketch)
+          try container.encode(wallSeconds, forKey: .wallSeconds)
+          try container.encode(peakMemoryBytes, forKey: .peakMemoryBytes)
+          try container.encode(totalSecondsOfRuns, forKey: .totalSecondsOfRuns)
+        }
+      }
+
+      /// The one-thread copies run side by side.
+      struct SideBySideObject: Encodable {
+        var sketch: SketchScheme
+        var copies: Int
+        var meanTotalSecondsOfRounds: [Double]
+      }
+
+      var corpus: String
+      var machine: String
+      var `repeat`: Int
+      var runs: [RunObject]
+      var accuracy: [Accuracy]
+      var sideBySide: SideBySideObject?
+    }
+
     private func json(corpus: String, runs: [Run], sideBySideRuns: SideBySide?, accuracy: [Accuracy]) -> String {
-      var runObjects: [[String: Any]] = []
-      for run in runs {
-        var object = run.report
-        object["sketch"] = run.scheme.rawValue
-        object["wall_seconds"] = run.seconds
-        object["peak_memory_bytes"] = run.peakMemory
-        object["total_seconds_of_runs"] = run.totals
-        runObjects.append(object)
-      }
-      let accuracyObjects: [[String: Any]] = accuracy.map {
-        [
-          "sketch": $0.scheme.rawValue, "pairs": $0.pairs, "mean_squared_error": $0.meanSquaredError,
-          "pairs_at_threshold": $0.pairsAtThreshold, "candidate_recall": $0.candidateRecall,
-          "expected_recall": $0.expectedRecall,
-        ]
-      }
-      var object: [String: Any] = [
-        "corpus": corpus, "machine": Bench.machine, "repeat": `repeat`, "runs": runObjects, "accuracy": accuracyObjects,
-      ]
-      if let sideBySideRuns {
-        object["side_by_side"] = [
-          "sketch": sideBySideRuns.scheme.rawValue, "copies": sideBySideRuns.copies,
-          "mean_total_seconds_of_rounds": sideBySideRuns.meanTotals,
-        ]
-      }
-      let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-      return String(decoding: data, as: UTF8.self)
+      let report = JSONReport(
+        corpus: corpus, machine: Bench.machine, repeat: `repeat`,
+        runs: runs.map {
+          JSONReport.RunObject(
+            report: $0.report, sketch: $0.scheme, wallSeconds: $0.seconds, peakMemoryBytes: $0.peakMemory,
+            totalSecondsOfRuns: $0.totals)
+        }, accuracy: accuracy,
+        sideBySide: sideBySideRuns.map {
+          JSONReport.SideBySideObject(sketch: $0.scheme, copies: $0.copies, meanTotalSecondsOfRounds: $0.meanTotals)
+        })
+      // Encoding counts, strings and finite measurements cannot fail.
+      return String(decoding: try! ClusterReportJSON.encoder.encode(report), as: UTF8.self)
     }
 
     private func leftPadded(_ text: String, _ width: Int) -> String {

@@ -106,42 +106,10 @@ struct ClusterReport {
     return "\(Format.count(total)) document\(total == 1 ? "" : "s"): \(shown)\(total > ids.count ? ", …" : "")"
   }
 
-  /// The report as one JSON object, for scripts and `neardup bench`.
+  /// The report as one JSON object (`ClusterReportJSON`), for scripts and `neardup bench`.
   var json: String {
-    let statistics = result.statistics
-    let configuration = result.configuration
-    let times = statistics.times
-    let thread = statistics.threadTimes
-    func number(_ value: Double) -> String { Format.fixed(value, 6) }
-    var fields: [String] = []
-    fields.append("\"documents\": \(statistics.documents)")
-    fields.append("\"bytes\": \(statistics.bytesRead)")
-    fields.append("\"threads\": \(statistics.threads)")
-    fields.append("\"skipped\": \(statistics.skippedRecords)")
-    fields.append("\"skipped_messages\": [" + statistics.skippedMessages.map(Format.jsonString).joined(separator: ", ") + "]")
-    fields.append("\"empty\": \(statistics.emptyDocuments)")
-    fields.append("\"invalid_utf8\": \(statistics.invalidUTF8Documents)")
-    fields.append("\"identical\": \(statistics.identicalDuplicates)")
-    fields.append("\"candidates\": \(statistics.candidatePairs)")
-    fields.append("\"verified\": \(statistics.verifiedPairs)")
-    fields.append("\"clusters\": \(result.clusters.count)")
-    fields.append("\"clustered_documents\": \(result.clusteredDocumentCount)")
-    fields.append("\"duplicates\": \(result.duplicateCount)")
-    fields.append("\"state_bytes\": \(result.stateByteCount)")
-    fields.append(
-      "\"parameters\": {\"sketch\": \"\(configuration.sketch.scheme.rawValue)\", \"shingle\": \"\(configuration.sketch.shingle.rawValue)\", "
-        + "\"ngram\": \(configuration.sketch.shingleSize), \"permutations\": \(configuration.sketch.permutationCount), "
-        + "\"threshold\": \(configuration.threshold), \"measure\": \"\(configuration.measure.rawValue)\", "
-        + "\"verify\": \"\(configuration.verification.rawValue)\", \"bands\": \(result.lsh.bands), \"rows\": \(result.lsh.rows)}")
-    fields.append(
-      "\"seconds\": {\"total\": \(number(times.total)), \"boilerplate\": \(number(times.boilerplate)), "
-        + "\"read_and_sketch\": \(number(times.front)), "
-        + "\"group\": \(number(times.group)), \"candidates\": \(number(times.candidates)), "
-        + "\"verify\": \(number(times.verify)), \"cluster\": \(number(times.cluster))}")
-    fields.append(
-      "\"thread_seconds\": {\"read\": \(number(thread.read)), \"parse\": \(number(thread.parse)), "
-        + "\"tokenize\": \(number(thread.tokenize)), \"fingerprint\": \(number(thread.fingerprint)), "
-        + "\"sketch\": \(number(thread.sketch))}")
-    return "{" + fields.joined(separator: ", ") + "}\n"
+    // Encoding plain counts, strings and finite numbers cannot fail.
+    let data = try! ClusterReportJSON.encoder.encode(ClusterReportJSON(result))
+    return String(decoding: data, as: UTF8.self) + "\n"
   }
 }
