@@ -25,9 +25,10 @@ struct NearDup: AsyncParsableCommand {
     defaultSubcommand: Cluster.self)
 
   /// Starts building the tokenizer's Unicode table on another thread, then parses the
-  /// command line and runs the command. The table takes about 8 ms to build; made
-  /// while the arguments are parsed and the input opened, it is ready (or nearly) when
-  /// the first worker meets a non-ASCII letter, instead of holding that worker up.
+  /// command line and runs the command. The table takes milliseconds to build
+  /// (docs/Performance.md); made while the arguments are parsed and the input
+  /// opened, it is ready (or nearly) when the first worker meets a non-ASCII letter,
+  /// instead of holding that worker up.
   /// Commands' large results are left for the kernel to reclaim at exit
   /// (`ProcessTeardown`).
   ///

@@ -4,8 +4,9 @@ import Synchronization
 /// them when a command returns.
 ///
 /// Freeing a clustering result (a string per document, arrays of hundreds of
-/// megabytes) took 14 ms of the 100,000-article benchmark run, on the critical path
-/// just before exit, where the kernel reclaims the memory anyway. `NearDup.main`
+/// megabytes) costs time proportional to the corpus, on the critical path just
+/// before exit, where the kernel reclaims the memory anyway (docs/Performance.md
+/// has the measurement). `NearDup.main`
 /// turns keeping on; anything else that runs the commands (the tests, in one
 /// long-lived process) leaves it off, so there the values are freed as usual.
 enum ProcessTeardown {

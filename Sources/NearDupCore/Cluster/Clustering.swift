@@ -46,8 +46,9 @@ public struct Cluster: Sendable, Equatable {
 }
 
 /// Turns verified edges into clusters: identical normalized texts are grouped first,
-/// then edges are merged with union-find, then each cluster gets a representative
-/// and every member its similarity to it.
+/// then the edges join documents by the linkage — connected components by union-find,
+/// or center linkage, where every member is similar to its representative — then
+/// each cluster gets a representative and every member its similarity to it.
 ///
 /// - Complexity: O(N + E α(N)) for the union-find over N documents and E edges, plus
 ///   O(Σ cluster size · s) for the similarities to representatives.

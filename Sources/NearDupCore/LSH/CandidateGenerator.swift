@@ -2,8 +2,8 @@
 /// slot of at least one band.
 ///
 /// For each band (bands run in parallel), every document's band key — XXH3-64 of the
-/// band's r slot values — is paired with its document number, and the pairs are
-/// sorted; documents with equal keys (a bucket) then sit next to each other. This
+/// band's r slot values, or the slot value itself for a band of one row — is paired
+/// with its document number, and the pairs are sorted; documents with equal keys (a bucket) then sit next to each other. This
 /// replaces a hash map of buckets with one flat sort: below 2^24 documents a pair is
 /// one `UInt64` (the key's 40 high bits, the document's 24) sorted by radix sort; a
 /// 40-bit key collision only adds a candidate, which verification rejects.
@@ -195,8 +195,8 @@ public struct CandidateGenerator: Sendable {
   /// first document into ranges, each range gathered from every band, sorted and
   /// deduplicated on its own — ranges in parallel — and the ranges' distinct pairs
   /// closed up in order. A pair turns up in several bands (five times on average on
-  /// the synthetic corpus), so this is a large sort: 30 million pairs at a million
-  /// documents, on one thread 2.5 s before it was split.
+  /// the synthetic corpus), so this is a large sort, tens of millions of pairs at a
+  /// million documents: on one thread it would dominate the candidate stage.
   /// - Complexity: O(P) time for P pairs in all (radix sort), O(P) extra memory.
   static func merge(_ perBand: [[UInt64]], documentLimit: Int, threads: Int) -> [UInt64] {
     let rangeCount = threads <= 1 ? 1 : 8 * threads

@@ -35,12 +35,12 @@ public struct ClusterConfiguration: Sendable, Equatable {
   /// Documents per batch read and sketched together.
   public var batchSize: Int
 
-  /// The default linkage: measured on the evaluation corpora (README), center
-  /// linkage matches components in B³ F1 and removes chaining.
+  /// The default linkage: measured on the evaluation corpora (docs/Accuracy.md),
+  /// center linkage matches components in B³ F1 and removes chaining.
   public static let defaultLinkage = Linkage.center
   /// The default boilerplate share: shingles in 0.5% of the sampled documents. It
-  /// leaves B³ F1 unchanged on the evaluation corpora and cuts candidate pairs up to
-  /// sixfold (README).
+  /// barely changes B³ F1 on the evaluation corpora and cuts candidate pairs up to
+  /// tenfold (docs/Accuracy.md).
   public static let defaultBoilerplateShare: Double? = 0.005
 
   /// For `.containment`: the largest ratio |B| / |A| of shingle-set sizes (B the
@@ -91,7 +91,8 @@ public struct ClusterConfiguration: Sendable, Equatable {
   }
 
   /// The size-gap bandings of containment runs (none for Jaccard, or with an explicit
-  /// banding): pairs up to 16 times apart in size are found by design.
+  /// banding): pairs up to 64 times apart in size (class gaps 1 to 5, see
+  /// `CandidateGenerator.containmentGapBandings`) are found by design.
   public var gapBandings: [(gap: Int, lsh: LSHParameters)] {
     guard measure == .containment, lsh == nil else { return [] }
     return CandidateGenerator.containmentGapBandings(threshold: threshold, permutationCount: sketch.permutationCount)

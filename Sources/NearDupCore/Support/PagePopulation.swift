@@ -10,9 +10,9 @@
 /// The corpus-wide stores (the signature matrix, the digest sets) are reserved for
 /// the whole input up front and filled block after block by the collector; each
 /// first write to a page used to trap into the kernel. On Linux 5.14 and later,
-/// `madvise(MADV_POPULATE_WRITE)` maps and zeroes a whole range of them at once: on
-/// this project's 2-core VM, 160 MB populated then written take 0.06 s against 0.10 s
-/// faulted page by page. The pages' contents do not change (fresh pages read as
+/// `madvise(MADV_POPULATE_WRITE)` maps and zeroes a whole range of them at once,
+/// which is cheaper than a trap per page (docs/Performance.md has the measurement).
+/// The pages' contents do not change (fresh pages read as
 /// zeros either way), so no result depends on it; where the call is missing or
 /// refused, the pages fault in on first write as before.
 enum PagePopulation {

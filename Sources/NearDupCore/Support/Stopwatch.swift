@@ -32,8 +32,9 @@ public struct Stopwatch: Sendable {
 
 /// A lap timer on the monotonic clock, read once per stage of every document: each
 /// lap starts where the previous one ended, so a worker that times parsing and the
-/// sketch stages of a document reads the clock four times. (A reading costs about
-/// 45 ns on this project's virtual machines, 1 % of a run at six per document.)
+/// sketch stages of a document reads the clock four times. (A reading of the
+/// monotonic clock costs tens of nanoseconds, small beside the microseconds a
+/// document's stages take; docs/Performance.md has the measurement.)
 struct StageClock {
   private var last = monotonicNanoseconds()
 
