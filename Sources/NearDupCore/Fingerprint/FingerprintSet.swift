@@ -12,7 +12,7 @@ public enum FingerprintSet {
   public static func sortAndRemoveDuplicates<Element: FixedWidthInteger>(_ values: inout [Element]) {
     guard values.count > 1 else { return }
     values.sort()
-    removeAdjacentDuplicates(&values)
+    values.removeAdjacentDuplicates()
   }
 
   /// Sorts uniformly distributed hash values (fingerprints or digests) and removes
@@ -63,7 +63,7 @@ public enum FingerprintSet {
   static func uniqueDigests(ofSorted fingerprints: UnsafeBufferPointer<UInt64>, into digests: inout [UInt32]) {
     digests.removeAll(keepingCapacity: true)
     digests.append(contentsOf: fingerprints.lazy.map(digest))
-    removeAdjacentDuplicates(&digests)
+    digests.removeAdjacentDuplicates()
   }
 
   /// Whether `bucketSort` takes `count` values: fewer are sorted faster by the
@@ -149,26 +149,6 @@ public enum FingerprintSet {
       let value = sorted[index]
       output[write] = value
       write &+= value != sorted[index &- 1] ? 1 : 0
-    }
-    return write
-  }
-
-  /// Removes repeats from a sorted array.
-  /// - Complexity: O(n).
-  static func removeAdjacentDuplicates<Element: Equatable>(_ values: inout [Element]) {
-    let unique = values.withUnsafeMutableBufferPointer { removeAdjacentDuplicates($0) }
-    values.removeLast(values.count - unique)
-  }
-
-  /// Moves the distinct values of a sorted buffer to its front, in order; returns
-  /// their number.
-  /// - Complexity: O(n).
-  static func removeAdjacentDuplicates<Element: Equatable>(_ buffer: UnsafeMutableBufferPointer<Element>) -> Int {
-    guard buffer.count > 1 else { return buffer.count }
-    var write = 1
-    for read in 1..<buffer.count where buffer[read] != buffer[write - 1] {
-      buffer[write] = buffer[read]
-      write += 1
     }
     return write
   }

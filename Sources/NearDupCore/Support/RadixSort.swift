@@ -133,6 +133,6 @@ public enum RadixSort {
   /// Sorts the buffer and moves its distinct keys to the front; returns their number.
   static func sortAndRemoveDuplicates<Key: FixedWidthInteger & UnsignedInteger>(_ values: UnsafeMutableBufferPointer<Key>) -> Int {
     sort(values)
-    return FingerprintSet.removeAdjacentDuplicates(values)
+    return values.moveAdjacentDistinctToFront()
   }
 }
