@@ -160,11 +160,18 @@ struct ClusteringOptionGroup: ParsableArguments {
   }
 
   /// The run's configuration.
-  func configuration(sketch: SketchParameters, similarity: SimilarityOptionGroup) throws -> ClusterConfiguration {
+  /// - Parameters:
+  ///   - keepsDigestSets: Keep digest sets with signature verification too (`eval`).
+  ///   - keepsPreviews: Keep each document's preview, for a report that shows them.
+  func configuration(
+    sketch: SketchParameters, similarity: SimilarityOptionGroup, keepsDigestSets: Bool = false,
+    keepsPreviews: Bool = true
+  ) throws -> ClusterConfiguration {
     try ClusterConfiguration(
       sketch: sketch, threshold: similarity.threshold ?? 0.8, measure: similarity.measure ?? .containment,
       lsh: similarity.lshParameters(permutationCount: sketch.permutationCount), verification: verify, keep: keep,
-      linkage: linkage, boilerplateShare: boilerplateShare, threads: threads)
+      linkage: linkage, boilerplateShare: boilerplateShare, keepsDigestSets: keepsDigestSets,
+      keepsPreviews: keepsPreviews, threads: threads)
   }
 }
 

@@ -24,37 +24,52 @@ public enum SketchScheme: String, Sendable, CaseIterable, Codable {
 /// Two signatures are comparable only when they come from equal parameters; an
 /// index stores these in its header and refuses queries made with others.
 ///
-/// - Invariant: `shingleSize >= 1`, `permutationCount >= 1`.
+/// The properties are read-only: every value goes through the throwing initializer,
+/// which checks it, and decoding checks the same way.
+///
+/// - Invariant: `shingleSize >= 1`, `permutationCount` in `permutationCounts`.
 public struct SketchParameters: Hashable, Sendable, Codable {
   /// Word or character shingles.
-  public var shingle: ShingleKind
+  public private(set) var shingle: ShingleKind
   /// The n of the n-grams.
-  public var shingleSize: Int
+  public private(set) var shingleSize: Int
   /// k, the number of MinHash permutations (32-bit slots per signature).
-  public var permutationCount: Int
+  public private(set) var permutationCount: Int
   /// The seed of the MinHash permutation family.
-  public var seed: UInt64
+  public private(set) var seed: UInt64
   /// Whether a lowercase letter directly followed by an uppercase one starts a new
   /// token ("EthermacTuesday" → "ethermac" "tuesday").
-  public var splitsGluedWords: Bool
+  public private(set) var splitsGluedWords: Bool
   /// How signatures are computed.
-  public var scheme: SketchScheme
+  public private(set) var scheme: SketchScheme
   /// What news cleaning removes before tokenizing.
-  public var cleaning: CleaningOptions
+  public private(set) var cleaning: CleaningOptions
 
   /// The defaults: word 5-grams, 128 permutations, seed 1, glued words split,
   /// one permutation hashing, datelines and metadata lines cleaned.
   public static let `default` = try! SketchParameters()
 
+  /// The permutation counts accepted.
+  public static let permutationCounts = 1...4096
+
   /// Creates validated parameters.
-  /// - Throws: `ParameterError` when a value is out of range.
+  /// - Parameters:
+  ///   - shingle: Word or character shingles.
+  ///   - shingleSize: The n of the n-grams, at least 1.
+  ///   - permutationCount: k, the slots of a signature, in `permutationCounts`.
+  ///   - seed: The seed of the permutation family.
+  ///   - splitsGluedWords: Whether "EthermacTuesday" is split into two tokens.
+  ///   - scheme: One permutation hashing or classic MinHash.
+  ///   - cleaning: What news cleaning removes before tokenizing.
+  /// - Throws: `ParameterError.shingleSize` or `.permutationCount` when a value is
+  ///   out of range.
   public init(
     shingle: ShingleKind = .word, shingleSize: Int = 5, permutationCount: Int = 128,
     seed: UInt64 = 1, splitsGluedWords: Bool = true, scheme: SketchScheme = .oph,
     cleaning: CleaningOptions = [.datelines, .metadata]
   ) throws(ParameterError) {
     guard shingleSize >= 1 else { throw .shingleSize(shingleSize) }
-    guard (1...4096).contains(permutationCount) else {
+    guard Self.permutationCounts.contains(permutationCount) else {
       throw .permutationCount(permutationCount)
     }
     self.shingle = shingle
@@ -65,16 +80,57 @@ public struct SketchParameters: Hashable, Sendable, Codable {
     self.scheme = scheme
     self.cleaning = cleaning
   }
+
+  private enum CodingKeys: String, CodingKey {
+    case shingle, shingleSize, permutationCount, seed, splitsGluedWords, scheme, cleaning
+  }
+
+  /// Decodes parameters and checks them as the initializer does.
+  /// - Throws: `DecodingError.dataCorrupted` for a value out of range, and the
+  ///   decoder's errors.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    do {
+      try self.init(
+        shingle: container.decode(ShingleKind.self, forKey: .shingle),
+        shingleSize: container.decode(Int.self, forKey: .shingleSize),
+        permutationCount: container.decode(Int.self, forKey: .permutationCount),
+        seed: container.decode(UInt64.self, forKey: .seed),
+        splitsGluedWords: container.decode(Bool.self, forKey: .splitsGluedWords),
+        scheme: container.decode(SketchScheme.self, forKey: .scheme),
+        cleaning: container.decode(CleaningOptions.self, forKey: .cleaning))
+    } catch let error as ParameterError {
+      throw DecodingError.dataCorrupted(
+        DecodingError.Context(codingPath: decoder.codingPath, debugDescription: error.description))
+    }
+  }
 }
 
-/// A parameter outside its valid range. Reported before any work starts.
+/// A parameter outside its valid range, thrown by the initializers that check
+/// them; reported before any work starts.
 public enum ParameterError: Error, Equatable, CustomStringConvertible {
+  /// A similarity threshold outside (0, 1].
   case threshold(Double)
+  /// A shingle size (n) below 1.
   case shingleSize(Int)
+  /// A permutation count outside `SketchParameters.permutationCounts`.
   case permutationCount(Int)
+  /// A banding below one band or row, or with more slots than permutations.
   case bandsAndRows(bands: Int, rows: Int, permutationCount: Int)
+  /// A thread count outside `ClusterConfiguration.threadCounts`.
   case threads(Int)
+  /// A boilerplate share outside (0, 1).
+  case boilerplateShare(Double)
+  /// A boilerplate sample below one document.
+  case boilerplateSample(Int)
+  /// A batch size below one document.
+  case batchSize(Int)
+  /// A query's smallest similarity outside [0, 1].
+  case queryThreshold(Double)
+  /// A query's result count below 1.
+  case top(Int)
 
+  /// The problem, and what to give instead.
   public var description: String {
     switch self {
     case .threshold(let value):
@@ -88,6 +144,16 @@ public enum ParameterError: Error, Equatable, CustomStringConvertible {
         + "lower --bands or --rows, or raise --permutations"
     case .threads(let value):
       "thread count \(value) must be in \(ClusterConfiguration.threadCounts)"
+    case .boilerplateShare(let value):
+      "boilerplate share \(value) is outside (0, 1); use a small share such as 0.005, or none to keep every shingle"
+    case .boilerplateSample(let value):
+      "boilerplate sample \(value) must be at least 1 document"
+    case .batchSize(let value):
+      "batch size \(value) must be at least 1 document"
+    case .queryThreshold(let value):
+      "query threshold \(value) is outside [0, 1]"
+    case .top(let value):
+      "the number of matches \(value) must be at least 1"
     }
   }
 }
