@@ -9,9 +9,12 @@ internal import CZlib
 
 /// A problem writing an output file.
 public enum OutputError: Error, Equatable, CustomStringConvertible {
+  /// The file could not be created.
   case cannotCreate(path: String, reason: String)
+  /// Writing, syncing or renaming the file failed.
   case writeFailed(path: String, reason: String)
 
+  /// The problem, naming the file.
   public var description: String {
     switch self {
     case .cannotCreate(let path, let reason): "\(path): cannot create: \(reason)"

@@ -1,6 +1,9 @@
-/// Which parts of a news page are removed before tokenizing.
+/// Which parts of a news page are removed before tokenizing: the body is cleaned,
+/// never the title. The default (`SketchParameters.default`) removes both.
 public struct CleaningOptions: OptionSet, Hashable, Sendable, Codable {
+  /// The options as bits: 1 datelines, 2 metadata.
   public let rawValue: UInt8
+  /// Creates options from their bits.
   public init(rawValue: UInt8) { self.rawValue = rawValue }
 
   /// The dateline that opens a wire story: "MOSCOW (AP) — ", "PORTO, Portugal — ".
