@@ -73,7 +73,7 @@ enum Fuzz {
       let text = batch.content.withUnsafeBufferPointer {
         String(decoding: $0[batch.contentRange(of: index)], as: UTF8.self)
       }
-      return (batch.ids[index], String(text.prefix(characters)))
+      return Document(id: batch.ids[index], text: String(text.prefix(characters)))
     }
   }
 }
