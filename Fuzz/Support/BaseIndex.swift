@@ -18,7 +18,7 @@ enum BaseIndex {
     do {
       let sketch = try SketchParameters(permutationCount: 16)
       let lsh = try LSHParameters(bands: 4, rows: 4, permutationCount: 16)
-      return IndexParameters(sketch: sketch, threshold: 0.5, measure: .jaccard, lsh: lsh)
+      return try IndexParameters(sketch: sketch, threshold: 0.5, measure: .jaccard, lsh: lsh)
     } catch {
       Fuzz.fail("invalid base index parameters: \(error)")
     }

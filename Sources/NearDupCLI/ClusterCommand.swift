@@ -82,7 +82,7 @@ extension NearDup {
         spooledInput = path
         inputs[index] = CorpusInput(path: path, kind: inputs[index].kind, label: "<stdin>")
       }
-      var configuration: ClusterConfiguration
+      let configuration: ClusterConfiguration
       let indexView: LSHIndex?
       if let index {
         let view = try LSHIndex.open(index)
@@ -91,13 +91,13 @@ extension NearDup {
         configuration = try ClusterConfiguration(
           sketch: view.parameters.sketch, threshold: view.parameters.threshold, measure: view.parameters.measure,
           lsh: view.parameters.lsh, verification: clustering.verify, keep: clustering.keep, linkage: clustering.linkage,
-          boilerplateShare: clustering.boilerplateShare, threads: clustering.threads)
+          boilerplateShare: clustering.boilerplateShare, keepsPreviews: reportShowsPreviews, threads: clustering.threads)
         indexView = view
       } else {
-        configuration = try clustering.configuration(sketch: sketch.parameters(), similarity: similarity)
+        configuration = try clustering.configuration(
+          sketch: sketch.parameters(), similarity: similarity, keepsPreviews: reportShowsPreviews)
         indexView = nil
       }
-      configuration.keepsPreviews = reportShowsPreviews
 
       // Create output files first: a bad output path fails before the work.
       let clusterFile = try output.map { try OutputFile(path: $0) }

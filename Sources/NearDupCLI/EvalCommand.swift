@@ -33,8 +33,8 @@ extension NearDup {
       var options = corpus.corpusOptions
       options.labelField = labelField
       let inputs = try InputResolver.resolve(self.inputs, options: options)
-      var configuration = try clustering.configuration(sketch: sketch.parameters(), similarity: similarity)
-      configuration.keepsDigestSets = true
+      let configuration = try clustering.configuration(
+        sketch: sketch.parameters(), similarity: similarity, keepsDigestSets: true)
       let progress = ProgressLine()
       let result: ClusterResult
       do {

@@ -160,11 +160,18 @@ struct ClusteringOptionGroup: ParsableArguments {
   }
 
   /// The run's configuration.
-  func configuration(sketch: SketchParameters, similarity: SimilarityOptionGroup) throws -> ClusterConfiguration {
+  /// - Parameters:
+  ///   - keepsDigestSets: Keep digest sets with signature verification too (`eval`).
+  ///   - keepsPreviews: Keep each document's preview, for a report that shows them.
+  func configuration(
+    sketch: SketchParameters, similarity: SimilarityOptionGroup, keepsDigestSets: Bool = false,
+    keepsPreviews: Bool = true
+  ) throws -> ClusterConfiguration {
     try ClusterConfiguration(
       sketch: sketch, threshold: similarity.threshold ?? 0.8, measure: similarity.measure ?? .containment,
       lsh: similarity.lshParameters(permutationCount: sketch.permutationCount), verification: verify, keep: keep,
-      linkage: linkage, boilerplateShare: boilerplateShare, threads: threads)
+      linkage: linkage, boilerplateShare: boilerplateShare, keepsDigestSets: keepsDigestSets,
+      keepsPreviews: keepsPreviews, threads: threads)
   }
 }
 
@@ -276,17 +283,9 @@ enum InputResolver {
       return try CorpusInput(path: corpus, kind: .directory, label: "Corpus").directoryListing().jsonLinesShards
     }
     if paths.filter({ $0 == "-" }).count > 1 { throw ValidationError("Standard input (-) can be named only once.") }
-    return try paths.flatMap { path throws -> [CorpusInput] in
-      let input = try CorpusInput.resolve(path, options: options)
-      guard input.kind == .directory, !options.linesAreDocuments else { return [input] }
-      var (shards, textFiles, skipped) = try input.directoryListing(skippingUnreadable: options.skipsInvalidRecords)
-      guard !shards.isEmpty else { return [input] }
-      shards[0].skippedEntries = skipped
-      if !textFiles.isEmpty {
-        Terminal.writeError(
-          "note: \(path) holds JSON Lines files; reading those, not its \(textFiles.count) text file\(textFiles.count == 1 ? "" : "s") (\(textFiles.prefix(3).joined(separator: ", "))\(textFiles.count > 3 ? ", …" : "")).\n")
-      }
-      return shards
+    return try CorpusInput.resolveAll(paths, options: options) { path, textFiles in
+      Terminal.writeError(
+        "note: \(path) holds JSON Lines files; reading those, not its \(textFiles.count) text file\(textFiles.count == 1 ? "" : "s") (\(textFiles.prefix(3).joined(separator: ", "))\(textFiles.count > 3 ? ", …" : "")).\n")
     }
   }
 

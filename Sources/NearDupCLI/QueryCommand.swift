@@ -45,7 +45,7 @@ extension NearDup {
 
     func run() throws {
       let index = try LSHIndex.open(location.index)
-      let options = QueryOptions(threshold: threshold, top: top)
+      let options = try QueryOptions(threshold: threshold, top: top)
       let format = self.format ?? (Terminal.standardOutputIsTerminal ? .table : .jsonl)
       let printer = QueryPrinter(format: format, index: index, showsExact: exact)
       var latencies: [Double] = []

@@ -21,23 +21,23 @@ public enum VerificationMethod: String, Sendable, CaseIterable, Codable {
 /// - Complexity: O(C·k) for C candidates, plus O(s) per candidate that survives the
 ///   signature check with `.exact`. Candidates are split into chunks verified in
 ///   parallel; the edges come out in candidate order for any thread count.
-public struct CandidateVerifier: Sendable {
+package struct CandidateVerifier: Sendable {
   /// Exact or estimated.
-  public let method: VerificationMethod
+  package let method: VerificationMethod
   /// The similarity measure.
-  public let measure: SimilarityMeasure
+  package let measure: SimilarityMeasure
   /// The smallest similarity that makes an edge.
-  public let threshold: Double
+  package let threshold: Double
 
   /// How many standard errors below the least qualifying Jaccard similarity a
   /// signature estimate must lie for exact verification to skip the pair.
-  public static let ruleOutStandardErrors = 5.0
+  package static let ruleOutStandardErrors = 5.0
   /// How many candidates ahead verification prefetches the second document's
   /// signature and set.
   static let prefetchDistance = 4
 
   /// Creates a verifier.
-  public init(method: VerificationMethod, measure: SimilarityMeasure, threshold: Double) {
+  package init(method: VerificationMethod, measure: SimilarityMeasure, threshold: Double) {
     self.method = method
     self.measure = measure
     self.threshold = threshold
@@ -47,7 +47,7 @@ public struct CandidateVerifier: Sendable {
   /// threshold: the threshold itself for Jaccard; for containment with a ≤ b,
   /// t·a / (a + b − t·a), since |A ∩ B| ≥ t·a.
   /// - Complexity: O(1).
-  public func leastJaccard(_ a: Int, _ b: Int) -> Double {
+  package func leastJaccard(_ a: Int, _ b: Int) -> Double {
     switch measure {
     case .jaccard: return threshold
     case .containment:
@@ -69,7 +69,7 @@ public struct CandidateVerifier: Sendable {
   /// The similarity of documents `a` and `b` under the measure, and their Jaccard
   /// similarity.
   /// - Complexity: O(s) exact, O(k) estimated.
-  public func similarities(
+  package func similarities(
     _ a: Int, _ b: Int, sets: FingerprintSets<UInt32>?, setSizes: [UInt32], signatures: UnsafeBufferPointer<UInt32>,
     permutationCount k: Int
   ) -> (similarity: Double, jaccard: Double) {
@@ -92,7 +92,7 @@ public struct CandidateVerifier: Sendable {
 
   /// The similarity of documents `a` and `b` under the measure.
   /// - Complexity: O(s) exact, O(k) estimated.
-  public func similarity(
+  package func similarity(
     _ a: Int, _ b: Int, sets: FingerprintSets<UInt32>?, setSizes: [UInt32], signatures: UnsafeBufferPointer<UInt32>,
     permutationCount k: Int
   ) -> Double {
@@ -108,7 +108,7 @@ public struct CandidateVerifier: Sendable {
   ///   - signatures: Every document's signature.
   ///   - threads: The largest number of threads to use.
   /// - Returns: The verified edges, in candidate order.
-  public func verify(
+  package func verify(
     _ candidates: [UInt64], digests: DigestStore?, setSizes: [UInt32], signatures: SignatureMatrix,
     threads: Int
   ) -> [Edge] {

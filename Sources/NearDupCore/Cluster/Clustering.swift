@@ -21,7 +21,8 @@ public enum Linkage: String, Sendable, CaseIterable, Codable {
   case center
 }
 
-/// A group of near-duplicate documents.
+/// A group of near-duplicate documents, named by their numbers in input order
+/// (`ClusterResult.id(of:)` gives their ids).
 ///
 /// - Invariant: `members[0]` is the representative with similarity 1; the other
 ///   members follow by decreasing similarity to it, then input order; `members.count
@@ -30,14 +31,14 @@ public struct Cluster: Sendable, Equatable {
   /// One document of a cluster and its similarity to the representative.
   public struct Member: Sendable, Equatable {
     /// The document's number in input order.
-    public var document: Int
-    /// Its similarity to the representative (1 for the representative itself and
-    /// for identical normalized text).
-    public var similarity: Double
+    public package(set) var document: Int
+    /// Its similarity to the representative under the run's measure (1 for the
+    /// representative itself and for identical normalized text).
+    public package(set) var similarity: Double
   }
 
   /// The members, representative first.
-  public var members: [Member]
+  public package(set) var members: [Member]
 
   /// The representative's document number.
   public var representative: Int { members[0].document }
@@ -52,14 +53,14 @@ public struct Cluster: Sendable, Equatable {
 ///
 /// - Complexity: O(N + E α(N)) for the union-find over N documents and E edges, plus
 ///   O(Σ cluster size · s) for the similarities to representatives.
-public struct Clustering: Sendable {
+package struct Clustering: Sendable {
   /// How representatives are chosen.
-  public var keep: KeepPolicy
+  package var keep: KeepPolicy
   /// How edges join documents.
-  public var linkage: Linkage
+  package var linkage: Linkage
 
   /// Creates a clustering with a keep policy and a linkage.
-  public init(keep: KeepPolicy, linkage: Linkage = .components) {
+  package init(keep: KeepPolicy, linkage: Linkage = .components) {
     self.keep = keep
     self.linkage = linkage
   }
@@ -78,7 +79,7 @@ public struct Clustering: Sendable {
   ///     connected components; center linkage takes its members' similarities from
   ///     their edges to the center. Called from several threads at once.
   /// - Returns: Clusters with representatives and member similarities.
-  public func clusters(
+  package func clusters(
     canonical: [UInt32], edges: [Edge], lengths: [UInt32], threads: Int = 1, similarity: (Int, Int) -> Double
   ) -> [Cluster] {
     switch linkage {
@@ -262,7 +263,7 @@ public struct Clustering: Sendable {
   /// The representative of `documents` (in input order) under the keep policy;
   /// ties go to the earliest document.
   /// - Complexity: O(members).
-  public func representative(of documents: [Int], lengths: [UInt32]) -> Int {
+  package func representative(of documents: [Int], lengths: [UInt32]) -> Int {
     switch keep {
     case .first: return documents[0]
     case .longest: return documents.max { lengths[$0] < lengths[$1] || (lengths[$0] == lengths[$1] && $0 > $1) }!

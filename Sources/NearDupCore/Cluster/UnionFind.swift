@@ -6,24 +6,24 @@
 ///
 /// - Invariant: `parent[i] == i` exactly for roots; `size[r]` is the number of
 ///   elements in the set of root r; following parents always reaches a root.
-public struct UnionFind: Sendable {
+package struct UnionFind: Sendable {
   private var parent: [UInt32]
   private var size: [UInt32]
 
   /// N singleton sets {0}, {1}, …, {N−1}.
   /// - Complexity: O(N).
-  public init(count: Int) {
+  package init(count: Int) {
     precondition(count < Int(UInt32.max), "union-find supports fewer than 2^32 elements, not \(count)")
     parent = (0..<UInt32(count)).map { $0 }
     size = [UInt32](repeating: 1, count: count)
   }
 
   /// N, the number of elements.
-  public var count: Int { parent.count }
+  package var count: Int { parent.count }
 
   /// The root (representative) of `element`'s set, halving the path on the way.
   /// - Complexity: O(α(N)) amortized.
-  public mutating func find(_ element: Int) -> Int {
+  package mutating func find(_ element: Int) -> Int {
     var x = element
     while Int(parent[x]) != x {
       let grandparent = parent[Int(parent[x])]
@@ -38,7 +38,7 @@ public struct UnionFind: Sendable {
   /// - Returns: true if they were in different sets.
   /// - Complexity: O(α(N)) amortized.
   @discardableResult
-  public mutating func union(_ a: Int, _ b: Int) -> Bool {
+  package mutating func union(_ a: Int, _ b: Int) -> Bool {
     var rootA = find(a)
     var rootB = find(b)
     if rootA == rootB { return false }
@@ -53,11 +53,11 @@ public struct UnionFind: Sendable {
 
   /// The number of elements in `element`'s set.
   /// - Complexity: O(α(N)) amortized.
-  public mutating func setSize(of element: Int) -> Int { Int(size[find(element)]) }
+  package mutating func setSize(of element: Int) -> Int { Int(size[find(element)]) }
 
   /// Checks every invariant; for tests.
   /// - Complexity: O(N α(N)).
-  public mutating func checkInvariants() {
+  package mutating func checkInvariants() {
     var counted = [UInt32](repeating: 0, count: count)
     for element in 0..<count { counted[find(element)] += 1 }
     for element in 0..<count where Int(parent[element]) == element {

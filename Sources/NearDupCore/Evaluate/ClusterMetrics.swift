@@ -6,28 +6,28 @@
 /// label should be given groups of their own.
 ///
 /// - Complexity: O(N) with hash maps over the contingency table.
-public struct ClusterMetrics: Sendable, Equatable {
+package struct ClusterMetrics: Sendable, Equatable {
   /// Adjusted Rand index: 1 for identical partitions, about 0 for chance.
-  public var adjustedRandIndex: Double
+  package var adjustedRandIndex: Double
   /// B³ precision: the mean over documents of the share of its cluster that shares
   /// its label.
-  public var bcubedPrecision: Double
+  package var bcubedPrecision: Double
   /// B³ recall: the mean over documents of the share of its label's documents in its
   /// cluster.
-  public var bcubedRecall: Double
+  package var bcubedRecall: Double
   /// Pairwise precision: of the pairs placed in one cluster, the share with one label.
-  public var pairPrecision: Double
+  package var pairPrecision: Double
   /// Pairwise recall: of the pairs with one label, the share placed in one cluster.
-  public var pairRecall: Double
+  package var pairRecall: Double
 
   /// The harmonic mean of B³ precision and recall.
-  public var bcubedF1: Double { Self.harmonicMean(bcubedPrecision, bcubedRecall) }
+  package var bcubedF1: Double { Self.harmonicMean(bcubedPrecision, bcubedRecall) }
 
   static func harmonicMean(_ a: Double, _ b: Double) -> Double { a + b > 0 ? 2 * a * b / (a + b) : 0 }
 
   /// Compares `predicted` with `truth`.
   /// - Precondition: both have one entry per document, and there is at least one.
-  public init(predicted: [Int], truth: [Int]) {
+  package init(predicted: [Int], truth: [Int]) {
     precondition(predicted.count == truth.count && !predicted.isEmpty, "partitions must cover the same documents")
     let n = Double(predicted.count)
     var cell: [UInt64: Int] = [:]
@@ -62,25 +62,25 @@ public struct ClusterMetrics: Sendable, Equatable {
 }
 
 /// Precision, recall and F1 of a set of predicted pairs against the true pairs.
-public struct PairMetrics: Sendable, Equatable {
+package struct PairMetrics: Sendable, Equatable {
   /// True pairs.
-  public var truth: Int
+  package var truth: Int
   /// Predicted pairs.
-  public var predicted: Int
+  package var predicted: Int
   /// Pairs in both.
-  public var truePositives: Int
+  package var truePositives: Int
 
   /// Creates the counts.
-  public init(truth: Int, predicted: Int, truePositives: Int) {
+  package init(truth: Int, predicted: Int, truePositives: Int) {
     self.truth = truth
     self.predicted = predicted
     self.truePositives = truePositives
   }
 
   /// Of the predicted pairs, the share that is true (1 when none is predicted).
-  public var precision: Double { predicted > 0 ? Double(truePositives) / Double(predicted) : 1 }
+  package var precision: Double { predicted > 0 ? Double(truePositives) / Double(predicted) : 1 }
   /// Of the true pairs, the share predicted (1 when there is none).
-  public var recall: Double { truth > 0 ? Double(truePositives) / Double(truth) : 1 }
+  package var recall: Double { truth > 0 ? Double(truePositives) / Double(truth) : 1 }
   /// Their harmonic mean.
-  public var f1: Double { ClusterMetrics.harmonicMean(precision, recall) }
+  package var f1: Double { ClusterMetrics.harmonicMean(precision, recall) }
 }

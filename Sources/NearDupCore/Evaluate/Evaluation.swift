@@ -4,32 +4,32 @@
 /// Documents with identical normalized text count as one pair each (all pairs of a
 /// group of m copies: m(m−1)/2) on both sides, computed by multiplicity rather than
 /// listed, so that a page copied 10,000 times does not make 50 million pairs.
-public struct Evaluation: Sendable {
+package struct Evaluation: Sendable {
   /// Pairs with Jaccard ≥ t: the pipeline's verified pairs whose Jaccard reaches t,
   /// against every pair whose exact Jaccard does.
-  public var jaccardPairs: PairMetrics
+  package var jaccardPairs: PairMetrics
   /// With the containment measure: the verified pairs against every pair whose exact
   /// containment reaches t.
-  public var containmentPairs: PairMetrics?
+  package var containmentPairs: PairMetrics?
   /// Agreement of the clusters with the labels (when the corpus has labels).
-  public var labels: ClusterMetrics?
+  package var labels: ClusterMetrics?
   /// Agreement with the labels of the connected components of the exact Jaccard ≥ t
   /// pairs: "exact Jaccard alone".
-  public var exactJaccardLabels: ClusterMetrics?
+  package var exactJaccardLabels: ClusterMetrics?
   /// Members whose similarity to their representative is below the threshold.
-  public var membersBelowThreshold: Int
+  package var membersBelowThreshold: Int
   /// Members whose similarity to their representative is below half the threshold.
-  public var membersBelowHalfThreshold: Int
+  package var membersBelowHalfThreshold: Int
   /// The lowest similarity of a member to its representative (1 without clusters).
-  public var lowestMemberSimilarity: Double
+  package var lowestMemberSimilarity: Double
   /// Seconds spent computing the ground truth.
-  public var groundTruthSeconds: Double
+  package var groundTruthSeconds: Double
 
   /// Evaluates `result`.
   /// - Precondition: `result` kept its digest sets (exact verification, or
   ///   `ClusterConfiguration.keepsDigestSets`).
   /// - Complexity: that of `ExactSimilarityJoin` on the distinct texts, plus O(N + E).
-  public init(_ result: ClusterResult, threads: Int) {
+  package init(_ result: ClusterResult, threads: Int) {
     precondition(result.digests != nil, "evaluation needs the run's digest sets")
     let clock = Stopwatch()
     let threshold = result.configuration.threshold

@@ -12,15 +12,15 @@
 /// - Complexity: O(S log S) to renumber S fingerprint occurrences, plus the sum over
 ///   documents of the posting-list lengths of their prefixes, plus O(s) per verified
 ///   candidate. Memory O(S).
-public struct ExactSimilarityJoin: Sendable {
+package struct ExactSimilarityJoin: Sendable {
   /// The measure.
-  public let measure: SimilarityMeasure
+  package let measure: SimilarityMeasure
   /// The smallest similarity reported.
-  public let threshold: Double
+  package let threshold: Double
 
   /// Creates a join.
   /// - Precondition: `0 < threshold <= 1`.
-  public init(measure: SimilarityMeasure, threshold: Double) {
+  package init(measure: SimilarityMeasure, threshold: Double) {
     precondition(threshold > 0 && threshold <= 1, "threshold \(threshold) is outside (0, 1]")
     self.measure = measure
     self.threshold = threshold
@@ -32,7 +32,7 @@ public struct ExactSimilarityJoin: Sendable {
   ///   - store: The documents' fingerprint sets.
   ///   - documents: The documents that take part, or nil for all non-empty ones.
   ///   - threads: The largest number of threads.
-  public func pairs<Element>(in store: FingerprintStore<Element>, among documents: [Int]? = nil, threads: Int = 1) -> [Edge] {
+  package func pairs<Element>(in store: FingerprintStore<Element>, among documents: [Int]? = nil, threads: Int = 1) -> [Edge] {
     let members = documents ?? (0..<store.count).filter { store.size(of: $0) > 0 }
     // Every set as ranks (rarest fingerprint first), and a CSR inverted index.
     var (ranks, rankOffsets, rankCount) = Self.frequencyRanks(store, members)

@@ -6,10 +6,10 @@ internal import CXXHash
 ///
 /// The exact Jaccard similarity |A ∩ B| / |A ∪ B| and containment
 /// |A ∩ B| / min(|A|, |B|) of two documents are computed from these by one merge.
-public enum FingerprintSet {
+package enum FingerprintSet {
   /// Sorts `values` and removes repeated ones, in place.
   /// - Complexity: O(s log s) for s values.
-  public static func sortAndRemoveDuplicates<Element: FixedWidthInteger>(_ values: inout [Element]) {
+  package static func sortAndRemoveDuplicates<Element: FixedWidthInteger>(_ values: inout [Element]) {
     guard values.count > 1 else { return }
     values.sort()
     values.removeAdjacentDuplicates()
@@ -19,7 +19,7 @@ public enum FingerprintSet {
   /// repeats, in place, with `bucketSort`.
   /// - Complexity: O(s) expected for s ≤ 4,096 uniformly random values; the
   ///   standard sort, O(s log s), for more.
-  public static func sortUniformAndRemoveDuplicates<Value: FixedWidthInteger & UnsignedInteger>(
+  package static func sortUniformAndRemoveDuplicates<Value: FixedWidthInteger & UnsignedInteger>(
     _ values: inout [Value], scratch: inout [Value]
   ) {
     let count = values.count
@@ -37,7 +37,7 @@ public enum FingerprintSet {
   /// Writes the sorted, duplicate-free 32-bit digests of `fingerprints` (in any
   /// order, with repeats) into `digests`, replacing its contents, with `bucketSort`.
   /// - Complexity: O(s) expected for s ≤ 4,096 fingerprints; O(s log s) for more.
-  public static func sortedUniqueDigests(
+  package static func sortedUniqueDigests(
     of fingerprints: UnsafeBufferPointer<UInt64>, into digests: inout [UInt32], scratch: inout [UInt32]
   ) {
     let count = fingerprints.count
@@ -159,7 +159,7 @@ public enum FingerprintSet {
   /// SSE2 on x86-64, then one by one), and gallops (exponential then binary search of
   /// each element of the smaller set) when one is over 16 times larger.
   /// - Complexity: O(|a| + |b|), or O(m log(M/m)) for sizes m ≤ M when galloping.
-  public static func intersectionCount<Element: FixedWidthInteger>(
+  package static func intersectionCount<Element: FixedWidthInteger>(
     _ a: UnsafeBufferPointer<Element>, _ b: UnsafeBufferPointer<Element>
   ) -> Int {
     let (small, large) = a.count <= b.count ? (a, b) : (b, a)
@@ -220,14 +220,14 @@ public enum FingerprintSet {
   /// The similarity of two sorted, duplicate-free sets under `measure`; 0 when
   /// either set is empty.
   /// - Complexity: that of `intersectionCount`.
-  public static func similarity<Element: FixedWidthInteger>(
+  package static func similarity<Element: FixedWidthInteger>(
     _ a: UnsafeBufferPointer<Element>, _ b: UnsafeBufferPointer<Element>, measure: SimilarityMeasure
   ) -> Double {
     measure.similarity(intersection: intersectionCount(a, b), a.count, b.count)
   }
 
   /// The similarity of two sorted, duplicate-free arrays under `measure`.
-  public static func similarity<Element: FixedWidthInteger>(_ a: [Element], _ b: [Element], measure: SimilarityMeasure)
+  package static func similarity<Element: FixedWidthInteger>(_ a: [Element], _ b: [Element], measure: SimilarityMeasure)
     -> Double
   {
     a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in similarity(a, b, measure: measure) } }
@@ -237,5 +237,5 @@ public enum FingerprintSet {
   /// fingerprint sets in verification at half the memory; two distinct shingles
   /// share a digest with probability 2^-32.
   @inline(__always)
-  public static func digest(_ fingerprint: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: fingerprint &>> 32) }
+  package static func digest(_ fingerprint: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: fingerprint &>> 32) }
 }

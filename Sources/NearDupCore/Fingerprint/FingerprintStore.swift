@@ -9,44 +9,44 @@
 ///   `offsets.last == values.count`, and `offsets.count == count + 1`.
 public struct FingerprintStore<Element: FixedWidthInteger & Sendable>: Sendable {
   /// All values, set after set.
-  public private(set) var values: [Element] = []
+  package private(set) var values: [Element] = []
   /// Where each set starts, plus the end of the last one.
-  public private(set) var offsets: [Int] = [0]
+  package private(set) var offsets: [Int] = [0]
 
   /// Creates an empty store.
-  public init() {}
+  package init() {}
 
   /// N, the number of sets.
-  public var count: Int { offsets.count - 1 }
+  package var count: Int { offsets.count - 1 }
 
   /// The size of set `index`.
   /// - Complexity: O(1).
-  public func size(of index: Int) -> Int { offsets[index + 1] - offsets[index] }
+  package func size(of index: Int) -> Int { offsets[index + 1] - offsets[index] }
 
   /// Appends one sorted, duplicate-free set.
   /// - Complexity: O(set.count) amortized.
-  public mutating func append(_ set: UnsafeBufferPointer<Element>) {
+  package mutating func append(_ set: UnsafeBufferPointer<Element>) {
     values.append(contentsOf: set)
     offsets.append(values.count)
   }
 
   /// Appends all sets of `other`, in order.
   /// - Complexity: O(other.values.count + other.count) amortized.
-  public mutating func append(contentsOf other: FingerprintStore) {
+  package mutating func append(contentsOf other: FingerprintStore) {
     let base = values.count
     values.append(contentsOf: other.values)
     offsets.append(contentsOf: other.offsets.dropFirst().lazy.map { $0 + base })
   }
 
   /// Removes every set, keeping the storage for the next ones.
-  public mutating func removeAll() {
+  package mutating func removeAll() {
     values.removeAll(keepingCapacity: true)
     offsets.removeAll(keepingCapacity: true)
     offsets.append(0)
   }
 
   /// Reserves room for `sets` more sets of `values` values in total.
-  public mutating func reserveCapacity(sets: Int, values count: Int) {
+  package mutating func reserveCapacity(sets: Int, values count: Int) {
     values.reserveCapacity(values.count + count)
     offsets.reserveCapacity(offsets.count + sets)
   }
@@ -54,7 +54,7 @@ public struct FingerprintStore<Element: FixedWidthInteger & Sendable>: Sendable 
   /// Maps the reserved memory of the next `count` values ahead of appending them
   /// (see `PagePopulation`); changes no set.
   /// - Complexity: O(count) in the kernel.
-  public mutating func populateSpareCapacity(values count: Int) {
+  package mutating func populateSpareCapacity(values count: Int) {
     let capacity = values.capacity
     values.withUnsafeMutableBufferPointer {
       PagePopulation.populateSpareCapacity(after: $0, capacity: capacity, additional: count)
@@ -63,7 +63,7 @@ public struct FingerprintStore<Element: FixedWidthInteger & Sendable>: Sendable 
 
   /// Calls `body` with a lookup that yields set i as a buffer; the buffers must not
   /// escape `body`.
-  public func withSets<Result>(_ body: (FingerprintSets<Element>) throws -> Result) rethrows -> Result {
+  package func withSets<Result>(_ body: (FingerprintSets<Element>) throws -> Result) rethrows -> Result {
     try values.withUnsafeBufferPointer { values in
       try offsets.withUnsafeBufferPointer { offsets in
         try body(FingerprintSets(values: values, offsets: offsets))
@@ -73,18 +73,18 @@ public struct FingerprintStore<Element: FixedWidthInteger & Sendable>: Sendable 
 
   /// Set `index` as an array; for tests and reports.
   /// - Complexity: O(size of the set).
-  public func set(_ index: Int) -> [Element] { Array(values[offsets[index]..<offsets[index + 1]]) }
+  package func set(_ index: Int) -> [Element] { Array(values[offsets[index]..<offsets[index + 1]]) }
 }
 
 /// A read-only view of a `FingerprintStore`, valid inside `withSets`.
-public struct FingerprintSets<Element: FixedWidthInteger & Sendable>: @unchecked Sendable {
+package struct FingerprintSets<Element: FixedWidthInteger & Sendable>: @unchecked Sendable {
   @usableFromInline let values: UnsafeBufferPointer<Element>
   @usableFromInline let offsets: UnsafeBufferPointer<Int>
 
   /// Set `index`, sorted and duplicate-free.
   /// - Complexity: O(1).
   @inlinable
-  public subscript(index: Int) -> UnsafeBufferPointer<Element> {
+  package subscript(index: Int) -> UnsafeBufferPointer<Element> {
     UnsafeBufferPointer(rebasing: values[offsets[index]..<offsets[index + 1]])
   }
 }

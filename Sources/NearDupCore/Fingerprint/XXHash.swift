@@ -9,7 +9,7 @@ internal import CXXHash
 /// ```swift
 /// XXH3.hash("") == 0x2D06_8005_38D3_94C2
 /// ```
-public enum XXH3 {
+package enum XXH3 {
   /// XXH3-64 of the bytes at `pointer`.
   /// - Complexity: O(count).
   @usableFromInline
@@ -28,7 +28,7 @@ public enum XXH3 {
 
   /// XXH3-128 of the `count` bytes at `pointer` with `seed`, as its two halves.
   /// - Complexity: O(count).
-  public static func hash128(_ pointer: UnsafeRawPointer?, count: Int, seed: UInt64) -> (low: UInt64, high: UInt64) {
+  package static func hash128(_ pointer: UnsafeRawPointer?, count: Int, seed: UInt64) -> (low: UInt64, high: UInt64) {
     var low: UInt64 = 0
     var high: UInt64 = 0
     cxxhash_xxh3_128(pointer, count, seed, &low, &high)
@@ -37,20 +37,20 @@ public enum XXH3 {
 
   /// XXH3-64 of `bytes` with `seed`.
   /// - Complexity: O(bytes.count).
-  public static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0) -> UInt64 {
+  package static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0) -> UInt64 {
     hash(bytes.baseAddress, count: bytes.count, seed: seed)
   }
 
   /// XXH3-64 of the UTF-8 bytes of `string` with `seed`.
   /// - Complexity: O(string.utf8.count).
-  public static func hash(_ string: String, seed: UInt64 = 0) -> UInt64 {
+  package static func hash(_ string: String, seed: UInt64 = 0) -> UInt64 {
     var copy = string
     return copy.withUTF8 { hash(UnsafeRawBufferPointer($0), seed: seed) }
   }
 
   /// XXH3-64 of the little-endian bytes of `slots`.
   /// - Complexity: O(slots.count).
-  public static func hash(littleEndianSlots slots: UnsafeBufferPointer<UInt32>, seed: UInt64 = 0)
+  package static func hash(littleEndianSlots slots: UnsafeBufferPointer<UInt32>, seed: UInt64 = 0)
     -> UInt64
   {
     #if _endian(little)

@@ -22,6 +22,7 @@ public enum CorpusError: Error, Equatable, CustomStringConvertible {
   /// The inputs held no documents at all.
   case noDocuments(paths: [String])
 
+  /// The problem as `path:line: what is wrong`, with a hint where one helps.
   public var description: String {
     switch self {
     case .missingPath(let path):

@@ -29,6 +29,7 @@ public enum IndexFileError: Error, Equatable, CustomStringConvertible {
   /// An operating-system error.
   case io(path: String, reason: String)
 
+  /// The problem, naming the path, with what to do about it.
   public var description: String {
     switch self {
     case .missing(let path):

@@ -90,31 +90,48 @@ struct ByteReader {
   func checksum(_ range: Range<Int>) throws(IndexFileError) -> UInt64 { XXH3.hash(try slice(range)) }
 }
 
-/// Everything an index is built with: stored in its manifest and in every segment, and
-/// reused by every later command.
+/// Everything an index is built with: stored in its manifest and in every segment,
+/// and reused by every later change and query.
+///
+/// - Invariant: `0 < threshold <= 1`; `lsh` fits `sketch.permutationCount`.
 public struct IndexParameters: Hashable, Sendable {
   /// Shingling and MinHash.
-  public var sketch: SketchParameters
-  /// The similarity threshold.
-  public var threshold: Double
-  /// Jaccard or containment.
-  public var measure: SimilarityMeasure
+  public let sketch: SketchParameters
+  /// The similarity threshold: queries return matches at least this similar unless
+  /// they ask for another.
+  public let threshold: Double
+  /// Jaccard or containment: the similarity that queries filter and rank by.
+  public let measure: SimilarityMeasure
   /// The banding of the stored band tables.
-  public var lsh: LSHParameters
+  public let lsh: LSHParameters
 
-  /// Creates parameters.
-  public init(sketch: SketchParameters, threshold: Double, measure: SimilarityMeasure, lsh: LSHParameters) {
+  /// Creates validated parameters.
+  /// - Parameters:
+  ///   - sketch: Shingling and MinHash.
+  ///   - threshold: The similarity threshold, in (0, 1].
+  ///   - measure: Jaccard or containment.
+  ///   - lsh: The banding, which must fit `sketch.permutationCount`.
+  /// - Throws: `ParameterError.threshold` or `.bandsAndRows` for a value out of range.
+  public init(sketch: SketchParameters, threshold: Double, measure: SimilarityMeasure, lsh: LSHParameters)
+    throws(ParameterError)
+  {
+    guard threshold > 0, threshold <= 1 else { throw .threshold(threshold) }
+    guard lsh.bands * lsh.rows <= sketch.permutationCount else {
+      throw .bandsAndRows(bands: lsh.bands, rows: lsh.rows, permutationCount: sketch.permutationCount)
+    }
     self.sketch = sketch
     self.threshold = threshold
     self.measure = measure
     self.lsh = lsh
   }
 
-  /// The parameters a clustering configuration implies.
+  /// The parameters a clustering configuration implies: its sketch parameters,
+  /// threshold and measure, and its banding (`ClusterConfiguration.resolvedLSH`).
   public init(_ configuration: ClusterConfiguration) {
-    self.init(
-      sketch: configuration.sketch, threshold: configuration.threshold, measure: configuration.measure,
-      lsh: configuration.resolvedLSH)
+    sketch = configuration.sketch
+    threshold = configuration.threshold
+    measure = configuration.measure
+    lsh = configuration.resolvedLSH
   }
 
   /// Appends the 64-byte encoding.
@@ -152,19 +169,17 @@ public struct IndexParameters: Hashable, Sendable {
     let seed = try reader.u64(offset + 24)
     let threshold = try reader.f64(offset + 32)
     guard threshold > 0, threshold <= 1 else { throw corrupt("threshold \(threshold) outside (0, 1]") }
-    let sketch: SketchParameters
-    let lsh: LSHParameters
     do {
-      sketch = try SketchParameters(
+      let sketch = try SketchParameters(
         shingle: shingleCode == 0 ? .word : .character, shingleSize: shingleSize, permutationCount: permutationCount,
         seed: seed, splitsGluedWords: splitCode == 1, scheme: scheme == 0 ? .minhash : .oph,
         cleaning: CleaningOptions(rawValue: UInt8(cleaningCode)))
-      lsh = try LSHParameters(bands: bands, rows: rows, permutationCount: permutationCount)
+      let lsh = try LSHParameters(bands: bands, rows: rows, permutationCount: permutationCount)
+      return try IndexParameters(
+        sketch: sketch, threshold: threshold, measure: measureCode == 0 ? .jaccard : .containment, lsh: lsh)
     } catch {
       throw corrupt("invalid parameters: \(error)")
     }
-    return IndexParameters(
-      sketch: sketch, threshold: threshold, measure: measureCode == 0 ? .jaccard : .containment, lsh: lsh)
   }
 }
 

@@ -28,19 +28,19 @@ enum SectionKind: UInt32, CaseIterable {
 ///
 /// - Invariant: the mapping stays valid for the life of the object, even after the
 ///   file is replaced or removed by a writer (readers keep a consistent view).
-public final class IndexSegment: @unchecked Sendable {
+package final class IndexSegment: @unchecked Sendable {
   /// The file's path.
-  public let path: String
+  package let path: String
   /// The file's name within the index directory.
-  public let name: String
+  package let name: String
   /// Documents in this segment (tombstoned ones included).
-  public let documentCount: Int
+  package let documentCount: Int
   /// The parameters it was built with.
-  public let parameters: IndexParameters
+  package let parameters: IndexParameters
   /// XXH3-64 of the header; the manifest records it to pair each name with its content.
-  public let headerChecksum: UInt64
+  package let headerChecksum: UInt64
   /// The file size in bytes.
-  public var byteCount: Int { mapping.count }
+  package var byteCount: Int { mapping.count }
 
   private let mapping: UnsafeRawBufferPointer
   private let sections: [SectionKind: Range<Int>]
@@ -52,7 +52,7 @@ public final class IndexSegment: @unchecked Sendable {
 
   /// Maps and checks the segment at `path`.
   /// - Throws: `IndexFileError` for a missing, foreign, newer, truncated or corrupt file.
-  public init(path: String, name: String) throws(IndexFileError) {
+  package init(path: String, name: String) throws(IndexFileError) {
     self.path = path
     self.name = name
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -232,29 +232,29 @@ public final class IndexSegment: @unchecked Sendable {
   // MARK: Documents
 
   /// The id of document `index`.
-  public func id(_ index: Int) throws(IndexFileError) -> String {
+  package func id(_ index: Int) throws(IndexFileError) -> String {
     let range = try variableRange(.idOffsets, .idBytes, index)
     return String(decoding: UnsafeRawBufferPointer(rebasing: mapping[range]), as: UTF8.self)
   }
 
   /// The preview (start of the title) of document `index`.
-  public func preview(_ index: Int) throws(IndexFileError) -> String {
+  package func preview(_ index: Int) throws(IndexFileError) -> String {
     let range = try variableRange(.previewOffsets, .previewBytes, index)
     return String(decoding: UnsafeRawBufferPointer(rebasing: mapping[range]), as: UTF8.self)
   }
 
   /// The token count of document `index`.
-  public func tokenCount(_ index: Int) throws(IndexFileError) -> Int {
+  package func tokenCount(_ index: Int) throws(IndexFileError) -> Int {
     Int(try element(.tokenCounts, index, as: UInt32.self))
   }
 
   /// The number of distinct shingles of document `index`.
-  public func shingleCount(_ index: Int) throws(IndexFileError) -> Int {
+  package func shingleCount(_ index: Int) throws(IndexFileError) -> Int {
     Int(try element(.shingleCounts, index, as: UInt32.self))
   }
 
   /// The content key of document `index`.
-  public func contentKey(_ index: Int) throws(IndexFileError) -> ContentKey {
+  package func contentKey(_ index: Int) throws(IndexFileError) -> ContentKey {
     ContentKey(
       low: try element(.contentKeys, 2 * index, as: UInt64.self),
       high: try element(.contentKeys, 2 * index + 1, as: UInt64.self))
@@ -262,7 +262,7 @@ public final class IndexSegment: @unchecked Sendable {
 
   /// Copies the signature of document `index` into `out`.
   /// - Precondition: `out.count` is the permutation count.
-  public func signature(_ index: Int, into out: UnsafeMutableBufferPointer<UInt32>) throws(IndexFileError) {
+  package func signature(_ index: Int, into out: UnsafeMutableBufferPointer<UInt32>) throws(IndexFileError) {
     let k = parameters.sketch.permutationCount
     precondition(out.count == k, "signature buffer has \(out.count) slots, expected \(k)")
     let region = sections[.signatures]!
@@ -277,7 +277,7 @@ public final class IndexSegment: @unchecked Sendable {
   }
 
   /// Replaces `out` with the fingerprint set of document `index`.
-  public func fingerprints(_ index: Int, into out: inout [UInt64]) throws(IndexFileError) {
+  package func fingerprints(_ index: Int, into out: inout [UInt64]) throws(IndexFileError) {
     let range = try variableRange(.fingerprintOffsets, .fingerprints, index)
     out.removeAll(keepingCapacity: true)
     var offset = range.lowerBound
@@ -289,7 +289,7 @@ public final class IndexSegment: @unchecked Sendable {
 
   /// The documents whose band `band` has key `key`.
   /// - Complexity: O(log N + matches), reading only the pages the search touches.
-  public func documents(withBandKey key: UInt64, band: Int, into out: inout [UInt32]) throws(IndexFileError) {
+  package func documents(withBandKey key: UInt64, band: Int, into out: inout [UInt32]) throws(IndexFileError) {
     let n = documentCount
     var low = 0
     var high = n
@@ -306,7 +306,7 @@ public final class IndexSegment: @unchecked Sendable {
 
   /// The document with id `id`, if this segment holds one.
   /// - Complexity: O(log N).
-  public func document(withID id: String) throws(IndexFileError) -> Int? {
+  package func document(withID id: String) throws(IndexFileError) -> Int? {
     let hash = IndexFormat.idHash(id)
     var low = 0
     var high = documentCount
@@ -326,7 +326,7 @@ public final class IndexSegment: @unchecked Sendable {
 
   /// Verifies every block of the file; O(file size). For `neardup index verify`-style
   /// checks and tests.
-  public func verifyAll() throws(IndexFileError) {
+  package func verifyAll() throws(IndexFileError) {
     try verify(dataStart..<checksumTable.lowerBound)
   }
 }

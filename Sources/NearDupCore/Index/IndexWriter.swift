@@ -25,18 +25,29 @@ import Foundation
 /// (so each document is rewritten O(log N) times). Removals are tombstones until
 /// `compact()` (or a merge) drops them.
 ///
+/// ```swift
+/// let writer = try IndexWriter(creating: "news.ndx", parameters: IndexParameters(configuration))
+/// try writer.add([Document(id: "a", text: "…"), Document(id: "b", text: "…")])
+/// let matches = try writer.index.query(Document(id: "q", text: "…"))
+/// ```
+///
 /// - Invariant: `index` is the view of the last committed manifest.
 public final class IndexWriter {
   /// The index directory.
   public let path: String
-  /// The view of the current state.
+  /// The view of the current state: the last committed change. Queries can use it,
+  /// and keep it after later changes.
   public private(set) var index: LSHIndex
   /// More segments than this trigger a merge of the newest ones.
-  public var maximumSegments = 8
+  package var maximumSegments = 8
   private let lockDescriptor: Int32
 
-  /// Opens the existing index at `path` for writing.
-  /// - Throws: `IndexFileError.missing`, `.locked`, or the errors of damaged files.
+  /// Opens the existing index at `path` for writing, taking its writer lock until
+  /// the writer is released.
+  /// - Parameter path: The index directory.
+  /// - Throws: `IndexFileError.missing` when there is no index, `.locked` when
+  ///   another writer has it, or the errors of damaged files.
+  /// - Complexity: O(segments) small reads, whatever the number of documents.
   public init(opening path: String) throws(IndexFileError) {
     self.path = path
     _ = try LSHIndex.readManifest(path)  // fail before locking when there is no index
@@ -50,9 +61,29 @@ public final class IndexWriter {
     removeUnreferencedFiles()
   }
 
+  /// Creates a new index at `path` holding `documents`, sketched with `parameters`.
+  ///
+  /// The directory is created if needed; it must not hold an index. The writer holds
+  /// the index's lock until it is released.
+  /// - Parameters:
+  ///   - path: The index directory.
+  ///   - parameters: The sketch parameters, threshold, measure and banding, fixed for
+  ///     the index's lifetime.
+  ///   - documents: The first documents, with unique ids; none gives an empty index.
+  /// - Throws: `IndexFileError.alreadyExists` when `path` holds an index,
+  ///   `.duplicateID` when two documents share an id, and I/O errors.
+  /// - Complexity: O(B + N·s·k) to sketch N documents of B bytes, plus
+  ///   O(N·(k + s + b) log N) to write them.
+  public convenience init(creating path: String, parameters: IndexParameters, documents: [Document] = [])
+    throws(IndexFileError)
+  {
+    try Self.checkUniqueIDs(documents, path: path)
+    try self.init(creating: path, corpus: Self.sketch(documents, parameters: parameters), parameters: parameters)
+  }
+
   /// Creates a new index at `path` holding `corpus`.
   /// - Throws: `.alreadyExists` when `path` holds an index, and I/O errors.
-  public init(creating path: String, corpus: SketchedCorpus, parameters: IndexParameters) throws(IndexFileError) {
+  package init(creating path: String, corpus: SketchedCorpus, parameters: IndexParameters) throws(IndexFileError) {
     self.path = path
     if FileManager.default.fileExists(atPath: path + "/" + IndexManifest.fileName) { throw .alreadyExists(path: path) }
     do {
@@ -82,12 +113,46 @@ public final class IndexWriter {
     close(lockDescriptor)
   }
 
+  /// Adds documents as a new segment, sketched with the index's parameters; durable
+  /// when this returns.
+  /// - Parameters:
+  ///   - documents: The documents, with unique ids.
+  ///   - replacing: Whether documents whose ids are in the index already replace
+  ///     them (else such an id is an error and nothing changes).
+  /// - Returns: The number of documents replaced.
+  /// - Throws: `IndexFileError.duplicateID` when an id is in the index (without
+  ///   `replacing`) or twice among `documents`, and I/O errors; nothing changes then.
+  /// - Complexity: O(B + N·s·k) to sketch N documents of B bytes, plus
+  ///   O(N·segments·log M) id look-ups in an index of M documents and the write of
+  ///   the new segment (and of a merge, when there are too many segments).
+  @discardableResult
+  public func add(_ documents: [Document], replacing: Bool = false) throws(IndexFileError) -> Int {
+    try Self.checkUniqueIDs(documents, path: path)
+    return try add(Self.sketch(documents, parameters: index.parameters), replacing: replacing)
+  }
+
+  /// The corpus of `documents` sketched with `parameters`, keeping the fingerprint
+  /// sets that segments store.
+  private static func sketch(_ documents: [Document], parameters: IndexParameters) -> SketchedCorpus {
+    CorpusSketcher(
+      parameters: parameters.sketch, threads: min(ProcessInfo.processInfo.activeProcessorCount, 64), retention: .fingerprints
+    ).sketch(documents: documents)
+  }
+
+  /// Throws `.duplicateID` for the first id that `documents` repeat.
+  private static func checkUniqueIDs(_ documents: [Document], path: String) throws(IndexFileError) {
+    var seen = Set<String>()
+    for document in documents where !seen.insert(document.id).inserted {
+      throw .duplicateID(path: path, id: document.id)
+    }
+  }
+
   /// Adds the documents of `corpus` as a new segment.
   /// - Parameter replacing: Whether documents whose ids are in the index already
   ///   replace them (else such an id is an error and nothing changes).
   /// - Returns: The number of documents replaced.
   @discardableResult
-  public func add(_ corpus: SketchedCorpus, replacing: Bool = false) throws(IndexFileError) -> Int {
+  package func add(_ corpus: SketchedCorpus, replacing: Bool = false) throws(IndexFileError) -> Int {
     guard corpus.documents.count > 0 else { return 0 }
     var manifest = index.manifest
     var removed: [UInt64] = []
@@ -106,8 +171,11 @@ public final class IndexWriter {
     return removed.count
   }
 
-  /// Removes the documents with ids `ids`.
-  /// - Throws: `.unknownID` (and changes nothing) when an id is not in the index.
+  /// Removes the documents with ids `ids`; durable when this returns. Their space is
+  /// reclaimed by `compact()` or a later merge.
+  /// - Throws: `IndexFileError.unknownID` (and changes nothing) when an id is not in
+  ///   the index, and I/O errors.
+  /// - Complexity: O(ids·segments·log N) look-ups and a manifest write.
   public func remove(ids: [String]) throws(IndexFileError) {
     var manifest = index.manifest
     var tombstones = Set(manifest.tombstones)
@@ -120,7 +188,10 @@ public final class IndexWriter {
     try install(manifest)
   }
 
-  /// Rewrites all live documents into one segment and drops the tombstones.
+  /// Rewrites all live documents into one segment and drops the removed ones;
+  /// durable when this returns.
+  /// - Throws: `IndexFileError` for I/O errors and damaged segments.
+  /// - Complexity: O(N·(k + s + b) log N) for the N live documents.
   public func compact() throws(IndexFileError) {
     try merge(segments: 0..<index.segments.count)
   }

@@ -1,13 +1,25 @@
-/// What a query asks for.
+/// What a query asks for, validated when it is made.
+///
+/// - Invariant: `threshold` is nil or in [0, 1]; `top` is nil or at least 1.
 public struct QueryOptions: Sendable, Equatable {
   /// The smallest similarity returned; nil means the index threshold, unless `top`
   /// is set (then the most similar candidates are returned whatever their similarity).
-  public var threshold: Double?
-  /// Return at most this many matches, the most similar first.
-  public var top: Int?
+  public private(set) var threshold: Double?
+  /// Return at most this many matches, the most similar first (nil: every match).
+  public private(set) var top: Int?
 
-  /// Creates options.
-  public init(threshold: Double? = nil, top: Int? = nil) {
+  /// Options with the index threshold and every match.
+  public init() {}
+
+  /// Creates validated options.
+  /// - Parameters:
+  ///   - threshold: The smallest similarity returned, in [0, 1]; nil for the index
+  ///     threshold, or for none when `top` is set.
+  ///   - top: The most matches returned, at least 1; nil for all.
+  /// - Throws: `ParameterError.queryThreshold` or `.top` for a value out of range.
+  public init(threshold: Double? = nil, top: Int? = nil) throws(ParameterError) {
+    if let threshold, !(threshold >= 0 && threshold <= 1) { throw .queryThreshold(threshold) }
+    if let top, top < 1 { throw .top(top) }
     self.threshold = threshold
     self.top = top
   }
@@ -16,18 +28,18 @@ public struct QueryOptions: Sendable, Equatable {
 /// One stored document that matches a query.
 public struct QueryMatch: Sendable, Equatable {
   /// The stored document's id.
-  public var id: String
-  /// The start of its title.
-  public var preview: String
+  public let id: String
+  /// The start of its title (or text), as stored.
+  public let preview: String
   /// Jaccard similarity estimated from the signatures.
-  public var jaccard: Double
+  public let jaccard: Double
   /// The exact Jaccard similarity of the fingerprint sets.
-  public var exactJaccard: Double
-  /// The exact containment, for an index built with `--measure containment`.
-  public var containment: Double?
+  public let exactJaccard: Double
+  /// The exact containment, for an index built with the containment measure.
+  public let containment: Double?
   /// The value matches are filtered and ranked by: the index measure's exact
   /// similarity.
-  public var similarity: Double
+  public let similarity: Double
 }
 
 /// Answers queries against an `LSHIndex`, with its own scratch buffers: use one per
@@ -43,7 +55,7 @@ public struct QueryMatch: Sendable, Equatable {
 /// - Complexity: O(b·segments·log N) lookups plus O(c·(k + s)) for c candidates;
 ///   reads only the pages those touch.
 public struct IndexQuerier {
-  /// The index.
+  /// The index queried.
   public let index: LSHIndex
   private var sketcher: DocumentSketcher
   private var signature: [UInt32]
@@ -59,8 +71,42 @@ public struct IndexQuerier {
     stored = signature
   }
 
-  /// The stored documents similar to `text` (title and body as one text).
-  public mutating func query(text: String, options: QueryOptions) throws(IndexFileError) -> [QueryMatch] {
+  /// The stored documents similar to `document`, ranked by similarity (then id).
+  ///
+  /// The document is sketched as documents are when they are added: its title (if
+  /// any) before its text, the text cleaned with the index's cleaning options. Its id
+  /// is not looked up: a stored copy of the document itself matches it.
+  /// - Parameters:
+  ///   - document: The document to find near-duplicates of.
+  ///   - options: The smallest similarity and the number of matches.
+  /// - Returns: The matches, most similar first; none for a document without tokens.
+  /// - Throws: `IndexFileError` when a segment turns out to be damaged.
+  /// - Complexity: O(b·segments·log N) lookups plus O(c·(k + s)) for c candidates.
+  public mutating func query(_ document: Document, options: QueryOptions = QueryOptions()) throws(IndexFileError)
+    -> [QueryMatch]
+  {
+    var text = document.text
+    var title = document.title ?? ""
+    let hasTitle = document.title != nil
+    let outcome = text.withUTF8 { body in
+      title.withUTF8 { title in
+        Result { () throws(IndexFileError) -> [QueryMatch] in
+          try query(options: options) { sketcher, signature in
+            sketcher.sketch(title: hasTitle ? title : nil, body: body, signature: signature)
+          }
+        }
+      }
+    }
+    return try outcome.get()
+  }
+
+  /// The stored documents similar to `text` (title and body as one text), ranked
+  /// by similarity (then id).
+  /// - Throws: `IndexFileError` when a segment turns out to be damaged.
+  /// - Complexity: O(b·segments·log N) lookups plus O(c·(k + s)) for c candidates.
+  public mutating func query(text: String, options: QueryOptions = QueryOptions()) throws(IndexFileError)
+    -> [QueryMatch]
+  {
     let bytes = Array(text.utf8)
     let outcome = bytes.withUnsafeBufferPointer { bytes in
       Result { () throws(IndexFileError) -> [QueryMatch] in try query(bytes, options: options) }
@@ -70,11 +116,19 @@ public struct IndexQuerier {
 
   /// The stored documents similar to the document `text`, ranked by similarity
   /// (then id).
-  public mutating func query(_ text: UnsafeBufferPointer<UInt8>, options: QueryOptions) throws(IndexFileError)
+  package mutating func query(_ text: UnsafeBufferPointer<UInt8>, options: QueryOptions) throws(IndexFileError)
     -> [QueryMatch]
   {
+    try query(options: options) { sketcher, signature in sketcher.sketch(text, signature: signature) }
+  }
+
+  /// The stored documents similar to the document that `sketch` sketches.
+  private mutating func query(
+    options: QueryOptions,
+    sketchedBy sketchDocument: (inout DocumentSketcher, UnsafeMutableBufferPointer<UInt32>) -> DocumentSketch
+  ) throws(IndexFileError) -> [QueryMatch] {
     let parameters = index.parameters
-    let sketch = signature.withUnsafeMutableBufferPointer { sketcher.sketch(text, signature: $0) }
+    let sketch = signature.withUnsafeMutableBufferPointer { sketchDocument(&sketcher, $0) }
     guard sketch.shingleCount > 0 else { return [] }
     let querySet = sketcher.fingerprints
     let threshold = options.threshold ?? (options.top == nil ? parameters.threshold : 0)

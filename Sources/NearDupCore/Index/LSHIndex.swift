@@ -10,27 +10,31 @@ import Foundation
 ///
 /// ```swift
 /// let index = try LSHIndex.open("news.ndx")
-/// var querier = IndexQuerier(index: index)
-/// let matches = try querier.query(text: "North Korea's top diplomat…", options: QueryOptions())
+/// let matches = try index.query(Document(id: "q", text: "North Korea's top diplomat…"))
+/// var querier = IndexQuerier(index: index)  // reuses its buffers from query to query
+/// let more = try querier.query(text: "…", options: QueryOptions(top: 5))
 /// ```
+///
+/// Build an index, and change it, with `IndexWriter`.
 ///
 /// - Invariant: every segment matches its manifest entry (name, size, header
 ///   checksum, document count) and carries the manifest's parameters.
 public final class LSHIndex: Sendable {
   /// The index directory.
   public let path: String
-  /// The parameters every command reuses.
+  /// The parameters the index was built with, which every change and query reuses.
   public let parameters: IndexParameters
-  /// The manifest generation this view shows.
+  /// The manifest generation this view shows: one more with every change.
   public let generation: UInt64
   /// The segments, oldest first; global document order is segment order, then
   /// position within the segment.
-  public let segments: [IndexSegment]
+  package let segments: [IndexSegment]
   /// Removed documents, as `segment << 32 | document`.
   let tombstones: Set<UInt64>
   let manifest: IndexManifest
 
-  /// Live documents (stored minus removed).
+  /// The number of live documents (stored minus removed).
+  /// - Complexity: O(segments).
   public var documentCount: Int { segments.reduce(0) { $0 + $1.documentCount } - tombstones.count }
 
   init(path: String, manifest: IndexManifest, segments: [IndexSegment]) {
@@ -42,9 +46,11 @@ public final class LSHIndex: Sendable {
     self.tombstones = Set(manifest.tombstones)
   }
 
-  /// Opens the index in directory `path`.
+  /// Opens the index in directory `path` for reading. Readers take no lock: any
+  /// number of them can read while one writer changes the index.
   /// - Throws: `IndexFileError.missing` when there is none, and the errors of
   ///   damaged files.
+  /// - Complexity: O(segments) small reads, whatever the number of documents.
   public static func open(_ path: String) throws(IndexFileError) -> LSHIndex {
     var attempts = 0
     while true {
@@ -113,7 +119,7 @@ public final class LSHIndex: Sendable {
 
   /// The live document with id `id` as (segment, document), if any.
   /// - Complexity: O(segments · log N).
-  public func location(ofID id: String) throws(IndexFileError) -> (segment: Int, document: Int)? {
+  package func location(ofID id: String) throws(IndexFileError) -> (segment: Int, document: Int)? {
     for (index, segment) in segments.enumerated().reversed() {
       if let document = try segment.document(withID: id), !isRemoved(segment: index, document: document) {
         return (index, document)
@@ -122,16 +128,36 @@ public final class LSHIndex: Sendable {
     return nil
   }
 
-  /// A stored document's id, preview and sizes.
+  /// What an index stores about a document besides its sketch: its id, preview and
+  /// sizes (not its text).
   public struct StoredDocument: Sendable, Equatable {
-    public var id: String
-    public var preview: String
-    public var tokenCount: Int
-    public var shingleCount: Int
-    public var segment: String
+    /// The document's id.
+    public let id: String
+    /// The start of its title (or text).
+    public let preview: String
+    /// Its tokens after normalization.
+    public let tokenCount: Int
+    /// Its distinct shingles.
+    public let shingleCount: Int
+    /// The name of the segment file that holds it.
+    public let segment: String
+  }
+
+  /// The stored documents similar to `document`, ranked by similarity (then id); see
+  /// `IndexQuerier.query(_:options:)`, which this calls with a new querier. Use one
+  /// querier for many queries on one thread.
+  /// - Throws: `IndexFileError` when a segment turns out to be damaged.
+  /// - Complexity: O(b·segments·log N) lookups plus O(c·(k + s)) for c candidates.
+  public func query(_ document: Document, options: QueryOptions = QueryOptions()) throws(IndexFileError)
+    -> [QueryMatch]
+  {
+    var querier = IndexQuerier(index: self)
+    return try querier.query(document, options: options)
   }
 
   /// The live document with id `id`, if any.
+  /// - Throws: `IndexFileError` when a segment turns out to be damaged.
+  /// - Complexity: O(segments · log N).
   public func document(withID id: String) throws(IndexFileError) -> StoredDocument? {
     guard let (segmentIndex, document) = try location(ofID: id) else { return nil }
     let segment = segments[segmentIndex]
@@ -148,7 +174,7 @@ public final class LSHIndex: Sendable {
   ///     first `boilerplateSample` documents (nil: keep every shingle), recomputing
   ///     the signatures of the documents that lose some — exactly what `cluster`
   ///     does reading the same documents.
-  public func sketchedCorpus(
+  package func sketchedCorpus(
     retention: SetRetention = .digests, boilerplateShare: Double? = nil, boilerplateSample: Int = 20_000
   ) throws(IndexFileError) -> SketchedCorpus {
     var stopShingles = StopShingles.none
@@ -213,17 +239,17 @@ public final class LSHIndex: Sendable {
   }
 
   /// Sizes and parameters for `neardup index stats`.
-  public struct Statistics: Sendable {
-    public var documents: Int
-    public var removed: Int
-    public var segments: [(name: String, documents: Int, bytes: Int)]
-    public var bytes: Int
-    public var generation: UInt64
-    public var parameters: IndexParameters
+  package struct Statistics: Sendable {
+    package var documents: Int
+    package var removed: Int
+    package var segments: [(name: String, documents: Int, bytes: Int)]
+    package var bytes: Int
+    package var generation: UInt64
+    package var parameters: IndexParameters
   }
 
   /// The index's statistics; `bytes` counts every file of the index on disk.
-  public func statistics() -> Statistics {
+  package func statistics() -> Statistics {
     var bytes = 0
     if let names = try? FileManager.default.contentsOfDirectory(atPath: path) {
       for name in names {

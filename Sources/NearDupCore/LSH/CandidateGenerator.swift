@@ -31,29 +31,29 @@
 ///
 /// - Complexity: O(b · (N log N + C)) for N documents, b bands (over all bandings)
 ///   and C candidates emitted, plus O(C log C) to merge the bands' candidates.
-public struct CandidateGenerator: Sendable {
+package struct CandidateGenerator: Sendable {
   /// The banding for all pairs.
-  public let lsh: LSHParameters
+  package let lsh: LSHParameters
   /// Extra bandings for pairs of documents whose size classes differ by `gap`.
-  public var gapBandings: [(gap: Int, lsh: LSHParameters)] = []
+  package var gapBandings: [(gap: Int, lsh: LSHParameters)] = []
   /// The largest bucket that yields all of its pairs.
-  public var largeBucketSize = 256
+  package var largeBucketSize = 256
   /// In a larger bucket, the number of following members each member is paired with.
-  public var largeBucketWindow = 32
+  package var largeBucketWindow = 32
   /// Whether the bands read the signatures from a column-major copy (true) or the
   /// row-major matrix (false); nil chooses by the memory each way moves (tests
   /// compare the two).
   var readsColumns: Bool?
 
   /// Creates a generator for `lsh`.
-  public init(lsh: LSHParameters) {
+  package init(lsh: LSHParameters) {
     self.lsh = lsh
   }
 
   /// The size-gap bandings for containment threshold `threshold` with
   /// `permutationCount` slots, for class gaps 1...`maximumGap`: gap g aims at Jaccard
   /// t / (1 + 2^(g+1) − t).
-  public static func containmentGapBandings(threshold: Double, permutationCount: Int, maximumGap: Int = 5)
+  package static func containmentGapBandings(threshold: Double, permutationCount: Int, maximumGap: Int = 5)
     -> [(gap: Int, lsh: LSHParameters)]
   {
     (1...max(1, maximumGap)).map { gap in
@@ -63,7 +63,7 @@ public struct CandidateGenerator: Sendable {
   }
 
   /// The size class of a document with `shingleCount` shingles: ⌊log₂ s⌋.
-  public static func sizeClass(_ shingleCount: UInt32) -> UInt8 {
+  package static func sizeClass(_ shingleCount: UInt32) -> UInt8 {
     UInt8(31 - max(1, shingleCount).leadingZeroBitCount)
   }
 
@@ -77,7 +77,7 @@ public struct CandidateGenerator: Sendable {
   ///   - threads: The largest number of threads to use.
   /// - Returns: Packed pairs `a << 32 | b` with a < b, sorted, without repeats; the
   ///   same for every thread count.
-  public func candidates(
+  package func candidates(
     in signatures: SignatureMatrix, among documents: [UInt32], threads: Int, shingleCounts: [UInt32]? = nil
   ) -> [UInt64] {
     precondition(gapBandings.isEmpty || shingleCounts != nil, "size-gap bandings need the documents' shingle counts")
@@ -414,7 +414,7 @@ extension LSHParameters {
   /// (up to a 2^-64 collision) equal slots.
   /// - Complexity: O(r).
   @inlinable
-  public func bandKey(_ signature: UnsafeBufferPointer<UInt32>, band: Int) -> UInt64 {
+  package func bandKey(_ signature: UnsafeBufferPointer<UInt32>, band: Int) -> UInt64 {
     bandKey(signature, band: band, seed: UInt64(band))
   }
 

@@ -38,6 +38,26 @@ public struct LSHParameters: Hashable, Sendable, Codable, CustomStringConvertibl
     self.rows = rows
   }
 
+  private enum CodingKeys: String, CodingKey {
+    case bands, rows
+  }
+
+  /// Decodes a banding and checks it as the initializer does, against the largest
+  /// permutation count (`SketchParameters.permutationCounts`).
+  /// - Throws: `DecodingError.dataCorrupted` for a banding out of range, and the
+  ///   decoder's errors.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    let bands = try container.decode(Int.self, forKey: .bands)
+    let rows = try container.decode(Int.self, forKey: .rows)
+    do {
+      try self.init(bands: bands, rows: rows, permutationCount: SketchParameters.permutationCounts.upperBound)
+    } catch {
+      throw DecodingError.dataCorrupted(
+        DecodingError.Context(codingPath: decoder.codingPath, debugDescription: error.description))
+    }
+  }
+
   /// The probability that documents of Jaccard similarity `similarity` become a
   /// candidate pair: 1 − (1 − s^r)^b.
   /// - Complexity: O(1).
@@ -57,7 +77,9 @@ public struct LSHParameters: Hashable, Sendable, Codable, CustomStringConvertibl
     Self.integrate(from: threshold, to: 1) { 1 - probability($0) }
   }
 
-  /// The weighted error that `optimal` minimises.
+  /// The weighted error that `optimal(threshold:permutationCount:falseNegativeWeight:)`
+  /// minimises: (1 − w) · false-positive area + w · false-negative area.
+  /// - Complexity: O(1) (fixed-order quadrature).
   public func weightedError(threshold: Double, falseNegativeWeight: Double) -> Double {
     (1 - falseNegativeWeight) * falsePositiveArea(threshold: threshold)
       + falseNegativeWeight * falseNegativeArea(threshold: threshold)
@@ -132,6 +154,7 @@ public struct LSHParameters: Hashable, Sendable, Codable, CustomStringConvertibl
   /// Bandings already optimized in this process (each search takes milliseconds).
   private static let optimalCache = Mutex<[OptimalKey: LSHParameters]>([:])
 
+  /// "b bands × r rows".
   public var description: String { "\(bands) bands × \(rows) rows" }
 
   /// Composite Gauss–Legendre quadrature: 5 nodes on each of 64 panels, exact to

@@ -28,7 +28,7 @@ internal import CVectorKernels
 ///   The same seed gives the same signatures on every machine and thread count.
 public struct MinHasher: Sendable {
   /// The parameters the permutations come from.
-  public let parameters: SketchParameters
+  package let parameters: SketchParameters
   /// a_i, odd. With `.oph`, a_0 is the one hash's multiplier.
   @usableFromInline let multipliers: [UInt64]
   /// b_i. With `.oph`, b_0 is the one hash's increment.
@@ -45,7 +45,7 @@ public struct MinHasher: Sendable {
 
   /// Draws the k permutations for `parameters`.
   /// - Complexity: O(k).
-  public init(_ parameters: SketchParameters) {
+  package init(_ parameters: SketchParameters) {
     self.parameters = parameters
     var random = SplitMix64(seed: parameters.seed)
     var multipliers: [UInt64] = []
@@ -77,7 +77,7 @@ public struct MinHasher: Sendable {
   }
 
   /// k, the number of slots in a signature.
-  @inlinable public var permutationCount: Int { multipliers.count }
+  @inlinable package var permutationCount: Int { multipliers.count }
 
   /// Writes the signature of a document with `fingerprints` into `out`;
   /// allocation-free. Duplicate fingerprints do not change the result. With no
@@ -86,7 +86,7 @@ public struct MinHasher: Sendable {
   /// - Precondition: `out.count == permutationCount`.
   /// - Complexity: O(s·k) with `.minhash`, O(s + k) expected with `.oph`, for s
   ///   fingerprints and k slots.
-  public func sketch(
+  package func sketch(
     _ fingerprints: UnsafeBufferPointer<UInt64>, into out: UnsafeMutableBufferPointer<UInt32>
   ) {
     precondition(out.count == multipliers.count, "signature has \(out.count) slots, expected \(multipliers.count)")
@@ -210,7 +210,7 @@ public struct MinHasher: Sendable {
 
   /// The signature of a document with `fingerprints`.
   /// - Complexity: that of `sketch(_:into:)`.
-  public func signature(of fingerprints: [UInt64]) -> Signature {
+  package func signature(of fingerprints: [UInt64]) -> Signature {
     var values = [UInt32](repeating: 0, count: permutationCount)
     fingerprints.withUnsafeBufferPointer { fingerprints in
       values.withUnsafeMutableBufferPointer { sketch(fingerprints, into: $0) }

@@ -5,12 +5,12 @@
 ///
 /// - Invariant: `values.count` is the permutation count of the parameters it came
 ///   from. An empty document has every value equal to `UInt32.max`.
-public struct Signature: Hashable, Sendable {
+package struct Signature: Hashable, Sendable {
   /// The k slot values.
-  public var values: [UInt32]
+  package var values: [UInt32]
 
   /// Wraps slot values.
-  public init(values: [UInt32]) {
+  package init(values: [UInt32]) {
     self.values = values
   }
 
@@ -18,7 +18,7 @@ public struct Signature: Hashable, Sendable {
   /// - Precondition: Both signatures come from the same `SketchParameters`.
   /// - Complexity: O(k).
   @inlinable
-  public func estimatedJaccard(with other: Signature) -> Double {
+  package func estimatedJaccard(with other: Signature) -> Double {
     precondition(
       values.count == other.values.count,
       "signatures of \(values.count) and \(other.values.count) slots are not comparable")
@@ -31,7 +31,7 @@ public struct Signature: Hashable, Sendable {
   /// - Precondition: `a.count == b.count`.
   /// - Complexity: O(k).
   @inlinable
-  public static func estimatedJaccard(_ a: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<UInt32>)
+  package static func estimatedJaccard(_ a: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<UInt32>)
     -> Double
   {
     precondition(a.count == b.count, "signatures of \(a.count) and \(b.count) slots are not comparable")

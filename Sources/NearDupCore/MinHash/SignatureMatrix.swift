@@ -7,22 +7,22 @@
 /// - Invariant: `values.count == count * permutationCount`.
 public struct SignatureMatrix: Sendable {
   /// k, the slots per row.
-  public let permutationCount: Int
+  package let permutationCount: Int
   /// All slot values, row-major.
-  public private(set) var values: ContiguousArray<UInt32> = []
+  package private(set) var values: ContiguousArray<UInt32> = []
 
   /// Creates an empty matrix for signatures of `permutationCount` slots.
-  public init(permutationCount: Int) {
+  package init(permutationCount: Int) {
     self.permutationCount = permutationCount
   }
 
   /// N, the number of rows.
-  public var count: Int { values.count / permutationCount }
+  package var count: Int { values.count / permutationCount }
 
   /// Appends `rowCount` rows filled with `UInt32.max` and calls `body` with a
   /// buffer over exactly those new rows, for the caller to fill.
   /// - Complexity: O(rowCount·k).
-  public mutating func appendRows(
+  package mutating func appendRows(
     _ rowCount: Int, _ body: (UnsafeMutableBufferPointer<UInt32>) throws -> Void
   ) rethrows {
     let start = values.count
@@ -33,14 +33,14 @@ public struct SignatureMatrix: Sendable {
   }
 
   /// Reserves room for `rows` rows in all.
-  public mutating func reserveCapacity(rows: Int) {
+  package mutating func reserveCapacity(rows: Int) {
     values.reserveCapacity(rows * permutationCount)
   }
 
   /// Maps the reserved memory of the next `rowCount` rows ahead of appending them
   /// (see `PagePopulation`); changes no row.
   /// - Complexity: O(rowCount·k) in the kernel.
-  public mutating func populateSpareCapacity(rows rowCount: Int) {
+  package mutating func populateSpareCapacity(rows rowCount: Int) {
     let capacity = values.capacity
     let additional = rowCount * permutationCount
     values.withUnsafeMutableBufferPointer {
@@ -50,20 +50,20 @@ public struct SignatureMatrix: Sendable {
 
   /// Appends the rows in `rows` (a multiple of k values).
   /// - Complexity: O(rows.count).
-  public mutating func append(rows: UnsafeBufferPointer<UInt32>) {
+  package mutating func append(rows: UnsafeBufferPointer<UInt32>) {
     precondition(rows.count % permutationCount == 0, "\(rows.count) values are not whole rows of \(permutationCount)")
     values.append(contentsOf: rows)
   }
 
   /// Row `index` as a `Signature`.
   /// - Complexity: O(k).
-  public func signature(_ index: Int) -> Signature {
+  package func signature(_ index: Int) -> Signature {
     Signature(values: Array(values[index * permutationCount..<(index + 1) * permutationCount]))
   }
 
   /// Calls `body` with all rows; row i is `matrix[i*k..<(i+1)*k]`. The pointer must
   /// not escape `body`.
-  public func withRows<Result>(_ body: (UnsafeBufferPointer<UInt32>) throws -> Result) rethrows -> Result {
+  package func withRows<Result>(_ body: (UnsafeBufferPointer<UInt32>) throws -> Result) rethrows -> Result {
     try values.withUnsafeBufferPointer(body)
   }
 }

@@ -1,6 +1,9 @@
-/// Which parts of a news page are removed before tokenizing.
+/// Which parts of a news page are removed before tokenizing: the body is cleaned,
+/// never the title. The default (`SketchParameters.default`) removes both.
 public struct CleaningOptions: OptionSet, Hashable, Sendable, Codable {
+  /// The options as bits: 1 datelines, 2 metadata.
   public let rawValue: UInt8
+  /// Creates options from their bits.
   public init(rawValue: UInt8) { self.rawValue = rawValue }
 
   /// The dateline that opens a wire story: "MOSCOW (AP) — ", "PORTO, Portugal — ".
@@ -27,18 +30,18 @@ public struct CleaningOptions: OptionSet, Hashable, Sendable, Codable {
 /// - Complexity: O(b) for b bytes (`memchr` finds the line ends); writes into a
 ///   reusable buffer only when something is removed, and allocates nothing once
 ///   that buffer has grown.
-public struct NewsCleaner: Sendable {
+package struct NewsCleaner: Sendable {
   /// What to remove.
-  public var options: CleaningOptions
+  package var options: CleaningOptions
 
   /// Creates a cleaner.
-  public init(options: CleaningOptions) {
+  package init(options: CleaningOptions) {
     self.options = options
   }
 
   /// Cleans `text`. Returns nil when nothing is removed; else fills `out` with the
   /// cleaned text and returns its byte count.
-  public func clean(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Int? {
+  package func clean(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Int? {
     guard !options.isEmpty, let base = text.baseAddress else { return nil }
     // Kept bytes are copied into `out` as each removal is found, so cleaning
     // allocates nothing once `out` has grown to the longest cleaned text.

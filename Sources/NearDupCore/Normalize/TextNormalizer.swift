@@ -28,9 +28,9 @@ internal import CVectorKernels
 ///
 /// - Complexity: O(b) for b input bytes; allocation-free once the output buffers
 ///   have grown to the largest document.
-public struct TextNormalizer: Sendable {
+package struct TextNormalizer: Sendable {
   /// Whether lowercase-to-uppercase transitions split a token.
-  public var splitsGluedWords: Bool
+  package var splitsGluedWords: Bool
   /// Whether plain ASCII chunks take the AVX-512 path (see `tokenize`).
   let foldsPlainChunks: Bool
 
@@ -38,7 +38,7 @@ public struct TextNormalizer: Sendable {
   static let plainChunksAvailable = cvk_plain_chunks_available()
 
   /// Creates a normalizer.
-  public init(splitsGluedWords: Bool = true) {
+  package init(splitsGluedWords: Bool = true) {
     self.init(splitsGluedWords: splitsGluedWords, foldsPlainChunks: Self.plainChunksAvailable)
   }
 
@@ -63,7 +63,7 @@ public struct TextNormalizer: Sendable {
   /// it, the whole text is one chunk for `scan`. The trailing space of the last token
   /// goes at the end.
   /// - Complexity: O(text.count).
-  public func tokenize(_ text: UnsafeBufferPointer<UInt8>, into tokens: inout TokenBuffer, appending: Bool = false) {
+  package func tokenize(_ text: UnsafeBufferPointer<UInt8>, into tokens: inout TokenBuffer, appending: Bool = false) {
     tokens.prepare(forInputByteCount: text.count, appending: appending)
     let (byteCount, tokenCount, invalid) = tokens.storage.withUnsafeMutableBufferPointer { out in
       tokens.endStorage.withUnsafeMutableBufferPointer { ends in
@@ -110,7 +110,7 @@ public struct TextNormalizer: Sendable {
 
   /// Tokenizes a string; a convenience for tests and small inputs.
   /// - Complexity: O(text.utf8.count).
-  public func tokens(of text: String) -> [String] {
+  package func tokens(of text: String) -> [String] {
     var buffer = TokenBuffer()
     var copy = text
     copy.withUTF8 { tokenize($0, into: &buffer) }

@@ -11,22 +11,22 @@
 ///   token i + 1 starts one byte (a space) after token i ends; the last token ends
 ///   at `byteCount`; `byteCount + 64 <= storage.count` (slack for word and vector
 ///   stores).
-public struct TokenBuffer: Sendable {
+package struct TokenBuffer: Sendable {
   /// Token bytes, valid in `0..<byteCount`; the rest is scratch capacity.
   @usableFromInline var storage: [UInt8] = []
   /// End offsets of the tokens, valid in `0..<count`.
   @usableFromInline var endStorage: [Int32] = []
   /// The number of valid bytes in `storage`.
-  public internal(set) var byteCount = 0
+  package internal(set) var byteCount = 0
   /// The number of tokens.
-  public internal(set) var count = 0
+  package internal(set) var count = 0
   /// Invalid UTF-8 sequences met in the last document (each read as U+FFFD).
-  public internal(set) var invalidUTF8Count = 0
+  package internal(set) var invalidUTF8Count = 0
   /// The tokenizer's span scratch.
   var spans = TokenizerScratch()
 
   /// Creates an empty buffer.
-  public init() {}
+  package init() {}
 
   /// Grows the storage so that the tokens of `inputByteCount` more input bytes fit
   /// after the current ones (which `appending` keeps), with 64 bytes of slack for
@@ -50,7 +50,7 @@ public struct TokenBuffer: Sendable {
   /// - Precondition: `index < count`.
   /// - Complexity: O(1).
   @inlinable
-  public func range(ofToken index: Int) -> Range<Int> {
+  package func range(ofToken index: Int) -> Range<Int> {
     let lower = index == 0 ? 0 : Int(endStorage[index - 1]) + 1
     return lower..<Int(endStorage[index])
   }
@@ -58,7 +58,7 @@ public struct TokenBuffer: Sendable {
   /// Calls `body` with the normalized text (`0..<byteCount`) and the token ends
   /// (`0..<count`). The pointers must not escape `body`.
   @inlinable
-  public func withTokens<Result>(
+  package func withTokens<Result>(
     _ body: (_ bytes: UnsafeBufferPointer<UInt8>, _ ends: UnsafeBufferPointer<Int32>) throws -> Result
   ) rethrows -> Result {
     try storage.withUnsafeBufferPointer { bytes in
@@ -72,7 +72,7 @@ public struct TokenBuffer: Sendable {
 
   /// The tokens as strings, for tests and diagnostics.
   /// - Complexity: O(byteCount).
-  public var tokens: [String] {
+  package var tokens: [String] {
     (0..<count).map { String(decoding: storage[range(ofToken: $0)], as: UTF8.self) }
   }
 }

@@ -92,7 +92,7 @@ extension TextNormalizer {
   /// of work) on a background thread and returns at once. Tokenizing never needs this call: a tokenizer that
   /// meets a non-ASCII letter first builds the table itself, or waits for this build
   /// to finish (the table is a thread-safe lazy global, built once).
-  public static func prepareUnicodeTable() {
+  package static func prepareUnicodeTable() {
     DispatchQueue.global(qos: .userInitiated).async { _ = UnicodeClasses.shared }
   }
 }

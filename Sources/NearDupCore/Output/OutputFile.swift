@@ -9,9 +9,12 @@ internal import CZlib
 
 /// A problem writing an output file.
 public enum OutputError: Error, Equatable, CustomStringConvertible {
+  /// The file could not be created.
   case cannotCreate(path: String, reason: String)
+  /// Writing, syncing or renaming the file failed.
   case writeFailed(path: String, reason: String)
 
+  /// The problem, naming the file.
   public var description: String {
     switch self {
     case .cannotCreate(let path, let reason): "\(path): cannot create: \(reason)"
@@ -43,7 +46,7 @@ public enum OutputError: Error, Equatable, CustomStringConvertible {
 ///   temporary file is ever created, replaced or removed.
 public final class OutputFile {
   /// The path as the user gave it.
-  public let path: String
+  package let path: String
   /// The output's name in messages: the path, or "standard output" for "-".
   private var name: String { path == "-" ? "standard output" : path }
   private let sink: Sink
@@ -71,7 +74,7 @@ public final class OutputFile {
   /// file, or opens a device, FIFO or socket in place.
   /// - Throws: `OutputError.cannotCreate` when the directory is missing or not
   ///   writable, the path is a directory, or symbolic links loop.
-  public init(path: String) throws(OutputError) {
+  package init(path: String) throws(OutputError) {
     self.path = path
     if path.hasSuffix(".gz") { deflater = Deflater() }
     if path == "-" {
@@ -122,26 +125,26 @@ public final class OutputFile {
   }
 
   /// Appends bytes.
-  public func write(_ bytes: [UInt8]) throws(OutputError) {
+  package func write(_ bytes: [UInt8]) throws(OutputError) {
     buffer.append(contentsOf: bytes)
     if buffer.count >= Self.flushThreshold { try flush() }
   }
 
   /// Appends the UTF-8 of `string`.
-  public func write(_ string: String) throws(OutputError) {
+  package func write(_ string: String) throws(OutputError) {
     buffer.append(contentsOf: string.utf8)
     if buffer.count >= Self.flushThreshold { try flush() }
   }
 
   /// Appends bytes from a buffer.
-  public func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(OutputError) {
+  package func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(OutputError) {
     buffer.append(contentsOf: bytes)
     if buffer.count >= Self.flushThreshold { try flush() }
   }
 
   /// Writes everything. A regular file is then synced to disk and renamed over its
   /// path; a device, FIFO or socket is closed. Either way every error is thrown.
-  public func commit() throws(OutputError) {
+  package func commit() throws(OutputError) {
     try flush()
     if let deflater { try writeAll(deflater.finish()) }
     switch sink {

@@ -6,6 +6,10 @@
 /// Candidates come from the bands in parallel and verification from parallel chunks
 /// of candidates.
 ///
+/// `DocumentClusterer` is the library's entry point over it; the command-line tool
+/// uses it directly, for the pair file written while the clusters form and for
+/// corpora sketched from an index.
+///
 /// ```swift
 /// let pipeline = ClusterPipeline(configuration: try ClusterConfiguration(threshold: 0.8))
 /// let result = try pipeline.run(reader: CorpusReader(inputs: inputs, options: options))
@@ -15,12 +19,12 @@
 /// - Complexity: O(B + N·s·k) to sketch N documents of B bytes and s shingles, plus
 ///   banding O(b·N log N), verification O(C·s) for C candidates, clustering
 ///   O(N + E α(N)). Memory: O(N·(k + s)) for signatures and fingerprint sets.
-public final class ClusterPipeline {
+package final class ClusterPipeline {
   /// The run's configuration.
-  public let configuration: ClusterConfiguration
+  package let configuration: ClusterConfiguration
 
   /// Creates a pipeline.
-  public init(configuration: ClusterConfiguration) {
+  package init(configuration: ClusterConfiguration) {
     self.configuration = configuration
   }
 
@@ -32,7 +36,7 @@ public final class ClusterPipeline {
   ///
   /// With a boilerplate filter, the boilerplate is learned from the first documents
   /// as they are read (see `CorpusSketcher`); every document is read once.
-  public func run(
+  package func run(
     reader: CorpusReader, progress: ((PipelineProgress) -> Void)? = nil, pairsReady: ((PairList) -> Void)? = nil
   ) throws(CorpusError) -> ClusterResult {
     cluster(try makeSketcher().sketch(reader: reader, progress: progress), progress: progress, pairsReady: pairsReady)
@@ -40,10 +44,12 @@ public final class ClusterPipeline {
 
   /// Clusters documents given in memory; for callers that hold their documents
   /// already.
+  /// - Parameter progress: Called on the calling thread as each stage after
+  ///   sketching starts, and when the run is done.
   /// - Precondition: ids are unique.
   /// - Note: The boilerplate filter, when configured, learns from these documents.
-  public func run(documents records: [Document]) -> ClusterResult {
-    cluster(makeSketcher().sketch(documents: records))
+  package func run(documents records: [Document], progress: ((PipelineProgress) -> Void)? = nil) -> ClusterResult {
+    cluster(makeSketcher().sketch(documents: records), progress: progress)
   }
 
   private func makeSketcher() -> CorpusSketcher {
@@ -61,7 +67,7 @@ public final class ClusterPipeline {
   ///   so that writing them overlaps that stage; the call returns after it returns.
   /// - Precondition: the corpus was sketched with `configuration.sketch`, and keeps
   ///   fingerprint sets if verification is exact.
-  public func cluster(
+  package func cluster(
     _ corpus: SketchedCorpus, progress: ((PipelineProgress) -> Void)? = nil, pairsReady: ((PairList) -> Void)? = nil
   ) -> ClusterResult {
     precondition(

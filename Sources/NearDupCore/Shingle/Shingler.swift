@@ -12,15 +12,15 @@
 /// - Invariant: the same tokens give the same fingerprints on every machine.
 /// - Complexity: O(t) hashes of O(n) bytes each for t tokens (word shingles); O(c)
 ///   for c characters.
-public struct Shingler: Sendable {
+package struct Shingler: Sendable {
   /// Word or character shingles.
-  public let kind: ShingleKind
+  package let kind: ShingleKind
   /// The n of the n-grams.
-  public let size: Int
+  package let size: Int
 
   /// Creates a shingler for n-grams of `size` units.
   /// - Precondition: `size >= 1`.
-  public init(kind: ShingleKind, size: Int) {
+  package init(kind: ShingleKind, size: Int) {
     precondition(size >= 1, "shingle size \(size) must be at least 1")
     self.kind = kind
     self.size = size
@@ -29,7 +29,7 @@ public struct Shingler: Sendable {
   /// Writes the fingerprints of the word shingles of `tokens` into `fingerprints`
   /// (replacing its contents), unsorted and possibly repeated.
   /// - Complexity: O(t) hashes for t tokens.
-  public func wordFingerprints(of tokens: TokenBuffer, into fingerprints: inout [UInt64]) {
+  package func wordFingerprints(of tokens: TokenBuffer, into fingerprints: inout [UInt64]) {
     guard tokens.count > 0 else { return fingerprints.removeAll(keepingCapacity: true) }
     let windows = max(1, tokens.count - size + 1)
     let width = min(size, tokens.count)
@@ -54,7 +54,7 @@ public struct Shingler: Sendable {
   /// Writes the fingerprints of the character shingles of `tokens` into
   /// `fingerprints` (replacing its contents), unsorted and possibly repeated.
   /// - Complexity: O(c) for c characters.
-  public func characterFingerprints(of tokens: TokenBuffer, into fingerprints: inout [UInt64], scratch: inout ShinglerScratch) {
+  package func characterFingerprints(of tokens: TokenBuffer, into fingerprints: inout [UInt64], scratch: inout ShinglerScratch) {
     fingerprints.removeAll(keepingCapacity: true)
     guard tokens.count > 0 else { return }
     tokens.withTokens { text, _ in
@@ -76,7 +76,7 @@ public struct Shingler: Sendable {
   /// The sorted, duplicate-free fingerprints of `text`, through the whole front of
   /// the pipeline (normalize, tokenize, shingle); for tests and small inputs.
   /// - Complexity: O(b + s log s) for b bytes and s shingles.
-  public func fingerprintSet(of text: String, normalizer: TextNormalizer = TextNormalizer()) -> [UInt64] {
+  package func fingerprintSet(of text: String, normalizer: TextNormalizer = TextNormalizer()) -> [UInt64] {
     var tokens = TokenBuffer()
     var copy = text
     copy.withUTF8 { normalizer.tokenize($0, into: &tokens) }
@@ -95,11 +95,11 @@ public struct Shingler: Sendable {
 
 /// Reusable storage for character shingles: the start offset of every scalar of the
 /// normalized text.
-public struct ShinglerScratch: Sendable {
+package struct ShinglerScratch: Sendable {
   var scalarStarts: [Int32] = []
 
   /// Creates empty scratch storage.
-  public init() {}
+  package init() {}
 
   /// Records where each scalar of `text` starts, plus the total length as a final
   /// entry.

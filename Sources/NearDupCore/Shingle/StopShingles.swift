@@ -21,14 +21,14 @@ public struct StopShingles: Sendable, Equatable {
   private let bitmap: [UInt64]
   private let bitShift: UInt64
   /// The number of stop shingles.
-  public let count: Int
+  package let count: Int
 
   /// An empty set.
   public static let none = StopShingles(fingerprints: [])
 
   /// The set of `fingerprints`.
   /// - Complexity: O(n).
-  public init(fingerprints: [UInt64]) {
+  package init(fingerprints: [UInt64]) {
     let unique = Set(fingerprints)
     count = unique.count
     containsZero = unique.contains(0)
@@ -55,7 +55,7 @@ public struct StopShingles: Sendable, Equatable {
   }
 
   /// Whether the set is empty (no filtering).
-  public var isEmpty: Bool { count == 0 }
+  package var isEmpty: Bool { count == 0 }
 
   /// Whether both sets hold the same fingerprints, however their tables are laid
   /// out: colliding fingerprints take their slots in the order a `Set` yields them,
@@ -69,7 +69,7 @@ public struct StopShingles: Sendable, Equatable {
   /// Whether `fingerprint` is a stop shingle.
   /// - Complexity: O(1) expected.
   @inline(__always)
-  public func contains(_ fingerprint: UInt64) -> Bool {
+  package func contains(_ fingerprint: UInt64) -> Bool {
     bitmap.withUnsafeBufferPointer { bitmap in
       table.withUnsafeBufferPointer { table in contains(fingerprint, bitmap: bitmap, table: table) }
     }
@@ -95,7 +95,7 @@ public struct StopShingles: Sendable, Equatable {
   /// order.
   /// - Complexity: O(s).
   @inline(__always)
-  public func filter(_ fingerprints: inout [UInt64]) {
+  package func filter(_ fingerprints: inout [UInt64]) {
     guard count > 0 else { return }
     let kept = fingerprints.withUnsafeMutableBufferPointer { values in
       bitmap.withUnsafeBufferPointer { bitmap in
@@ -205,18 +205,18 @@ public struct StopShingles: Sendable, Equatable {
 /// least `minimumDocuments`.
 public struct BoilerplateLearning: Sendable {
   /// The least share of the sampled documents a stop shingle is found in.
-  public var share: Double
+  package var share: Double
   /// The documents sampled: the first ones of the corpus.
-  public var sampleSize: Int
+  package var sampleSize: Int
   /// The least number of sampled documents a stop shingle is found in.
-  public var minimumDocuments: Int
+  package var minimumDocuments: Int
 
   /// The default `minimumDocuments`: a shingle in fewer sampled documents is never
   /// boilerplate, however small the sample.
-  public static let defaultMinimumDocuments = 10
+  package static let defaultMinimumDocuments = 10
 
   /// Creates learning parameters.
-  public init(share: Double, sampleSize: Int = 20_000, minimumDocuments: Int = defaultMinimumDocuments) {
+  package init(share: Double, sampleSize: Int = 20_000, minimumDocuments: Int = defaultMinimumDocuments) {
     self.share = share
     self.sampleSize = sampleSize
     self.minimumDocuments = minimumDocuments

@@ -1,7 +1,7 @@
 /// Appends `string` to `out` as a JSON string literal (RFC 8259): quotes,
 /// backslashes and control characters escaped, other characters as UTF-8.
 /// - Complexity: O(string.utf8.count).
-public func appendJSONString(_ string: String, to out: inout [UInt8]) {
+package func appendJSONString(_ string: String, to out: inout [UInt8]) {
   out.append(UInt8(ascii: "\""))
   for byte in string.utf8 {
     switch byte {
@@ -23,7 +23,7 @@ public func appendJSONString(_ string: String, to out: inout [UInt8]) {
 /// Rounding down at the fourth decimal never shows a value below the threshold as
 /// meeting it, nor 1.0 for a value below 1.
 /// - Complexity: O(1).
-public func formatSimilarity(_ value: Double) -> String {
+package func formatSimilarity(_ value: Double) -> String {
   var bytes: [UInt8] = []
   appendSimilarity(value, to: &bytes)
   return String(decoding: bytes, as: UTF8.self)
@@ -32,7 +32,7 @@ public func formatSimilarity(_ value: Double) -> String {
 /// Appends `formatSimilarity(value)`'s UTF-8 to `out`, without allocating once `out`
 /// has room: "0." and the four decimals rounded down, trailing zeros dropped.
 /// - Complexity: O(1).
-public func appendSimilarity(_ value: Double, to out: inout [UInt8]) {
+package func appendSimilarity(_ value: Double, to out: inout [UInt8]) {
   let scaled = Int((value * 10_000).rounded(.down))
   if scaled >= 10_000 { return out.append(contentsOf: (value >= 1 ? "1.0" : "0.9999").utf8) }
   // Drop trailing zeros, keeping one decimal at least: 8000 → 8, 50 → 005.

@@ -9,12 +9,12 @@ import Synchronization
 /// - Invariant: every user writes only the elements of its own chunk, and nobody
 ///   reads an element another worker may be writing. The buffer outlives the
 ///   parallel region that uses it.
-public struct DisjointRows<Element>: @unchecked Sendable {
+package struct DisjointRows<Element>: @unchecked Sendable {
   /// The whole buffer; each worker writes only its own rows of it.
-  public let base: UnsafeMutableBufferPointer<Element>
+  package let base: UnsafeMutableBufferPointer<Element>
 
   /// Wraps `base` for hand-over to parallel workers.
-  public init(_ base: UnsafeMutableBufferPointer<Element>) {
+  package init(_ base: UnsafeMutableBufferPointer<Element>) {
     self.base = base
   }
 }
@@ -31,7 +31,7 @@ public struct DisjointRows<Element>: @unchecked Sendable {
 ///   - threads: The largest number of threads to use; 1 runs inline.
 ///   - body: The work for one chunk; called exactly once per chunk.
 /// - Complexity: O(chunkCount) scheduling overhead plus the work itself.
-public func parallelForEach(
+package func parallelForEach(
   chunkCount: Int, threads: Int, _ body: (_ chunk: Int) -> Void
 ) {
   if chunkCount <= 0 { return }
@@ -75,7 +75,7 @@ private final class ChunkCursor: Sendable {
 /// Splits `0..<count` into `chunkCount` nearly equal consecutive ranges.
 /// - Complexity: O(1).
 @inlinable
-public func chunkRange(_ chunk: Int, of chunkCount: Int, count: Int) -> Range<Int> {
+package func chunkRange(_ chunk: Int, of chunkCount: Int, count: Int) -> Range<Int> {
   let lower = count * chunk / chunkCount
   let upper = count * (chunk + 1) / chunkCount
   return lower..<upper

@@ -1,17 +1,28 @@
-/// A parameter outside its valid range. Reported before any work starts.
+/// A parameter outside its valid range, thrown by the initializers that check
+/// them; reported before any work starts.
 public enum ParameterError: Error, Equatable, CustomStringConvertible {
   /// A similarity threshold outside (0, 1].
   case threshold(Double)
-  /// An n-gram size below 1.
+  /// A shingle size (n) below 1.
   case shingleSize(Int)
-  /// A permutation count outside 1...4096.
+  /// A permutation count outside `SketchParameters.permutationCounts`.
   case permutationCount(Int)
-  /// A banding whose bands × rows exceed the permutations.
+  /// A banding below one band or row, or with more slots than permutations.
   case bandsAndRows(bands: Int, rows: Int, permutationCount: Int)
-  /// A thread count outside the `allowed` range.
+  /// A thread count outside the `allowed` range (`ClusterConfiguration.threadCounts`).
   case threads(Int, allowed: ClosedRange<Int>)
+  /// A boilerplate share outside (0, 1).
+  case boilerplateShare(Double)
+  /// A boilerplate sample below one document.
+  case boilerplateSample(Int)
+  /// A batch size below one document.
+  case batchSize(Int)
+  /// A query's smallest similarity outside [0, 1].
+  case queryThreshold(Double)
+  /// A query's result count below 1.
+  case top(Int)
 
-  /// The message shown to the user: the value, the valid range, and a hint.
+  /// The problem, and what to give instead.
   public var description: String {
     switch self {
     case .threshold(let value):
@@ -25,6 +36,16 @@ public enum ParameterError: Error, Equatable, CustomStringConvertible {
         + "lower --bands or --rows, or raise --permutations"
     case .threads(let value, let allowed):
       "thread count \(value) must be in \(allowed)"
+    case .boilerplateShare(let value):
+      "boilerplate share \(value) is outside (0, 1); use a small share such as 0.005, or none to keep every shingle"
+    case .boilerplateSample(let value):
+      "boilerplate sample \(value) must be at least 1 document"
+    case .batchSize(let value):
+      "batch size \(value) must be at least 1 document"
+    case .queryThreshold(let value):
+      "query threshold \(value) is outside [0, 1]"
+    case .top(let value):
+      "the number of matches \(value) must be at least 1"
     }
   }
 }

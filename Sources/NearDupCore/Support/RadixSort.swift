@@ -16,12 +16,12 @@
 ///
 /// - Complexity: O(n·(1 + d) + 2^m·d) time for d remaining 8-bit digits, and O(n)
 ///   extra memory; arrays of up to 4,096 keys use the standard library's sort.
-public enum RadixSort {
+package enum RadixSort {
   /// Sorts `values` ascending by their bits above the lowest `skippingLowBits`. The
   /// sort is stable: values equal in those bits keep their order, so values already
   /// ascending in their low bits end fully sorted.
   /// - Precondition: `0 <= skippingLowBits < Key.bitWidth`.
-  public static func sort<Key: FixedWidthInteger & UnsignedInteger>(_ values: inout [Key], skippingLowBits: Int = 0) {
+  package static func sort<Key: FixedWidthInteger & UnsignedInteger>(_ values: inout [Key], skippingLowBits: Int = 0) {
     values.withUnsafeMutableBufferPointer { sort($0, skippingLowBits: skippingLowBits) }
   }
 
@@ -125,7 +125,7 @@ public enum RadixSort {
   }
 
   /// Sorts `values` and removes repeats.
-  public static func sortAndRemoveDuplicates(_ values: inout [UInt64]) {
+  package static func sortAndRemoveDuplicates(_ values: inout [UInt64]) {
     let unique = values.withUnsafeMutableBufferPointer { sortAndRemoveDuplicates($0) }
     values.removeLast(values.count - unique)
   }

@@ -12,7 +12,7 @@ public enum SimilarityMeasure: String, Sendable, CaseIterable, Codable {
   /// 0 when either set is empty.
   /// - Complexity: O(1).
   @inlinable
-  public func similarity(intersection: Int, _ a: Int, _ b: Int) -> Double {
+  package func similarity(intersection: Int, _ a: Int, _ b: Int) -> Double {
     guard a > 0, b > 0 else { return 0 }
     switch self {
     case .jaccard: return Double(intersection) / Double(a + b - intersection)
@@ -24,7 +24,7 @@ public enum SimilarityMeasure: String, Sendable, CaseIterable, Codable {
   /// similarity is `jaccard` (used with estimated Jaccard from signatures).
   /// - Complexity: O(1).
   @inlinable
-  public func similarity(fromJaccard jaccard: Double, _ a: Int, _ b: Int) -> Double {
+  package func similarity(fromJaccard jaccard: Double, _ a: Int, _ b: Int) -> Double {
     switch self {
     case .jaccard: return jaccard
     case .containment:

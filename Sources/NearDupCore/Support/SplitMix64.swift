@@ -6,18 +6,18 @@
 ///
 /// - Invariant: the output sequence depends only on the seed.
 /// - Complexity: O(1) per value.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
+package struct SplitMix64: RandomNumberGenerator, Sendable {
   /// The generator's state; the next value is a function of it alone.
   @usableFromInline var state: UInt64
 
   /// Creates a generator whose sequence is fully determined by `seed`.
-  public init(seed: UInt64) {
+  package init(seed: UInt64) {
     state = seed
   }
 
   /// The next 64 pseudo-random bits.
   @inlinable
-  public mutating func next() -> UInt64 {
+  package mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15
     var z = state
     z = (z ^ (z &>> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -9,21 +9,21 @@
 /// A monotonic stopwatch for the per-stage timings in reports.
 ///
 /// - Complexity: O(1) per reading.
-public struct Stopwatch: Sendable {
+package struct Stopwatch: Sendable {
   private var start: UInt64
 
   /// Starts timing now.
-  public init() {
+  package init() {
     start = monotonicNanoseconds()
   }
 
   /// Seconds since the stopwatch started or was last restarted.
-  public var elapsed: Double {
+  package var elapsed: Double {
     Double(monotonicNanoseconds() &- start) / 1e9
   }
 
   /// Returns the elapsed seconds and starts again from now.
-  public mutating func lap() -> Double {
+  package mutating func lap() -> Double {
     let now = monotonicNanoseconds()
     defer { start = now }
     return Double(now &- start) / 1e9

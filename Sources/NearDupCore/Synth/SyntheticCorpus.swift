@@ -23,30 +23,30 @@
 /// - Invariant: the output depends only on the seed and the document count; memory
 ///   is constant (one window of documents).
 /// - Complexity: O(output bytes).
-public struct SyntheticCorpus: Sendable {
+package struct SyntheticCorpus: Sendable {
   /// The seed of everything random.
-  public let seed: UInt64
+  package let seed: UInt64
 
   /// Creates a generator.
-  public init(seed: UInt64 = 1) {
+  package init(seed: UInt64 = 1) {
     self.seed = seed
   }
 
   /// One generated record.
-  public struct Document: Sendable, Equatable {
-    public var id: String
-    public var title: String
-    public var text: String
-    public var story: String
-    public var source: String
+  package struct Document: Sendable, Equatable {
+    package var id: String
+    package var title: String
+    package var text: String
+    package var story: String
+    package var source: String
     /// Which of the model's kinds made it: "original", "copy", "lookalike", "singleton".
-    public var kind: String
+    package var kind: String
   }
 
   /// Calls `body` with documents 0..<count in order; the sequence is the same for a
   /// given seed whatever `count` is (a prefix of a larger corpus).
   /// - Complexity: O(count) documents, constant memory.
-  public func generate(count: Int, _ body: (Document) throws -> Void) rethrows {
+  package func generate(count: Int, _ body: (Document) throws -> Void) rethrows {
     var window: [Document] = []
     var group = 0
     var emitted = 0
@@ -69,7 +69,7 @@ public struct SyntheticCorpus: Sendable {
 
   /// Writes `count` documents as JSON Lines: `id`, `title`, `text`, `story`, `source`,
   /// `kind`.
-  public func write(count: Int, to file: OutputFile, progress: ((Int) -> Void)? = nil) throws {
+  package func write(count: Int, to file: OutputFile, progress: ((Int) -> Void)? = nil) throws {
     var line: [UInt8] = []
     var written = 0
     try generate(count: count) { document in

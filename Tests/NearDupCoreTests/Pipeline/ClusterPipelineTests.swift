@@ -96,8 +96,7 @@ struct ClusterPipelineTests {
     // With the boilerplate filter the documents go through the sample's batches;
     // without it, through blocks of lines on two threads.
     let with = try ClusterConfiguration(boilerplateShare: boilerplateShare, threads: 2)
-    var without = with
-    without.keepsPreviews = false
+    let without = try ClusterConfiguration(boilerplateShare: boilerplateShare, keepsPreviews: false, threads: 2)
     let kept = try Harness.cluster(Fixtures.corpus, with)
     let dropped = try Harness.cluster(Fixtures.corpus, without)
     #expect(kept.documents.previews.allSatisfy { !$0.isEmpty })
