@@ -84,22 +84,22 @@ struct ByteCount: ExpressibleByArgument, CustomStringConvertible {
 /// Values are optional so that commands working on an index can tell an explicit
 /// flag (which must agree with the index) from a default.
 struct SketchOptionGroup: ParsableArguments {
-  @Option(help: "Shingle kind: word n-grams, or char n-grams (for headlines and scripts without spaces). Default: word.")
+  @Option(help: "Shingle kind: word n-grams, or char n-grams (for headlines and scripts without spaces). Default: \(SketchParameters.default.shingle.rawValue).")
   var shingle: ShingleKind?
 
-  @Option(help: "The n of the shingle n-grams. Default: 5.")
+  @Option(help: "The n of the shingle n-grams. Default: \(SketchParameters.default.shingleSize).")
   var ngram: Int?
 
-  @Option(help: "MinHash permutations k (32-bit slots per signature). Default: 128.")
+  @Option(help: "MinHash permutations k (32-bit slots per signature). Default: \(SketchParameters.default.permutationCount).")
   var permutations: Int?
 
-  @Option(help: "Seed of the MinHash permutation family. Default: 1.")
+  @Option(help: "Seed of the MinHash permutation family. Default: \(SketchParameters.default.seed).")
   var seed: UInt64?
 
-  @Flag(inversion: .prefixedNo, help: "Split words glued by scraping where a lowercase letter meets an uppercase one. Default: on.")
+  @Flag(inversion: .prefixedNo, help: "Split words glued by scraping where a lowercase letter meets an uppercase one. Default: \(SketchParameters.default.splitsGluedWords ? "on" : "off").")
   var splitGluedWords: Bool?
 
-  @Option(help: "Signature scheme: oph (one permutation hashing, O(s + k)) or minhash (k permutations, O(s·k)). Default: oph.")
+  @Option(help: "Signature scheme: oph (one permutation hashing, O(s + k)) or minhash (k permutations, O(s·k)). Default: \(SketchParameters.default.scheme.rawValue).")
   var sketch: SketchScheme?
 
   @Option(help: "News cleaning before tokenizing: datelines, metadata, both (datelines,metadata), or none. Default: \(CleaningOptions.defaultValue.argumentText).")
@@ -143,10 +143,10 @@ struct ClusteringOptionGroup: ParsableArguments {
   @Option(help: "Cluster representative: longest, first or shortest member.")
   var keep: KeepPolicy = .longest
 
-  @Option(help: "Linkage: components (connected components) or center (members must be similar to the representative). Default: \(ClusterConfiguration.defaultLinkage.rawValue).")
+  @Option(help: "Linkage: components (connected components) or center (members must be similar to the representative).")
   var linkage: Linkage = ClusterConfiguration.defaultLinkage
 
-  @Option(help: "Drop shingles found in at least this share of the first 20,000 documents as boilerplate (0 turns the filter off). Default: \(ClusterConfiguration.defaultBoilerplateShare.map { "\($0)" } ?? "0").")
+  @Option(help: "Drop shingles found in at least this share of the first \(Format.count(ClusterConfiguration.defaultBoilerplateSample)) documents as boilerplate (0 turns the filter off).")
   var boilerplate: Double = ClusterConfiguration.defaultBoilerplateShare ?? 0
 
   @Option(help: "Worker threads (default: all cores).")
@@ -168,7 +168,8 @@ struct ClusteringOptionGroup: ParsableArguments {
     keepsPreviews: Bool = true
   ) throws -> ClusterConfiguration {
     try ClusterConfiguration(
-      sketch: sketch, threshold: similarity.threshold ?? 0.8, measure: similarity.measure ?? .containment,
+      sketch: sketch, threshold: similarity.threshold ?? ClusterConfiguration.defaultThreshold,
+      measure: similarity.measure ?? ClusterConfiguration.defaultMeasure,
       lsh: similarity.lshParameters(permutationCount: sketch.permutationCount), verification: verify, keep: keep,
       linkage: linkage, boilerplateShare: boilerplateShare, keepsDigestSets: keepsDigestSets,
       keepsPreviews: keepsPreviews, threads: threads)
@@ -207,10 +208,10 @@ extension CleaningOptions: ExpressibleByArgument {
 
 /// Threshold, measure and banding: stored in an index, chosen per run by `cluster`.
 struct SimilarityOptionGroup: ParsableArguments {
-  @Option(help: "Similarity threshold in (0, 1]. Default: 0.8.")
+  @Option(help: "Similarity threshold in (0, 1]. Default: \(ClusterConfiguration.defaultThreshold).")
   var threshold: Double?
 
-  @Option(help: "Similarity measure: containment (|A∩B| / min(|A|,|B|), for padded or cut copies) or jaccard. Default: containment.")
+  @Option(help: "Similarity measure: containment (|A∩B| / min(|A|,|B|), for padded or cut copies) or jaccard. Default: \(ClusterConfiguration.defaultMeasure.rawValue).")
   var measure: SimilarityMeasure?
 
   @Option(help: "LSH bands b (default: chosen from the threshold and permutations).")
@@ -245,7 +246,8 @@ struct SimilarityOptionGroup: ParsableArguments {
     sketch: SketchParameters, verification: VerificationMethod = .exact, keep: KeepPolicy = .longest, threads: Int
   ) throws -> ClusterConfiguration {
     try ClusterConfiguration(
-      sketch: sketch, threshold: threshold ?? 0.8, measure: measure ?? .containment,
+      sketch: sketch, threshold: threshold ?? ClusterConfiguration.defaultThreshold,
+      measure: measure ?? ClusterConfiguration.defaultMeasure,
       lsh: lshParameters(permutationCount: sketch.permutationCount), verification: verification, keep: keep,
       threads: threads)
   }

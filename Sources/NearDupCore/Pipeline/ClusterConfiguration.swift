@@ -46,6 +46,12 @@ public struct ClusterConfiguration: Sendable, Equatable {
   /// it; memory grows with it.
   public private(set) var batchSize: Int
 
+  /// The default threshold: 0.8, the similarity of a copy whose site changed its
+  /// headline, byline and tail.
+  public static let defaultThreshold = 0.8
+  /// The default measure: containment, so that a story padded with boilerplate or cut
+  /// short joins its source (docs/ChoosingTheMeasure.md).
+  public static let defaultMeasure = SimilarityMeasure.containment
   /// The default linkage: measured on the evaluation corpora (docs/Accuracy.md),
   /// center linkage matches components in B³ F1 and removes chaining.
   public static let defaultLinkage = Linkage.center
@@ -92,7 +98,7 @@ public struct ClusterConfiguration: Sendable, Equatable {
   ///   fit the permutations, a boilerplate share outside (0, 1), a boilerplate sample
   ///   or batch size below 1.
   public init(
-    sketch: SketchParameters = .default, threshold: Double = 0.8, measure: SimilarityMeasure = .containment,
+    sketch: SketchParameters = .default, threshold: Double = defaultThreshold, measure: SimilarityMeasure = defaultMeasure,
     lsh: LSHParameters? = nil, verification: VerificationMethod = .exact, keep: KeepPolicy = .longest,
     linkage: Linkage = ClusterConfiguration.defaultLinkage,
     boilerplateShare: Double? = ClusterConfiguration.defaultBoilerplateShare,
