@@ -15,7 +15,8 @@ struct KernelTests {
   /// Random bytes drawn mostly from `alphabet`, sometimes any byte.
   static func bytes(_ count: Int, from alphabet: [UInt8], _ random: inout SplitMix64) -> [UInt8] {
     (0..<count).map { _ in
-      random.next() % 8 == 0 ? UInt8(truncatingIfNeeded: random.next()) : alphabet[Int(random.next() % UInt64(alphabet.count))]
+      random.next() % 8 == 0
+        ? UInt8(truncatingIfNeeded: random.next()) : alphabet[Int(random.next() % UInt64(alphabet.count))]
     }
   }
 
@@ -100,8 +101,11 @@ struct KernelTests {
     #expect(cvk_sorted_intersection_count_u32_scalar([1, 2, 3, 5, 8, 13], 6, [2, 3, 4, 8, 16], 5) == 3)
     for trial in 0..<2_000 {
       let universe = UInt64([6, 40, 1_000, 1 << 32][trial % 4])
-      let a = Array(Set((0..<Int(random.next() % 70)).map { _ in UInt32(truncatingIfNeeded: random.next() % universe) })).sorted()
-      let b = Array(Set((0..<Int(random.next() % 70)).map { _ in UInt32(truncatingIfNeeded: random.next() % universe) })).sorted()
+      func randomSet() -> [UInt32] {
+        Set((0..<random.next() % 70).map { _ in UInt32(truncatingIfNeeded: random.next() % universe) }).sorted()
+      }
+      let a = randomSet()
+      let b = randomSet()
       let expected = Set(a).intersection(b).count
       #expect(cvk_sorted_intersection_count_u32_scalar(a, a.count, b, b.count) == expected)
       #expect(cvk_sorted_intersection_count_u32(a, a.count, b, b.count) == expected)
@@ -151,7 +155,8 @@ struct KernelTests {
   /// bytes or more left up to the separator after it.
   static func referenceFold(_ text: [UInt8], splitsGluedWords: Bool, prefix: [UInt8]) -> Fold {
     func isToken(_ byte: UInt8) -> Bool {
-      (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+      (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+        || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
     func isSeparator(_ byte: UInt8) -> Bool { byte < 0x80 && byte != UInt8(ascii: "'") && !isToken(byte) }
     func isLower(_ byte: UInt8) -> Bool { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) }
@@ -193,7 +198,10 @@ struct KernelTests {
   /// Runs `kernel` over `text` as `referenceFold` describes.
   static func kernelFold(
     _ text: [UInt8], splitsGluedWords: Bool, prefix: [UInt8],
-    _ kernel: (UnsafePointer<UInt8>?, Int, Bool, UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<Int32>?, UnsafeMutablePointer<CVKFoldState>?) -> Void
+    _ kernel: (
+      UnsafePointer<UInt8>?, Int, Bool, UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<Int32>?,
+      UnsafeMutablePointer<CVKFoldState>?
+    ) -> Void
   ) -> Fold {
     var out = [UInt8](repeating: 0, count: prefix.count + 2 * text.count + 128)
     out.replaceSubrange(0..<prefix.count, with: prefix)
@@ -223,7 +231,8 @@ struct KernelTests {
 
     let plain = ["the", "Korea", "KOREA", "2024", "a1B2", "x", "diplomat", "Moscow", "(AP)", "internationalization"]
     let rare = [
-      "EthermacTuesday", "don't", "Straße", "東京", String(repeating: "long", count: 20), String(repeating: "7", count: 64),
+      "EthermacTuesday", "don't", "Straße", "東京", String(repeating: "long", count: 20),
+      String(repeating: "7", count: 64),
       String(repeating: "ab", count: 40) + "’s",
     ]
     let fragments = (plain + rare).map { Array($0.utf8) } + [[0xFF]]
