@@ -1,8 +1,12 @@
-/* Which AVX-512 kernels this processor runs: cpuid and the OS's register state. */
+/* Which vector paths this build compiled and this processor runs: cpuid and the OS's
+   register state. */
 
 #include "CVectorKernels.h"
+#include "Paths.h"
 
-#if defined(__x86_64__)
+bool cvk_vector_paths_compiled(void) { return CVK_X86_VECTORS; }
+
+#if CVK_X86_VECTORS
 #include <cpuid.h>
 
 /* Whether the OS saves the AVX-512 register state and the processor has AVX-512 F
@@ -27,6 +31,8 @@ bool cvk_min_hash_available(void) { return cvk_avx512_supports(1u << 17 /* DQ */
 bool cvk_json_copy_available(void) { return cvk_avx512_supports(1u << 30 /* BW */, 0); }
 
 #else
+
+/* No vector path was compiled: callers take their scalar paths. */
 
 bool cvk_plain_chunks_available(void) { return false; }
 

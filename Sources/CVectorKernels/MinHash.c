@@ -1,8 +1,26 @@
-/* k-permutation MinHash with AVX-512: eight slots per vector. */
+/* k-permutation MinHash: eight slots per vector with AVX-512, one at a time in the
+   scalar path. */
 
 #include "CVectorKernels.h"
+#include "Paths.h"
 
-#if defined(__x86_64__)
+/* Slot-major: a slot's multiplier, increment and running minimum stay in registers
+   while the fingerprints stream past. */
+void cvk_min_hash_permutations_scalar(const uint64_t *fingerprints, size_t count, const uint64_t *multipliers,
+                                      const uint64_t *increments, size_t k, uint32_t *out) {
+  for (size_t slot = 0; slot < k; slot++) {
+    uint64_t a = multipliers[slot], b = increments[slot];
+    uint64_t minimum = UINT64_MAX;
+    for (size_t index = 0; index < count; index++) {
+      uint64_t value = (a * fingerprints[index] + b) >> 32;
+      minimum = value < minimum ? value : minimum;
+    }
+    /* The low 32 bits: the minimum itself, or UINT32_MAX when there was none. */
+    out[slot] = (uint32_t)minimum;
+  }
+}
+
+#if CVK_X86_VECTORS
 #include <immintrin.h>
 
 #define CVK_DQ_TARGET __attribute__((target("avx512f,avx512dq")))
@@ -49,7 +67,7 @@ CVK_DQ_TARGET void cvk_min_hash_permutations(const uint64_t *fingerprints, size_
 
 void cvk_min_hash_permutations(const uint64_t *fingerprints, size_t count, const uint64_t *multipliers,
                                const uint64_t *increments, size_t k, uint32_t *out) {
-  (void)fingerprints, (void)count, (void)multipliers, (void)increments, (void)k, (void)out;
+  cvk_min_hash_permutations_scalar(fingerprints, count, multipliers, increments, k, out);
 }
 
 #endif

@@ -1,4 +1,4 @@
-internal import CXXHash
+internal import CVectorKernels
 
 /// Operations on fingerprint sets: sorted, duplicate-free arrays of shingle
 /// fingerprints (64-bit) or of their 32-bit digests, the exact representation of a
@@ -165,20 +165,18 @@ package enum FingerprintSet {
     let (small, large) = a.count <= b.count ? (a, b) : (b, a)
     if small.isEmpty { return 0 }
     if large.count > 16 * small.count { return gallopingIntersectionCount(small, large) }
+    // 32-bit digests (what verification merges): the C kernel, four against four
+    // with SSE2 on x86-64.
+    if Element.self == UInt32.self {
+      return small.withMemoryRebound(to: UInt32.self) { small in
+        large.withMemoryRebound(to: UInt32.self) { large in
+          cvk_sorted_intersection_count_u32(small.baseAddress, small.count, large.baseAddress, large.count)
+        }
+      }
+    }
     var i = 0
     var j = 0
     var count = 0
-    #if arch(x86_64)
-      // 32-bit digests (what verification merges): four against four with SSE2 first.
-      if Element.self == UInt32.self {
-        small.withMemoryRebound(to: UInt32.self) { small in
-          large.withMemoryRebound(to: UInt32.self) { large in
-            count = cxxhash_shared_blocks4(
-              small.baseAddress, small.count, large.baseAddress, large.count, &i, &j)
-          }
-        }
-      }
-    #endif
     while i < small.count && j < large.count {
       let x = small[i]
       let y = large[j]

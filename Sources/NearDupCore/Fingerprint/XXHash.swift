@@ -2,9 +2,8 @@ internal import CXXHash
 
 /// XXH3, the hash behind every fingerprint, content key and band key.
 ///
-/// It calls the system xxHash library (libxxhash) through the one hashing function
-/// of the shim in the `CXXHash` target (whose other functions are the SSE2 scans
-/// and merges of the tokenizer, the JSON reader and the set intersection).
+/// It calls the system xxHash library (libxxhash) through the thin wrappers of the
+/// shim in the `CXXHash` target; this is the only Swift file that imports it.
 ///
 /// ```swift
 /// XXH3.hash("") == 0x2D06_8005_38D3_94C2

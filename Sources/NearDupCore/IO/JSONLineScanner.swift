@@ -1,5 +1,4 @@
 internal import CVectorKernels
-internal import CXXHash
 
 /// The value found for one wanted field of a JSON Lines record.
 enum JSONFieldValue: Equatable {
@@ -414,44 +413,13 @@ private struct Cursor {
   }
 
   /// Advances over bytes that need no attention inside a string — anything but a
-  /// quote, a backslash or a control character — 16 at a time with SSE2 on x86-64,
-  /// then eight at a time (SWAR: a zero-byte test on the word XORed with each special
-  /// byte, and a below-0x20 test).
+  /// quote, a backslash or a control character — with the C kernel
+  /// `cvk_json_plain_length`: 16 at a time with SSE2 on x86-64, else eight at a time
+  /// (SWAR: a zero-byte test on the word XORed with each special byte, and a
+  /// below-0x20 test).
   @inline(__always)
   mutating func skipPlainBytes() {
-    let count = bytes.count
-    let base = UnsafeRawPointer(bytes.baseAddress!)
-    #if arch(x86_64)
-      while offset + 16 <= count {
-        let stops = cxxhash_json_string_stops16(base + offset)
-        if stops != 0 {
-          offset += stops.trailingZeroBitCount
-          return
-        }
-        offset += 16
-      }
-    #endif
-    while offset + 8 <= count {
-      let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-      let ones: UInt64 = 0x0101_0101_0101_0101
-      let highs: UInt64 = 0x8080_8080_8080_8080
-      let quotes = word ^ (ones &* 0x22)
-      let backslashes = word ^ (ones &* 0x5C)
-      let flags =
-        ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | ((word &- ones &* 0x20) & ~word)
-      let special = flags & highs
-      if special != 0 {
-        // The lowest flagged byte is exact (borrows only flag bytes above it).
-        offset += special.trailingZeroBitCount / 8
-        break
-      }
-      offset += 8
-    }
-    while offset < count {
-      let byte = bytes[offset]
-      if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return }
-      offset += 1
-    }
+    offset += cvk_json_plain_length(bytes.baseAddress! + offset, bytes.count - offset)
   }
 
   /// Skips a string, validating escapes and control characters without decoding.

@@ -1,4 +1,3 @@
-internal import CXXHash
 internal import CVectorKernels
 
 /// Turns raw UTF-8 text into case-folded tokens, the first stage of the pipeline.
@@ -187,18 +186,16 @@ package struct TextNormalizer: Sendable {
   }
 
   /// `classify` for the `count` ≤ 64 bytes at `bytes`, bit i for byte i; bits past
-  /// `count` are clear. A whole block takes the SSE2 classifier on x86-64 (four
-  /// 16-byte compares instead of eight SWAR words).
+  /// `count` are clear. A whole block takes the C kernel `cvk_classify64` (four
+  /// 16-byte SSE2 compares on x86-64); a partial one, eight SWAR words.
   @inline(__always)
   static func classifyBlock(_ bytes: UnsafeRawPointer, count: Int) -> (token: UInt64, complex: UInt64) {
-    #if arch(x86_64)
-      if count == 64 {
-        var token: UInt64 = 0
-        var complex: UInt64 = 0
-        cxxhash_classify64(bytes, &token, &complex)
-        return (token, complex)
-      }
-    #endif
+    if count == 64 {
+      var token: UInt64 = 0
+      var complex: UInt64 = 0
+      cvk_classify64(bytes, &token, &complex)
+      return (token, complex)
+    }
     return classifyWords(bytes, count: count)
   }
 

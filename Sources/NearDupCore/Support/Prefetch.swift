@@ -1,4 +1,4 @@
-internal import CXXHash
+internal import CVectorKernels
 
 /// Software prefetch for loops whose next accesses are known but scattered, where
 /// the hardware prefetcher cannot follow: the band keys of documents a signature row
@@ -9,7 +9,7 @@ enum Prefetch {
   /// - Complexity: O(1).
   @inline(__always)
   static func line(_ address: UnsafeRawPointer) {
-    cxxhash_prefetch(address)
+    cvk_prefetch(address)
   }
 
   /// Hints that the `bytes` bytes from `address` will be read soon, one hint per
@@ -19,7 +19,7 @@ enum Prefetch {
   static func bytes(_ address: UnsafeRawPointer, count bytes: Int) {
     var offset = 0
     while offset < bytes {
-      cxxhash_prefetch(address + offset)
+      cvk_prefetch(address + offset)
       offset &+= 64
     }
   }
