@@ -18,14 +18,25 @@ extension CorpusSketcher {
   /// keeps `threads − 1` worker threads and this thread, which also collects in
   /// input order, busy at once. With one thread this thread reads, sketches and
   /// collects each block in turn.
-  func sketchLines(_ reader: CorpusReader, progress: ((PipelineProgress) -> Void)?) throws(CorpusError) {
+  ///
+  /// With `sample`, the blocks are sketched keeping every shingle (no stop
+  /// shingles, fingerprint sets kept) and their documents go to `sample` instead of
+  /// the corpus; once it is full, no further block is read, the blocks already read
+  /// are collected into it too, and the input is left where they end, for a later
+  /// call to go on from.
+  func sketchLines(_ reader: CorpusReader, sample: BlockSample? = nil, progress: ((PipelineProgress) -> Void)?)
+    throws(CorpusError)
+  {
     let input = reader.currentInputIndex
-    // Lines before it went to the boilerplate sample.
-    let firstLineBase = reader.currentLineNumber
-    var lineBase = firstLineBase
-    // The reader's errors count the lines before the blocks only (blocks do not
+    // Lines the reader returned one by one (to a batch sample) come first, then those
+    // of the blocks collected from this input by an earlier call.
+    let readerLines = reader.currentLineNumber
+    if collectedLines.input != input { collectedLines = (input, readerLines) }
+    var lineBase = collectedLines.lines
+    defer { collectedLines.lines = lineBase }
+    // The reader's errors count the lines it returned one by one only (blocks do not
     // count lines): add those of the blocks collected, all before the failing one.
-    func placed(_ error: CorpusError) -> CorpusError { error.shiftingLines(by: lineBase - firstLineBase) }
+    func placed(_ error: CorpusError) -> CorpusError { error.shiftingLines(by: lineBase - readerLines) }
     var planned = reservedInput == input
     let blockSize = blockSize(for: reader.inputs[input])
     func collectBlock(_ result: SketchedBlock, _ block: LineBlock) throws(CorpusError) {
@@ -34,14 +45,17 @@ extension CorpusSketcher {
         lineBase += 1
         try reader.skipOversizedLine(path: block.path, line: lineBase, bytes: size)
       }
-      if !planned {
+      if !planned && !result.lines.isEmpty {
         planned = true
+        reservedInput = input
+        // Only one of the two stores is filled, as the workers keep sets.
+        let setValues = result.fingerprints.values.count + result.digests.values.count
         reserveCapacity(
-          forInput: reader.inputs[input], reader: reader, documents: result.lines.count,
-          setValues: retention == .fingerprints ? result.fingerprints.values.count : result.digests.values.count,
+          forInput: reader.inputs[input], reader: reader, documents: result.lines.count, setValues: setValues,
           bytes: block.byteCount)
+        sample?.reserve(blockDocuments: result.lines.count, blockValues: setValues)
       }
-      try collect(result, block: block, reader: reader, lineBase: lineBase)
+      try collect(result, block: block, reader: reader, lineBase: lineBase, sample: sample)
       lineBase += result.lineCount
       corpus.statistics.threadTimes.add(result.times)
       reportProgress(progress, reader)
@@ -49,17 +63,22 @@ extension CorpusSketcher {
     let pipeline = BlockPipeline(
       reader: reader, blockSize: blockSize, workers: (0..<threads).map { _ in
         BlockSketcher(
-        parameters: parameters, retention: retention, options: reader.options, minHasher: minHasher,
-        stopShingles: stopShingles, keepsPreviews: keepsPreviews)
+          parameters: parameters, retention: sample == nil ? retention : .fingerprints, options: reader.options,
+          minHasher: minHasher, stopShingles: sample == nil ? stopShingles : .none, keepsPreviews: keepsPreviews)
       })
     pipeline.start()
     defer { pipeline.finish() }
+    var readingStopped = false
     while true {
       let next: (SketchedBlock, LineBlock)?
       do throws(CorpusError) { next = try pipeline.nextResult() } catch { throw placed(error) }
       guard let (result, block) = next else { break }
       try collectBlock(result, block)
       pipeline.release()
+      if let sample, sample.isFull, !readingStopped {
+        readingStopped = true
+        pipeline.stopReading()
+      }
     }
     corpus.statistics.threadTimes.read += pipeline.readSeconds
   }
@@ -116,13 +135,17 @@ extension CorpusSketcher {
     return Int(Double(documents) * Double(size) / Double(bytes) * 1.25)
   }
 
-  /// Appends a sketched block's documents in line order, registering ids and
-  /// accounting for invalid records.
-  func collect(_ result: SketchedBlock, block: LineBlock, reader: CorpusReader, lineBase: Int) throws(CorpusError) {
+  /// Appends a sketched block's documents in line order — to `sample` when given,
+  /// else to the corpus — registering ids and accounting for invalid records.
+  func collect(_ result: SketchedBlock, block: LineBlock, reader: CorpusReader, lineBase: Int, sample: BlockSample?)
+    throws(CorpusError)
+  {
     let k = parameters.permutationCount
-    corpus.signatures.populateSpareCapacity(rows: result.lines.count)
-    corpus.digests?.populateSpareCapacity(values: result.digests.values.count)
-    corpus.fingerprints?.populateSpareCapacity(values: result.fingerprints.values.count)
+    if sample == nil {
+      corpus.signatures.populateSpareCapacity(rows: result.lines.count)
+      corpus.digests?.populateSpareCapacity(values: result.digests.values.count)
+      corpus.fingerprints?.populateSpareCapacity(values: result.fingerprints.values.count)
+    }
     var errorIndex = 0
     func flushErrors(before line: Int) throws(CorpusError) {
       while errorIndex < result.errors.count && result.errors[errorIndex].line < line {
@@ -142,6 +165,10 @@ extension CorpusSketcher {
         try reader.register(id: id, hash: block.isLines ? nil : result.idHashes[position], at: location)
       } catch {
         try reader.skipInvalidRecord(error)
+        continue
+      }
+      if let sample {
+        sample.append(result, at: position, id: id, location: location)
         continue
       }
       result.signatures.withUnsafeBufferPointer { rows in

@@ -149,7 +149,8 @@ final class BlockPipeline: @unchecked Sendable {
   }
 
   /// The next block's result in input order; until it is ready, the calling thread
-  /// sketches or reads blocks itself, or waits. Nil when the input is exhausted.
+  /// sketches or reads blocks itself, or waits. Nil when the input is exhausted, or
+  /// after `stopReading` once every block read is handed out.
   /// - Throws: the reading error, once every block before it is collected.
   func nextResult() throws(CorpusError) -> (SketchedBlock, LineBlock)? {
     condition.lock()
@@ -157,7 +158,7 @@ final class BlockPipeline: @unchecked Sendable {
     let slot = collectCount % capacity
     while true {
       if collectCount < readCount && slots[slot].state == .sketched { return (slots[slot].result, slots[slot].block) }
-      if collectCount == readCount && readingDone {
+      if collectCount == readCount && readingDone && !reading {
         if let readError { throw readError }
         return nil
       }
@@ -169,6 +170,16 @@ final class BlockPipeline: @unchecked Sendable {
         condition.wait()
       }
     }
+  }
+
+  /// Reads no further block: the blocks read or being read are still sketched and
+  /// handed out, then `nextResult` returns nil, leaving the reader where the last
+  /// of them ends.
+  func stopReading() {
+    condition.lock()
+    readingDone = true
+    condition.broadcast()
+    condition.unlock()
   }
 
   /// Hands the slot of the last result back for reading.

@@ -135,3 +135,137 @@ final class SampleChunk: @unchecked Sendable {
     return sketch
   }
 }
+
+// MARK: The sample through the block route
+
+extension CorpusSketcher {
+  /// Collects the boilerplate sample — the first `boilerplate.sampleSize` documents
+  /// accepted, across inputs — from line-oriented inputs through the block route,
+  /// sketched keeping every shingle; learns the stop shingles from it; then
+  /// finishes its documents, and those of the same blocks after it, from their
+  /// kept fingerprint sets (`DocumentSketcher.finish`: the unfiltered signature is
+  /// kept wherever no stop shingle was dropped). The reader is left after the last
+  /// block collected, and later blocks are sketched with the stop shingles.
+  /// - Precondition: every input is line-oriented.
+  /// - Complexity: O(sample bytes + sample shingles); the sample's fingerprint sets
+  ///   and unfiltered signatures are held until its documents are finished.
+  func sketchSample(_ reader: CorpusReader, progress: ((PipelineProgress) -> Void)?) throws(CorpusError) {
+    guard let boilerplate else { return }
+    samplePending = false
+    var clock = Stopwatch()
+    let sample = BlockSample(size: boilerplate.sampleSize, permutationCount: parameters.permutationCount)
+    while !sample.isFull && reader.currentInputKind != nil {
+      try sketchLines(reader, sample: sample, progress: progress)
+    }
+    stopShingles = StopShingles(
+      tallies: [sample.documents.tally], share: boilerplate.share, minimumDocuments: boilerplate.minimumDocuments,
+      threads: threads)
+    sketchers = Self.makeSketchers(parameters, retention, minHasher, stopShingles)
+    finish(sample.documents)
+    finish(sample.overflow)
+    corpus.statistics.boilerplateShingles = stopShingles.count
+    corpus.statistics.times.boilerplate = clock.lap()
+  }
+
+  /// Appends documents held unfiltered to the corpus, with the stop shingles
+  /// removed from their sets, in parallel chunks.
+  /// - Complexity: O(n·k + set values) for n documents, plus a signature for each
+  ///   document that held a stop shingle.
+  private func finish(_ held: HeldDocuments) {
+    guard held.count > 0 else { return }
+    var batch = DocumentBatch()
+    batch.ids = held.ids
+    batch.previews = held.previews
+    batch.locations = held.locations
+    batch.labels = held.labels
+    let k = parameters.permutationCount
+    held.sets.withSets { sets in
+      held.signatures.withUnsafeBufferPointer { rows in
+        append(batch) { sketcher, _, document, signature in
+          _ = signature.update(fromContentsOf: rows[document * k..<(document + 1) * k])
+          return sketcher.finish(sortedFingerprints: sets[document], unfiltered: held.sketches[document], signature: signature)
+        }
+      }
+    }
+    appendPendingBatch()
+  }
+}
+
+/// Documents sketched from blocks keeping every shingle and held until the stop
+/// shingles are known: their table entries, unfiltered sketches and signatures, and
+/// sorted fingerprint sets.
+/// - Invariant: every array has `count` entries, `signatures` `count` rows of k
+///   slots, `sets` `count` sets; in collection (input) order.
+struct HeldDocuments {
+  var ids: [String] = []
+  var previews: [String] = []
+  var locations: [DocumentLocation] = []
+  var labels: [String] = []
+  var sketches: [DocumentSketch] = []
+  var signatures: [UInt32] = []
+  var sets = FingerprintStore<UInt64>()
+
+  var count: Int { ids.count }
+
+  /// The documents tallied for boilerplate learning.
+  var tally: ShingleTally { ShingleTally(values: sets.values, documents: sets.count) }
+
+  /// Appends document `position` of `result` (sketched with `.fingerprints`
+  /// retention), as `id` at `location`.
+  mutating func append(
+    _ result: SketchedBlock, at position: Int, id: String, location: DocumentLocation, permutationCount k: Int
+  ) {
+    ids.append(id)
+    previews.append(result.previews[position])
+    locations.append(location)
+    labels.append(result.labels[position])
+    sketches.append(result.sketches[position])
+    result.signatures.withUnsafeBufferPointer { signatures.append(contentsOf: $0[position * k..<(position + 1) * k]) }
+    result.fingerprints.withSets { sets.append($0[position]) }
+  }
+}
+
+/// The boilerplate sample as the block route collects it: the first `size`
+/// documents accepted, then the rest of the blocks already read when it filled
+/// (`overflow`), which are finished with it but not learned from.
+final class BlockSample {
+  /// Documents sampled.
+  let size: Int
+  private let permutationCount: Int
+  /// The sample: the first `size` documents accepted (fewer in a smaller corpus).
+  private(set) var documents = HeldDocuments()
+  /// Documents collected after the sample filled.
+  private(set) var overflow = HeldDocuments()
+  private var reserved = false
+
+  init(size: Int, permutationCount: Int) {
+    self.size = max(0, size)
+    self.permutationCount = permutationCount
+  }
+
+  /// Whether the sample holds `size` documents.
+  var isFull: Bool { documents.count >= size }
+
+  /// Reserves room for the sample at the documents and set values of a first
+  /// block, once: for at most 32 such blocks (what five doublings would reach),
+  /// a tenth more values per document, so that the sets do not grow by doubling,
+  /// copying their values.
+  func reserve(blockDocuments: Int, blockValues: Int) {
+    guard !reserved, blockDocuments > 0 else { return }
+    reserved = true
+    let count = min(size, 32 * blockDocuments)
+    let values = Int(Double(blockValues) / Double(blockDocuments) * Double(count) * 1.1)
+    documents.sets.reserveCapacity(sets: count, values: values)
+    documents.signatures.reserveCapacity(count * permutationCount)
+  }
+
+  /// Appends document `position` of `result` to the sample, or once it is full to
+  /// the overflow.
+  func append(_ result: SketchedBlock, at position: Int, id: String, location: DocumentLocation) {
+    if documents.count < size {
+      documents.append(result, at: position, id: id, location: location, permutationCount: permutationCount)
+    } else {
+      overflow.append(result, at: position, id: id, location: location, permutationCount: permutationCount)
+    }
+  }
+}

@@ -11,12 +11,14 @@ import Foundation
 /// each block's documents in input order, checking ids. Other inputs
 /// (directories, single files) are read in batches and sketched in parallel chunks.
 ///
-/// With `boilerplate`, the first documents (the sample) are read in batches — the
-/// next batch read while the workers sketch this one — and sketched keeping every
-/// shingle; the boilerplate shingles are learned from them, and then the sample is
-/// finished from its kept fingerprint sets — the stop shingles removed, signatures
-/// and sets made again — without reading or tokenizing it a second time. Every later
-/// document is sketched with the stop shingles.
+/// With `boilerplate`, the first documents accepted (the sample) are sketched
+/// keeping every shingle — when every input is line-oriented, through the same
+/// block pipeline as the rest (`sketchSample(_:progress:)`), else read in batches,
+/// the next batch read while the workers sketch this one. The boilerplate shingles
+/// are learned from them, and then the sample is finished from its kept
+/// fingerprint sets — the stop shingles removed, sets (and, where a stop shingle was
+/// dropped, signatures) made again — without reading or tokenizing it a second
+/// time. Every later document is sketched with the stop shingles.
 ///
 /// - Invariant: the result is identical for every thread count, batch size and
 ///   block size.
@@ -43,7 +45,12 @@ package final class CorpusSketcher {
   var samplePending: Bool
   /// Whether documents' labels are kept (set from the reader's options).
   var labelsWanted = false
-  /// The input whose arrays were reserved from the boilerplate sample, if any.
+  /// The line-oriented input the block route collected lines of last, and how
+  /// many lines of it were collected (with those the reader returned one by one):
+  /// a later pipeline on the same input numbers its lines on from there.
+  var collectedLines = (input: -1, lines: 0)
+  /// The input whose arrays (and id table) were reserved, if any: from the
+  /// boilerplate sample, or from the first block of the input.
   var reservedInput: Int?
   let minHasher: MinHasher
   var sketchers: [DocumentSketcher]
@@ -109,6 +116,9 @@ package final class CorpusSketcher {
     -> SketchedCorpus
   {
     labelsWanted = reader.options.labelField != nil
+    if samplePending && !reader.keepsRecords && reader.inputs.allSatisfy({ $0.kind == .jsonLines || $0.kind == .lines }) {
+      try sketchSample(reader, progress: progress)
+    }
     if samplePending {
       var sampledDocuments = 0
       var idsReserved = false
