@@ -97,8 +97,8 @@ struct CorpusSketcherTests {
     options.maximumDocumentBytes = 64 << 10
     options.skipsInvalidRecords = true
     let kept = (1...600).filter { $0 != 301 && $0 != 450 }
-    // Without a sample the lines go as blocks; a 400-document sample reads line 301
-    // line by line, the rest as blocks.
+    // Without a sample, and with a 400-document sample (which line 301 falls in),
+    // every line goes through blocks: the sample's, then the rest's.
     for boilerplate in [nil, BoilerplateLearning(share: 0.5, sampleSize: 400, minimumDocuments: 3)] {
       let reader = CorpusReader(inputs: [try CorpusInput.resolve(path, options: options)], options: options)
       let sketcher = CorpusSketcher(parameters: try SketchParameters(), threads: threads, batchSize: 64, boilerplate: boilerplate)
@@ -129,8 +129,8 @@ struct CorpusSketcherTests {
     #expect(inMemory.stopShingles.count == learned.count)
     expectSketchedFromText(corpus, documents, stopShingles: inMemory.stopShingles, parameters: parameters)
 
-    // From the JSON Lines file: the sample through the reader, the rest as blocks of
-    // lines that must continue at the right line numbers.
+    // From the JSON Lines file: the sample ends inside the file's first block, and
+    // the blocks after it must continue at the right line numbers.
     let reader = CorpusReader(inputs: [try CorpusInput.resolve(Fixtures.corpus, options: CorpusOptions())], options: CorpusOptions())
     let fromFile = CorpusSketcher(parameters: parameters, threads: threads, batchSize: 7, boilerplate: learning)
     let fileCorpus = try fromFile.sketch(reader: reader)
