@@ -168,22 +168,28 @@ extension CorpusSketcher {
   }
 
   /// Appends documents held unfiltered to the corpus, with the stop shingles
-  /// removed from their sets, in parallel chunks.
+  /// removed from their sets: in batches of `batchSize` documents, each sketched in
+  /// parallel chunks while the one before is appended, so that the batch buffers are
+  /// reused rather than sized for the whole sample.
   /// - Complexity: O(n·k + set values) for n documents, plus a signature for each
   ///   document that held a stop shingle.
   private func finish(_ held: HeldDocuments) {
-    guard held.count > 0 else { return }
-    var batch = DocumentBatch()
-    batch.ids = held.ids
-    batch.previews = held.previews
-    batch.locations = held.locations
-    batch.labels = held.labels
     let k = parameters.permutationCount
+    var batch = DocumentBatch()
     held.sets.withSets { sets in
       held.signatures.withUnsafeBufferPointer { rows in
-        append(batch) { sketcher, _, document, signature in
-          _ = signature.update(fromContentsOf: rows[document * k..<(document + 1) * k])
-          return sketcher.finish(sortedFingerprints: sets[document], unfiltered: held.sketches[document], signature: signature)
+        for first in stride(from: 0, to: held.count, by: batchSize) {
+          let documents = first..<min(held.count, first + batchSize)
+          batch.ids.replaceSubrange(batch.ids.indices, with: held.ids[documents])
+          batch.previews.replaceSubrange(batch.previews.indices, with: held.previews[documents])
+          batch.locations.replaceSubrange(batch.locations.indices, with: held.locations[documents])
+          batch.labels.replaceSubrange(batch.labels.indices, with: held.labels[documents])
+          append(batch) { sketcher, _, index, signature in
+            let document = first + index
+            _ = signature.update(fromContentsOf: rows[document * k..<(document + 1) * k])
+            return sketcher.finish(
+              sortedFingerprints: sets[document], unfiltered: held.sketches[document], signature: signature)
+          }
         }
       }
     }
