@@ -78,7 +78,7 @@ public final class CorpusReader {
   /// - Returns: false when the corpus (or, with `withinInput`, the input) is
   ///   exhausted and the batch is empty.
   /// - Throws: `CorpusError` for unreadable inputs and (without skipping) invalid records.
-  public func read(
+  package func read(
     into batch: inout DocumentBatch, maximumDocuments: Int, maximumBytes: Int = 1 << 24, withinInput: Bool = false
   ) throws(CorpusError) -> Bool {
     let firstInput = inputIndex
@@ -260,7 +260,7 @@ public final class CorpusReader {
   /// next input when this one is exhausted.
   /// - Returns: false when the current input had no more lines (the reader is then
   ///   at the next input).
-  public func readBlock(into block: inout LineBlock, targetSize: Int = 2 << 20) throws(CorpusError) -> Bool {
+  package func readBlock(into block: inout LineBlock, targetSize: Int = 2 << 20) throws(CorpusError) -> Bool {
     let input = inputs[inputIndex]
     precondition(input.kind == .jsonLines || input.kind == .lines, "\(input.label) is not read line by line")
     accountForSkippedEntries()

@@ -24,55 +24,55 @@ public struct DocumentLocation: Sendable, Hashable {
 ///
 /// - Invariant: `ids`, `previews`, `locations` and `contentEnds` all have `count`
 ///   elements; `contentEnds` is non-decreasing and ends at `content.count`.
-public struct DocumentBatch: Sendable {
+package struct DocumentBatch: Sendable {
   /// The text to shingle of every document (title, a newline, then the body).
-  public internal(set) var content: [UInt8] = []
+  package internal(set) var content: [UInt8] = []
   /// End offset of each document's text in `content`.
-  public internal(set) var contentEnds: [Int] = []
+  package internal(set) var contentEnds: [Int] = []
   /// Bytes of each document's text that are its title (0 without one); the title
   /// is followed by a line break, then the body.
-  public internal(set) var titleLengths: [Int] = []
+  package internal(set) var titleLengths: [Int] = []
   /// Document ids.
-  public internal(set) var ids: [String] = []
+  package internal(set) var ids: [String] = []
   /// Start of each title (or first line), for reports; empty strings without
   /// `keepsPreviews`.
-  public internal(set) var previews: [String] = []
+  package internal(set) var previews: [String] = []
   /// Whether `append` makes each document's preview: off when no report shows them,
   /// which saves a string per document.
   var keepsPreviews = true
   /// Where each document came from.
-  public internal(set) var locations: [DocumentLocation] = []
+  package internal(set) var locations: [DocumentLocation] = []
   /// Each document's label, with `CorpusOptions.labelField` ("" when it has none).
-  public internal(set) var labels: [String] = []
+  package internal(set) var labels: [String] = []
   /// Bytes of input consumed for this batch (records, line ends, skipped lines).
-  public internal(set) var inputByteCount = 0
+  package internal(set) var inputByteCount = 0
   /// With `CorpusReader.keepsRecords`: each document's original record, back to back
   /// — the JSON line or text line exactly as read, or for a whole-file document a
   /// JSON object `{"id": …, "text": …}`. Empty otherwise.
-  public internal(set) var records: [UInt8] = []
+  package internal(set) var records: [UInt8] = []
   /// End offset of each document's record in `records` (with `keepsRecords`).
-  public internal(set) var recordEnds: [Int] = []
+  package internal(set) var recordEnds: [Int] = []
 
   /// Creates an empty batch.
-  public init() {}
+  package init() {}
 
   /// The number of documents.
-  public var count: Int { ids.count }
+  package var count: Int { ids.count }
 
   /// The range of document `index`'s text in `content`.
   /// - Complexity: O(1).
-  public func contentRange(of index: Int) -> Range<Int> {
+  package func contentRange(of index: Int) -> Range<Int> {
     (index == 0 ? 0 : contentEnds[index - 1])..<contentEnds[index]
   }
 
   /// The range of document `index`'s title in `content`, if it has one.
-  public func titleRange(of index: Int) -> Range<Int>? {
+  package func titleRange(of index: Int) -> Range<Int>? {
     let start = index == 0 ? 0 : contentEnds[index - 1]
     return titleLengths[index] > 0 ? start..<start + titleLengths[index] : nil
   }
 
   /// The range of document `index`'s body in `content` (after the title's line break).
-  public func bodyRange(of index: Int) -> Range<Int> {
+  package func bodyRange(of index: Int) -> Range<Int> {
     let start = index == 0 ? 0 : contentEnds[index - 1]
     return (titleLengths[index] > 0 ? start + titleLengths[index] + 1 : start)..<contentEnds[index]
   }
@@ -80,7 +80,7 @@ public struct DocumentBatch: Sendable {
   /// The title (if any) and body of document `index` as views into `content`, the
   /// bytes of this batch's `content`.
   /// - Complexity: O(1).
-  public func titleAndBody(of index: Int, in content: UnsafeBufferPointer<UInt8>)
+  package func titleAndBody(of index: Int, in content: UnsafeBufferPointer<UInt8>)
     -> (title: UnsafeBufferPointer<UInt8>?, body: UnsafeBufferPointer<UInt8>)
   {
     (titleRange(of: index).map { UnsafeBufferPointer(rebasing: content[$0]) },
@@ -88,7 +88,7 @@ public struct DocumentBatch: Sendable {
   }
 
   /// Empties the batch, keeping its capacity.
-  public mutating func removeAll() {
+  package mutating func removeAll() {
     content.removeAll(keepingCapacity: true)
     contentEnds.removeAll(keepingCapacity: true)
     titleLengths.removeAll(keepingCapacity: true)
@@ -115,7 +115,7 @@ public struct DocumentBatch: Sendable {
 
   /// The range of document `index`'s record in `records`.
   /// - Precondition: the batch was read with `keepsRecords`.
-  public func recordRange(of index: Int) -> Range<Int> {
+  package func recordRange(of index: Int) -> Range<Int> {
     (index == 0 ? 0 : recordEnds[index - 1])..<recordEnds[index]
   }
 
@@ -163,13 +163,13 @@ public struct DocumentBatch: Sendable {
   }
 
   /// The longest preview kept, in bytes.
-  public static let previewLength = 80
+  package static let previewLength = 80
 
   /// The first non-blank line of `text`, whitespace collapsed, cut to about
   /// `previewLength` bytes at a character boundary.
   /// - Complexity: O(previewLength) for most texts (leading blank lines aside);
   ///   no allocation besides the string's own (none for 15 bytes or fewer).
-  public static func preview(_ text: UnsafeBufferPointer<UInt8>) -> String {
+  package static func preview(_ text: UnsafeBufferPointer<UInt8>) -> String {
     // At most `previewLength` bytes, plus the continuation bytes of the scalar that
     // reaches it (three at most).
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: previewLength + 3) { bytes in
@@ -199,30 +199,30 @@ public struct DocumentBatch: Sendable {
 
 /// A run of complete lines of one line-oriented input, read as one piece so that
 /// worker threads can parse and sketch blocks in parallel.
-public struct LineBlock: Sendable {
+package struct LineBlock: Sendable {
   /// Holds the lines in its first `byteCount` bytes; reused from block to block, it
   /// only grows.
   var storage: [UInt8] = []
   /// The size of the lines, each with its line end (the input's last line may lack one).
-  public internal(set) var byteCount = 0
+  package internal(set) var byteCount = 0
   /// The input's index in the reader.
-  public internal(set) var input = 0
+  package internal(set) var input = 0
   /// The input's name, for messages and line ids.
-  public internal(set) var path = ""
+  package internal(set) var path = ""
   /// Whether the block opens its input (its first line may start with a byte-order mark).
-  public internal(set) var startsInput = false
+  package internal(set) var startsInput = false
   /// The sizes of the lines over the length limit read past just before the block's
   /// first line (only when invalid records are skipped); the block may then hold no
   /// line at all.
-  public internal(set) var skippedLineSizes: [Int] = []
+  package internal(set) var skippedLineSizes: [Int] = []
   /// Whether the input holds one document per line (else JSON Lines).
-  public internal(set) var isLines = false
+  package internal(set) var isLines = false
 
   /// Creates an empty block.
-  public init() {}
+  package init() {}
 
   /// Calls `body` with the lines.
-  public func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+  package func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
     try storage.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<byteCount])) }
   }
 }

@@ -148,12 +148,34 @@ public struct DocumentSketcher: Sendable {
     sortedFingerprints set: UnsafeBufferPointer<UInt64>, unfiltered: DocumentSketch,
     signature: UnsafeMutableBufferPointer<UInt32>
   ) -> DocumentSketch {
+    sketch(sortedFingerprints: set, unfiltered: unfiltered, signature: signature, unfilteredSignature: false)
+  }
+
+  /// `sketch(sortedFingerprints:unfiltered:signature:)` for a document whose
+  /// `signature` already holds the signature of `set` (made by a sketcher without
+  /// stop shingles): when no fingerprint of `set` is a stop shingle, that signature
+  /// is the filtered one too and is kept, and only the kept set is made; else the
+  /// signature is made again from the filtered set.
+  /// - Precondition: as there; `signature` holds the MinHash signature of `set`.
+  /// - Complexity: O(s) for s fingerprints when nothing is filtered, else as there.
+  package mutating func finish(
+    sortedFingerprints set: UnsafeBufferPointer<UInt64>, unfiltered: DocumentSketch,
+    signature: UnsafeMutableBufferPointer<UInt32>
+  ) -> DocumentSketch {
+    sketch(sortedFingerprints: set, unfiltered: unfiltered, signature: signature, unfilteredSignature: true)
+  }
+
+  private mutating func sketch(
+    sortedFingerprints set: UnsafeBufferPointer<UInt64>, unfiltered: DocumentSketch,
+    signature: UnsafeMutableBufferPointer<UInt32>, unfilteredSignature: Bool
+  ) -> DocumentSketch {
     var clock = StageClock()
     fingerprints.removeAll(keepingCapacity: true)
     fingerprints.append(contentsOf: set)
     stopShingles.filter(&fingerprints)
+    let signatureIsRight = unfilteredSignature && fingerprints.count == set.count
     var sketch = unfiltered
-    sketch.shingleCount = sketchFingerprints(signature: signature, sorted: true)
+    sketch.shingleCount = sketchFingerprints(signature: signatureIsRight ? nil : signature, sorted: true)
     times.sketch &+= clock.lap()
     return sketch
   }

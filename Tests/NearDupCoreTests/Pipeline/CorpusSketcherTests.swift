@@ -97,8 +97,8 @@ struct CorpusSketcherTests {
     options.maximumDocumentBytes = 64 << 10
     options.skipsInvalidRecords = true
     let kept = (1...600).filter { $0 != 301 && $0 != 450 }
-    // Without a sample the lines go as blocks; a 400-document sample reads line 301
-    // line by line, the rest as blocks.
+    // Without a sample, and with a 400-document sample (which line 301 falls in),
+    // every line goes through blocks: the sample's, then the rest's.
     for boilerplate in [nil, BoilerplateLearning(share: 0.5, sampleSize: 400, minimumDocuments: 3)] {
       let reader = CorpusReader(inputs: [try CorpusInput.resolve(path, options: options)], options: options)
       let sketcher = CorpusSketcher(parameters: try SketchParameters(), threads: threads, batchSize: 64, boilerplate: boilerplate)
@@ -129,8 +129,8 @@ struct CorpusSketcherTests {
     #expect(inMemory.stopShingles.count == learned.count)
     expectSketchedFromText(corpus, documents, stopShingles: inMemory.stopShingles, parameters: parameters)
 
-    // From the JSON Lines file: the sample through the reader, the rest as blocks of
-    // lines that must continue at the right line numbers.
+    // From the JSON Lines file: the sample ends inside the file's first block, and
+    // the blocks after it must continue at the right line numbers.
     let reader = CorpusReader(inputs: [try CorpusInput.resolve(Fixtures.corpus, options: CorpusOptions())], options: CorpusOptions())
     let fromFile = CorpusSketcher(parameters: parameters, threads: threads, batchSize: 7, boilerplate: learning)
     let fileCorpus = try fromFile.sketch(reader: reader)
@@ -230,5 +230,114 @@ struct CorpusSketcherTests {
     // Outgrowing the reservation would have doubled the signature matrix.
     let rows = sketched.signatures.values.capacity / sketched.signatures.permutationCount
     #expect(rows >= 12_000 && rows < 18_000, "\(rows) rows reserved")
+  }
+
+  /// Records `first...last` of a corpus with shared boilerplate: every record ends
+  /// with the same sign-off, and every third starts with the same wire line, so that
+  /// some sampled documents hold stop shingles and others none.
+  static func boilerplateRecords(_ range: ClosedRange<Int>, prefix: String) -> [String] {
+    range.map { line in
+      let words = (0..<24).map { "w\(($0 * 13 + line * 7) % 541)" }.joined(separator: " ")
+      let wire = line % 3 == 0 ? "wire service staff report filed from the news desk today " : ""
+      let signOff = line % 2 == 0 ? " copyright the daily example all rights reserved worldwide" : ""
+      return #"{"id": "\#(prefix)\#(line)", "text": "\#(wire)report \#(line): \#(words)\#(signOff)"}"#
+    }
+  }
+
+  @Test("the block route's sample, ending inside a block of the second input, gives what sketching with stop shingles gives")
+  func blockSampleAcrossInputs() throws {
+    // Two files of 3,000 records (several blocks each); the 4,500-document sample
+    // ends inside a block of the second. Invalid records inside the sample (a
+    // malformed line, a repeated id) are skipped and do not count towards it.
+    var first = Self.boilerplateRecords(1...3_000, prefix: "a")
+    first[99] = "{not json"
+    first[199] = first[49]  // repeats id a50
+    let second = Self.boilerplateRecords(1...3_000, prefix: "b")
+    let directory = TemporaryDirectory()
+    let paths = [
+      try directory.write("first.jsonl", first.joined(separator: "\n") + "\n"),
+      try directory.write("second.jsonl", second.joined(separator: "\n")),
+    ]
+    var options = CorpusOptions()
+    options.skipsInvalidRecords = true
+    let parameters = try SketchParameters(cleaning: [])
+    let learning = BoilerplateLearning(share: 0.2, sampleSize: 4_500, minimumDocuments: 3)
+    // The accepted documents, sketched in memory (the batch route, from the text).
+    let accepted = (first.enumerated().filter { $0.offset != 99 && $0.offset != 199 }.map { $0.element } + second)
+      .map { line -> Document in
+        let object = try! JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: String]
+        return Document(id: object["id"]!, text: object["text"]!)
+      }
+    let reference = CorpusSketcher(parameters: parameters, threads: 2, batchSize: 64, boilerplate: learning)
+    let expected = reference.sketch(documents: accepted)
+    #expect(reference.stopShingles.count > 0)
+    let learned = StopShingles.learn(
+      from: accepted.prefix(4_500).map(\.text), parameters: parameters, share: learning.share,
+      minimumDocuments: learning.minimumDocuments)
+    #expect(reference.stopShingles == learned)
+    for threads in 1...4 {
+      let reader = CorpusReader(inputs: try paths.map { try CorpusInput.resolve($0, options: options) }, options: options)
+      let sketcher = CorpusSketcher(parameters: parameters, threads: threads, boilerplate: learning)
+      let corpus = try sketcher.sketch(reader: reader)
+      #expect(sketcher.stopShingles == learned)
+      #expect(corpus.documents.ids == expected.documents.ids)
+      #expect(corpus.signatures.values == expected.signatures.values)
+      #expect(corpus.digests!.values == expected.digests!.values)
+      #expect(corpus.digests!.offsets == expected.digests!.offsets)
+      #expect(corpus.documents.shingleCounts == expected.documents.shingleCounts)
+      #expect(corpus.documents.tokenCounts == expected.documents.tokenCounts)
+      #expect(corpus.contentKeys == expected.contentKeys)
+      #expect(corpus.statistics.boilerplateShingles == learned.count)
+      #expect(corpus.statistics.skippedRecords == 2)
+      #expect(corpus.statistics.skippedMessages.map { $0.prefix(paths[0].utf8.count + 4) } == ["\(paths[0]):100", "\(paths[0]):200"])
+      #expect(corpus.documents.locations.suffix(3_000).map(\.line) == (1...3_000).map(Int32.init))
+    }
+  }
+
+  @Test("without skipping, an invalid record inside the block route's sample throws at its own line", arguments: [1, 3])
+  func blockSampleError(threads: Int) throws {
+    var lines = Self.boilerplateRecords(1...3_000, prefix: "a")
+    lines[1_499] = lines[9]  // line 1,500 repeats id a10
+    let directory = TemporaryDirectory()
+    let path = try directory.write("corpus.jsonl", lines.joined(separator: "\n") + "\n")
+    let reader = CorpusReader(inputs: [try CorpusInput.resolve(path, options: CorpusOptions())], options: CorpusOptions())
+    let sketcher = CorpusSketcher(
+      parameters: try SketchParameters(), threads: threads,
+      boilerplate: BoilerplateLearning(share: 0.2, sampleSize: 2_000, minimumDocuments: 3))
+    #expect(throws: CorpusError.duplicateID(id: "a10", path: path, line: 1_500, firstPath: path, firstLine: 10)) {
+      _ = try sketcher.sketch(reader: reader)
+    }
+  }
+
+  @Test("finishing a sampled document keeps its unfiltered signature exactly when no stop shingle is dropped")
+  func finishReusesUnfilteredSignatures() throws {
+    let parameters = try SketchParameters(cleaning: [])
+    let texts = Self.boilerplateRecords(1...300, prefix: "d").map { line in
+      (try! JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: String])["text"]!
+    }
+    let stopShingles = StopShingles.learn(from: texts, parameters: parameters, share: 0.2, minimumDocuments: 3)
+    #expect(stopShingles.count > 0)
+    let k = parameters.permutationCount
+    var unfiltered = DocumentSketcher(parameters: parameters, retention: .fingerprints)
+    var finishing = DocumentSketcher(parameters: parameters, stopShingles: stopShingles)
+    var fromText = DocumentSketcher(parameters: parameters, stopShingles: stopShingles)
+    var untouched = 0
+    for text in texts {
+      var text = text
+      var signature = [UInt32](repeating: 0, count: k)
+      var expected = [UInt32](repeating: 0, count: k)
+      let sketch = text.withUTF8 { body in signature.withUnsafeMutableBufferPointer { unfiltered.sketch(body, signature: $0) } }
+      let set = unfiltered.fingerprints
+      if !set.contains(where: stopShingles.contains) { untouched += 1 }
+      let finished = set.withUnsafeBufferPointer { set in
+        signature.withUnsafeMutableBufferPointer { finishing.finish(sortedFingerprints: set, unfiltered: sketch, signature: $0) }
+      }
+      let reference = text.withUTF8 { body in expected.withUnsafeMutableBufferPointer { fromText.sketch(body, signature: $0) } }
+      #expect(finished == reference)
+      #expect(signature == expected)
+      #expect(finishing.digests == fromText.digests)
+    }
+    // Both kinds of document occur.
+    #expect(untouched > 0 && untouched < texts.count)
   }
 }
