@@ -253,7 +253,7 @@ struct CorpusSketcherTests {
     first[99] = "{not json"
     first[199] = first[49]  // repeats id a50
     let second = Self.boilerplateRecords(1...3_000, prefix: "b")
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let paths = [
       try directory.write("first.jsonl", first.joined(separator: "\n") + "\n"),
       try directory.write("second.jsonl", second.joined(separator: "\n")),
@@ -298,7 +298,7 @@ struct CorpusSketcherTests {
   func blockSampleError(threads: Int) throws {
     var lines = Self.boilerplateRecords(1...3_000, prefix: "a")
     lines[1_499] = lines[9]  // line 1,500 repeats id a10
-    let directory = TemporaryDirectory()
+    let directory = try TemporaryDirectory()
     let path = try directory.write("corpus.jsonl", lines.joined(separator: "\n") + "\n")
     let reader = CorpusReader(inputs: [try CorpusInput.resolve(path, options: CorpusOptions())], options: CorpusOptions())
     let sketcher = CorpusSketcher(
