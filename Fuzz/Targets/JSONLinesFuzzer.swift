@@ -295,7 +295,7 @@ enum JSONLinesFuzzer {
     var outcome = ReadOutcome()
     let reader = CorpusReader(inputs: [CorpusInput(path: path, kind: .jsonLines, label: label)], options: options)
     var sketcher = BlockSketcher(
-      parameters: parameters, retention: .none, options: options, minHasher: MinHasher(parameters), stopShingles: .none,
+      parameters: parameters, retention: .signaturesOnly, options: options, minHasher: MinHasher(parameters), stopShingles: .empty,
       keepsPreviews: false)
     var block = LineBlock()
     var result = SketchedBlock()
@@ -326,7 +326,7 @@ enum JSONLinesFuzzer {
     var outcome = ReadOutcome()
     let reader = CorpusReader(inputs: [CorpusInput(path: path, kind: .jsonLines, label: label)], options: options)
     do {
-      let corpus = try CorpusSketcher(parameters: parameters, threads: 1, retention: .none).sketch(reader: reader)
+      let corpus = try CorpusSketcher(parameters: parameters, threads: 1, retention: .signaturesOnly).sketch(reader: reader)
       outcome.documents = corpus.documents.ids.indices.map { index in
         Document(id: corpus.documents.ids[index], line: Int(corpus.documents.locations[index].line))
       }

@@ -124,7 +124,7 @@ extension NearDup {
         if let indexView {
           var clock = Stopwatch()
           var corpus = try indexView.sketchedCorpus(
-            retention: clustering.verify == .exact ? .digests : .none, boilerplateShare: clustering.boilerplateShare)
+            retention: clustering.verify == .exact ? .digests : .signaturesOnly, boilerplateShare: clustering.boilerplateShare)
           corpus.statistics.times.front = clock.lap()
           corpus.statistics.threads = clustering.threads
           result = pipeline.cluster(corpus, progress: { progress.update($0) }, pairsReady: writePairs)

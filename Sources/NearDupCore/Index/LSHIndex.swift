@@ -177,7 +177,7 @@ public final class LSHIndex: Sendable {
   package func sketchedCorpus(
     retention: SetRetention = .digests, boilerplateShare: Double? = nil, boilerplateSample: Int = 20_000
   ) throws(IndexFileError) -> SketchedCorpus {
-    var stopShingles = StopShingles.none
+    var stopShingles = StopShingles.empty
     if let share = boilerplateShare {
       var tally = ShingleTally()
       var set: [UInt64] = []
@@ -199,7 +199,7 @@ public final class LSHIndex: Sendable {
 
   /// The live documents of `range` of the segments, sketched, in order, without
   /// `stopShingles`.
-  func sketchedCorpus(segments range: Range<Int>, retention: SetRetention, stopShingles: StopShingles = .none)
+  func sketchedCorpus(segments range: Range<Int>, retention: SetRetention, stopShingles: StopShingles = .empty)
     throws(IndexFileError) -> SketchedCorpus
   {
     let k = parameters.sketch.permutationCount

@@ -62,7 +62,7 @@ extension CorpusSketcher {
                     workers.base[chunk].fingerprints.withUnsafeBufferPointer { setOutput.base[chunk].append($0) }
                   case .digests:
                     workers.base[chunk].digests.withUnsafeBufferPointer { digestOutput.base[chunk].append($0) }
-                  case .none: break
+                  case .signaturesOnly: break
                   }
                 }
               }
@@ -97,7 +97,7 @@ extension CorpusSketcher {
     case .digests:
       corpus.digests!.populateSpareCapacity(values: chunks.reduce(0) { $0 + sketched.chunkDigests[$1].values.count })
       for chunk in chunks { corpus.digests!.append(contentsOf: sketched.chunkDigests[chunk]) }
-    case .none: break
+    case .signaturesOnly: break
     }
     let batch = sketched.batch
     for index in 0..<count {

@@ -64,7 +64,7 @@ extension CorpusSketcher {
       reader: reader, blockSize: blockSize, workers: (0..<threads).map { _ in
         BlockSketcher(
           parameters: parameters, retention: sample == nil ? retention : .fingerprints, options: reader.options,
-          minHasher: minHasher, stopShingles: sample == nil ? stopShingles : .none, keepsPreviews: keepsPreviews)
+          minHasher: minHasher, stopShingles: sample == nil ? stopShingles : .empty, keepsPreviews: keepsPreviews)
       })
     pipeline.start()
     defer { pipeline.finish() }
@@ -177,7 +177,7 @@ extension CorpusSketcher {
       switch retention {
       case .digests: result.digests.withSets { sets in corpus.digests!.append(sets[position]) }
       case .fingerprints: result.fingerprints.withSets { sets in corpus.fingerprints!.append(sets[position]) }
-      case .none: break
+      case .signaturesOnly: break
       }
       record(
         result.sketches[position], id: id, preview: result.previews[position], location: location,

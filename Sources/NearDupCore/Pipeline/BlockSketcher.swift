@@ -160,7 +160,7 @@ struct BlockSketcher {
     switch sketcher.retention {
     case .digests: sketcher.digests.withUnsafeBufferPointer { result.digests.append($0) }
     case .fingerprints: sketcher.fingerprints.withUnsafeBufferPointer { result.fingerprints.append($0) }
-    case .none: break
+    case .signaturesOnly: break
     }
   }
 }

@@ -55,7 +55,7 @@ package final class ClusterPipeline {
   private func makeSketcher() -> CorpusSketcher {
     CorpusSketcher(
       parameters: configuration.sketch, threads: configuration.threads, batchSize: configuration.batchSize,
-      retention: configuration.verification == .exact || configuration.keepsDigestSets ? .digests : .none,
+      retention: configuration.verification == .exact || configuration.keepsDigestSets ? .digests : .signaturesOnly,
       boilerplate: configuration.boilerplateShare.map {
         BoilerplateLearning(share: $0, sampleSize: configuration.boilerplateSample)
       }, keepsPreviews: configuration.keepsPreviews)

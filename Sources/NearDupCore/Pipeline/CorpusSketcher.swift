@@ -40,7 +40,7 @@ package final class CorpusSketcher {
   /// Whether documents' previews are kept (otherwise they are empty).
   package let keepsPreviews: Bool
   /// Shingles dropped from every document: empty until learned from the sample.
-  package internal(set) var stopShingles = StopShingles.none
+  package internal(set) var stopShingles = StopShingles.empty
   /// Whether the boilerplate sample is still to be read.
   var samplePending: Bool
   /// Whether documents' labels are kept (set from the reader's options).
@@ -96,7 +96,7 @@ package final class CorpusSketcher {
     samplePending = boilerplate != nil
     let minHasher = MinHasher(parameters)
     self.minHasher = minHasher
-    sketchers = Self.makeSketchers(parameters, retention, minHasher, .none)
+    sketchers = Self.makeSketchers(parameters, retention, minHasher, .empty)
     corpus = SketchedCorpus(permutationCount: parameters.permutationCount, retention: retention)
     corpus.statistics.threads = threads
   }

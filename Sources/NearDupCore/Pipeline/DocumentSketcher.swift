@@ -15,8 +15,8 @@ public struct DocumentSketch: Sendable, Equatable {
 
 /// Which exact set representation sketching keeps for each document.
 public enum SetRetention: Sendable {
-  /// None (signature verification).
-  case none
+  /// No set, only the signature (signature verification).
+  case signaturesOnly
   /// Sorted 32-bit digests: exact verification in the clustering pipeline.
   case digests
   /// Sorted 64-bit fingerprints: what an index stores.
@@ -61,7 +61,7 @@ public struct DocumentSketcher: Sendable {
   /// - Parameter stopShingles: Shingles dropped from every document.
   public init(
     parameters: SketchParameters, retention: SetRetention = .digests, minHasher: MinHasher? = nil,
-    stopShingles: StopShingles = .none
+    stopShingles: StopShingles = .empty
   ) {
     self.parameters = parameters
     self.retention = retention

@@ -23,8 +23,8 @@ public struct StopShingles: Sendable, Equatable {
   /// The number of stop shingles.
   package let count: Int
 
-  /// An empty set.
-  public static let none = StopShingles(fingerprints: [])
+  /// No stop shingles: every shingle is kept.
+  public static let empty = StopShingles(fingerprints: [])
 
   /// The set of `fingerprints`.
   /// - Complexity: O(n).

@@ -12,7 +12,7 @@ struct BlockSketcherTests {
     #expect(try reader.readBlock(into: &block))
     let parameters = try SketchParameters()
     var sketcher = BlockSketcher(
-      parameters: parameters, retention: .digests, options: options, minHasher: MinHasher(parameters), stopShingles: .none,
+      parameters: parameters, retention: .digests, options: options, minHasher: MinHasher(parameters), stopShingles: .empty,
       keepsPreviews: true)
     var result = SketchedBlock()
     let elapsed = ContinuousClock().measure { sketcher.sketch(block, into: &result) }

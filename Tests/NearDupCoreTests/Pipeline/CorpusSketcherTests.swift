@@ -51,7 +51,7 @@ struct CorpusSketcherTests {
       let corpus = try sketcher.sketch(reader: CorpusReader(inputs: [input], options: CorpusOptions()))
       #expect(corpus.signatures.count == documents.count)
       #expect(corpus.digests?.count == documents.count)
-      expectSketchedFromText(corpus, documents, stopShingles: .none, parameters: parameters)
+      expectSketchedFromText(corpus, documents, stopShingles: .empty, parameters: parameters)
     }
   }
 

@@ -12,7 +12,7 @@ struct StopShinglesTests {
     var values: [UInt64] = [1, 7, 2, 0, 3]
     set.filter(&values)
     #expect(values == [1, 2, 3])
-    #expect(StopShingles.none.isEmpty)
+    #expect(StopShingles.empty.isEmpty)
   }
 
   @Test("filtering keeps exactly the other fingerprints, in order, whatever the set's size", arguments: [1, 40, 3_000])
