@@ -33,7 +33,10 @@ final class ClusterState {
     self.count = count
     var random = SplitMix64(seed: 7)
     edges = (0..<count).map { _ in
-      (UInt32(truncatingIfNeeded: random.next() % UInt64(count)), UInt32(truncatingIfNeeded: random.next() % UInt64(count)))
+      (
+        UInt32(truncatingIfNeeded: random.next() % UInt64(count)),
+        UInt32(truncatingIfNeeded: random.next() % UInt64(count))
+      )
     }
   }
 }

@@ -59,7 +59,9 @@ enum SeedBuilder {
       #"{"id": "deep", "text": "x", "nested": [[[[[[[[[[[[[[[[{"k": "v"}]]]]]]]]]]]]]]]]}"#,
       "{\"id\": \"ctl\", \"text\": \"raw\ttab\"}\n[1, 2]\nnull\n{\"id\": \"t\", \"text\": 5}",
     ]
-    for (index, corner) in corners.enumerated() { seeds.append((name: "corner-\(index + 1).jsonl", bytes: Array(corner.utf8))) }
+    for (index, corner) in corners.enumerated() {
+      seeds.append((name: "corner-\(index + 1).jsonl", bytes: Array(corner.utf8)))
+    }
     return seeds
   }
 
@@ -74,7 +76,10 @@ enum SeedBuilder {
       (name: "crlf-bom.txt.gz", bytes: gzip(crlf)),
       (name: "two-members.jsonl.gz", bytes: member + gzip(Array(corpusLines[3]))),
       (name: "empty-member.gz", bytes: gzip([]) + gzip(Array("after an empty member\n".utf8))),
-      (name: "long-lines.txt.gz", bytes: gzip(Array(corpusLines[4].prefix(200)) + [0x0A] + Array(repeating: 0x61, count: 70))),
+      (
+        name: "long-lines.txt.gz",
+        bytes: gzip(Array(corpusLines[4].prefix(200)) + [0x0A] + Array(repeating: 0x61, count: 70))
+      ),
       (name: "plain.jsonl", bytes: Array(corpusLines[0..<2].joined())),
       (name: "plain-crlf.txt", bytes: crlf),
     ]
@@ -110,8 +115,10 @@ enum SeedBuilder {
     var seeds: [(name: String, bytes: [UInt8])] = []
     for (index, document) in documents.prefix(3).enumerated() {
       let (title, body) = split(document.text)
-      seeds.append((name: "query-\(index + 1).json", bytes: json(["text": body, "title": title, "top": 5, "exact": true])))
-      seeds.append((name: "document-\(index + 1).json", bytes: json(["id": document.id, "text": body, "title": title])))
+      seeds.append(
+        (name: "query-\(index + 1).json", bytes: json(["text": body, "title": title, "top": 5, "exact": true])))
+      seeds.append(
+        (name: "document-\(index + 1).json", bytes: json(["id": document.id, "text": body, "title": title])))
     }
     let batch = documents.map { document -> [String: Any] in
       let (title, body) = split(document.text)
@@ -128,7 +135,9 @@ enum SeedBuilder {
       "application/json; charset=\"UTF-8\"; q=1",
       "Bearer  token-123 ",
     ]
-    for (index, corner) in corners.enumerated() { seeds.append((name: "corner-\(index + 1)", bytes: Array(corner.utf8))) }
+    for (index, corner) in corners.enumerated() {
+      seeds.append((name: "corner-\(index + 1)", bytes: Array(corner.utf8)))
+    }
     return seeds
   }
 

@@ -31,7 +31,8 @@ enum BaseIndex {
   /// bytes of its files, by name.
   static func build(at path: String) -> [String: [UInt8]] {
     func sketch(_ documents: ArraySlice<Document>) -> SketchedCorpus {
-      CorpusSketcher(parameters: parameters.sketch, threads: 1, retention: .fingerprints).sketch(documents: Array(documents))
+      CorpusSketcher(parameters: parameters.sketch, threads: 1, retention: .fingerprints).sketch(
+        documents: Array(documents))
     }
     let first = documents[..<documentCounts[0]]
     let second = documents[documentCounts[0]...]
@@ -40,7 +41,8 @@ enum BaseIndex {
       try writer.add(sketch(second))
       try writer.remove(ids: [documents[1].id])
       var manifest = writer.index.manifest
-      Fuzz.expect(manifest.segments.count == segmentNames.count, "the base index has \(manifest.segments.count) segments")
+      Fuzz.expect(
+        manifest.segments.count == segmentNames.count, "the base index has \(manifest.segments.count) segments")
       for (index, name) in segmentNames.enumerated() {
         try FileManager.default.moveItem(atPath: path + "/" + manifest.segments[index].name, toPath: path + "/" + name)
         manifest.segments[index].name = name

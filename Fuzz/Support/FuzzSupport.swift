@@ -85,7 +85,8 @@ enum Fuzz {
 enum ScratchDirectory {
   /// The directory's path.
   static let path: String = {
-    let path = NSTemporaryDirectory() + "neardup-fuzz-\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
+    let path =
+      NSTemporaryDirectory() + "neardup-fuzz-\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
     do {
       try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     } catch {

@@ -83,7 +83,9 @@ enum GzipFuzzer {
     return (lines, numbers, reader.skippedLines.map(\.line), nil)
   }
 
-  static func lineReader(_ compressed: [UInt8], limit: Int = LineReader.defaultMaximumLineLength, skipping: Bool = false)
+  static func lineReader(
+    _ compressed: [UInt8], limit: Int = LineReader.defaultMaximumLineLength, skipping: Bool = false
+  )
     -> LineReader
   {
     let source = try! GzipByteSource(base: MemoryByteSource(compressed, chunkSizes: pieces))
@@ -115,7 +117,8 @@ enum GzipFuzzer {
         "long line \(first) throws \(String(describing: strict.error))")
       Fuzz.expect(strict.lines == expected.prefix(first - 1).map(\.line), "the lines before long line \(first) differ")
     } else {
-      Fuzz.expect(strict.error == nil && strict.lines == expected.map(\.line), "short lines read differently under a limit")
+      Fuzz.expect(
+        strict.error == nil && strict.lines == expected.map(\.line), "short lines read differently under a limit")
     }
 
     // Blocks: whole lines, adding up to the text.
@@ -186,14 +189,16 @@ enum GzipFuzzer {
       return
     }
     if text.contains(0) {
-      Fuzz.expect(file.error == .binaryFile(path: "input"), "a text with NUL reads as \(String(describing: file.error))")
+      Fuzz.expect(
+        file.error == .binaryFile(path: "input"), "a text with NUL reads as \(String(describing: file.error))")
       Fuzz.expect(lines.error != nil, "lines with NUL read without an error")
       return
     }
     Fuzz.expect(records.error == nil, "JSON Lines with skipping throws \(String(describing: records.error))")
     Fuzz.expect(file.error == nil && file.texts == [text], "the text file reads as \(file)")
     let expected = referenceLines(text)
-    Fuzz.expect(lines.error == nil && lines.texts == expected.map(\.line), "the lines read as \(lines), expected \(expected)")
+    Fuzz.expect(
+      lines.error == nil && lines.texts == expected.map(\.line), "the lines read as \(lines), expected \(expected)")
     Fuzz.expect(lines.ids == expected.map { String($0.number) }, "line ids \(lines.ids)")
   }
 }

@@ -41,7 +41,8 @@ public func fuzzJSONLines(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if isText {
       let model = JSONLinesFuzzer.Model(lines: lines, options: options)
       JSONLinesFuzzer.expectEqual(batches, model.batches, "batches", options)
-      JSONLinesFuzzer.expectEqual(JSONLinesFuzzer.readBlocks(path: path, options: options), model.blocks, "blocks", options)
+      JSONLinesFuzzer.expectEqual(
+        JSONLinesFuzzer.readBlocks(path: path, options: options), model.blocks, "blocks", options)
     } else if !bytes.starts(with: [0x1F, 0x8B]) {
       Fuzz.expect(batches.error == .binaryFile(path: JSONLinesFuzzer.label), "NUL bytes read as \(batches)")
     }
@@ -49,7 +50,8 @@ public func fuzzJSONLines(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
       var batches = batches
       batches.documents = batches.documents.map { $0.dropping(label: true) }
       batches.records = []
-      JSONLinesFuzzer.expectEqual(JSONLinesFuzzer.readPipeline(path: path, options: options), batches, "pipeline", options)
+      JSONLinesFuzzer.expectEqual(
+        JSONLinesFuzzer.readPipeline(path: path, options: options), batches, "pipeline", options)
     }
   }
   return 0
@@ -115,7 +117,9 @@ enum JSONLinesFuzzer {
     else { return }
     let object = value as? [String: Any]
     if case .values(let values) = outcome {
-      guard let object else { Fuzz.fail("the scanner reads \(String(decoding: line, as: UTF8.self)), Foundation refuses it") }
+      guard let object else {
+        Fuzz.fail("the scanner reads \(String(decoding: line, as: UTF8.self)), Foundation refuses it")
+      }
       compareStrings(values, object, line)
     }
     guard let object, let data = try? JSONSerialization.data(withJSONObject: object) else { return }
@@ -139,7 +143,8 @@ enum JSONLinesFuzzer {
       if case .string(let bytes) = value { decoded = bytes }
       Fuzz.expect(
         decoded == foundation,
-        "field \"\(key)\" of \(String(decoding: line, as: UTF8.self)): the scanner reads \(value), Foundation \(String(describing: object[key]))")
+        "field \"\(key)\" of \(String(decoding: line, as: UTF8.self)): the scanner reads \(value), Foundation \(String(describing: object[key]))"
+      )
     }
   }
 
@@ -149,7 +154,8 @@ enum JSONLinesFuzzer {
     while index < line.count {
       if line[index] == UInt8(ascii: "\\") {
         if index + 2 < line.count, line[index + 1] == UInt8(ascii: "u"), line[index + 2] | 0x20 == UInt8(ascii: "d"),
-          index + 3 < line.count, (UInt8(ascii: "8")...UInt8(ascii: "9")).contains(line[index + 3])
+          index + 3 < line.count,
+          (UInt8(ascii: "8")...UInt8(ascii: "9")).contains(line[index + 3])
             || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(line[index + 3] | 0x20)
         {
           return true
@@ -200,7 +206,9 @@ enum JSONLinesFuzzer {
   static func expectEqual(_ found: ReadOutcome, _ expected: ReadOutcome, _ route: String, _ options: CorpusOptions) {
     guard found != expected else { return }
     var difference = ""
-    if let index = found.documents.indices.first(where: { $0 < expected.documents.count && found.documents[$0] != expected.documents[$0] }) {
+    if let index = found.documents.indices.first(where: {
+      $0 < expected.documents.count && found.documents[$0] != expected.documents[$0]
+    }) {
       difference = "\n  first different document: \(found.documents[index])\n  expected: \(expected.documents[index])"
     }
     Fuzz.fail(
@@ -248,7 +256,8 @@ enum JSONLinesFuzzer {
         blocks.documents.append(document.dropping(label: false))
         guard !batchesEnded else { continue }
         if let first = firstLines[record.id] {
-          let error = CorpusError.duplicateID(id: record.id, path: label, line: number, firstPath: label, firstLine: first)
+          let error = CorpusError.duplicateID(
+            id: record.id, path: label, line: number, firstPath: label, firstLine: first)
           if !skip(error) { batchesEnded = true }
           continue
         }
@@ -267,7 +276,8 @@ enum JSONLinesFuzzer {
 
   static func readBatches(path: String, options: CorpusOptions) -> ReadOutcome {
     var outcome = ReadOutcome()
-    let reader = CorpusReader(inputs: [CorpusInput(path: path, kind: .jsonLines, label: label)], options: options, keepsRecords: true)
+    let reader = CorpusReader(
+      inputs: [CorpusInput(path: path, kind: .jsonLines, label: label)], options: options, keepsRecords: true)
     var batch = DocumentBatch()
     do {
       while try reader.read(into: &batch, maximumDocuments: 3) {
@@ -295,7 +305,8 @@ enum JSONLinesFuzzer {
     var outcome = ReadOutcome()
     let reader = CorpusReader(inputs: [CorpusInput(path: path, kind: .jsonLines, label: label)], options: options)
     var sketcher = BlockSketcher(
-      parameters: parameters, retention: .signaturesOnly, options: options, minHasher: MinHasher(parameters), stopShingles: .empty,
+      parameters: parameters, retention: .signaturesOnly, options: options, minHasher: MinHasher(parameters),
+      stopShingles: .empty,
       keepsPreviews: false)
     var block = LineBlock()
     var result = SketchedBlock()
@@ -307,7 +318,8 @@ enum JSONLinesFuzzer {
         blocks += 1
         sketcher.sketch(block, into: &result)
         for (position, line) in result.lines.enumerated() {
-          outcome.documents.append(Document(id: result.ids[position], line: lineBase + line, label: result.labels[position]))
+          outcome.documents.append(
+            Document(id: result.ids[position], line: lineBase + line, label: result.labels[position]))
         }
         for (_, error) in result.errors {
           outcome.skippedCount += 1
@@ -326,7 +338,8 @@ enum JSONLinesFuzzer {
     var outcome = ReadOutcome()
     let reader = CorpusReader(inputs: [CorpusInput(path: path, kind: .jsonLines, label: label)], options: options)
     do {
-      let corpus = try CorpusSketcher(parameters: parameters, threads: 1, retention: .signaturesOnly).sketch(reader: reader)
+      let corpus = try CorpusSketcher(parameters: parameters, threads: 1, retention: .signaturesOnly).sketch(
+        reader: reader)
       outcome.documents = corpus.documents.ids.indices.map { index in
         Document(id: corpus.documents.ids[index], line: Int(corpus.documents.locations[index].line))
       }

@@ -62,12 +62,15 @@ enum ServiceRequestFuzzer {
       guard let judged = object else { break }
       guard let object = judged else { Fuzz.fail("a query decodes from a body Foundation refuses") }
       Fuzz.expect(string(object["text"]) == Array(request.text.utf8), "query text \(request.text.debugDescription)")
-      Fuzz.expect(string(object["title"]) == request.title.map { Array($0.utf8) }, "query title \(String(describing: request.title))")
+      Fuzz.expect(
+        string(object["title"]) == request.title.map { Array($0.utf8) },
+        "query title \(String(describing: request.title))")
     case .failure(let error):
       Fuzz.expect(error.status == 400 && !error.message.isEmpty, "a bad query answers \(error)")
     }
     // A plain query: a string text, maybe a string title, nothing else it reads.
-    guard let object, let object, let text = object["text"] as? String, object["title"] == nil || object["title"] is String,
+    guard let object, let object, let text = object["text"] as? String,
+      object["title"] == nil || object["title"] is String,
       object["threshold"] == nil, object["top"] == nil, object["exact"] == nil
     else { return }
     let body = encoded(object)
@@ -91,11 +94,15 @@ enum ServiceRequestFuzzer {
       guard let judged = object else { break }
       guard let object = judged else { Fuzz.fail("documents decode from a body Foundation refuses") }
       let objects = (object["documents"] as? [Any])?.compactMap { $0 as? [String: Any] } ?? [object]
-      Fuzz.expect(objects.count == documents.count, "\(documents.count) documents decoded, Foundation reads \(objects.count)")
+      Fuzz.expect(
+        objects.count == documents.count, "\(documents.count) documents decoded, Foundation reads \(objects.count)")
       for (document, object) in zip(documents, objects) {
-        Fuzz.expect(string(object["text"]) == Array(document.text.utf8), "document text \(document.text.debugDescription)")
+        Fuzz.expect(
+          string(object["text"]) == Array(document.text.utf8), "document text \(document.text.debugDescription)")
         Fuzz.expect(string(object["title"]) == document.title.map { Array($0.utf8) }, "document title")
-        if let id = object["id"] as? String { Fuzz.expect(id.utf8.elementsEqual(document.id.utf8), "document id \(document.id)") }
+        if let id = object["id"] as? String {
+          Fuzz.expect(id.utf8.elementsEqual(document.id.utf8), "document id \(document.id)")
+        }
       }
     case .failure(let error):
       Fuzz.expect(error.status == 400 && !error.message.isEmpty, "bad documents answer \(error)")
@@ -125,7 +132,9 @@ enum ServiceRequestFuzzer {
     }
     if case .failure(let error) = decoded { Fuzz.expect(error.status == 400, "a bad segment answers \(error.status)") }
     var encoded = ""
-    for byte in string.utf8 { encoded += "%" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16, uppercase: byte & 1 == 0) }
+    for byte in string.utf8 {
+      encoded += "%" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16, uppercase: byte & 1 == 0)
+    }
     let roundTrip = Result { () throws(ServiceRequestError) in try ServiceRequest.decodedPathSegment(encoded[...]) }
     Fuzz.expect(roundTrip == .success(string), "percent-encoded \(string.debugDescription) decodes to \(roundTrip)")
     let id = Result { () throws(ServiceRequestError) in try ServiceRequest.documentID(fromPathSegment: string[...]) }
@@ -138,9 +147,9 @@ enum ServiceRequestFuzzer {
     default: Fuzz.expect((try? flag.get()) == nil, "replace=\(string.debugDescription) reads \(flag)")
     }
 
-    if let error = Result(catching: { () throws(ServiceRequestError) in try ServiceRequest.checkJSONContentType(string) })
-      .failure
-    {
+    if let error = Result(catching: { () throws(ServiceRequestError) in try ServiceRequest.checkJSONContentType(string)
+    })
+    .failure {
       Fuzz.expect(error.status == 415, "a bad Content-Type answers \(error.status)")
     }
 

@@ -61,7 +61,9 @@ extension NearDup {
       guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1.") }
     }
 
-    var threadCounts: [Int] { threads.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+    var threadCounts: [Int] {
+      threads.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    }
     var schemes: [SketchScheme] { sketch.split(separator: ",").compactMap { SketchScheme(rawValue: String($0)) } }
 
     /// One measured configuration: its fastest run (by the report's total time).
@@ -116,9 +118,12 @@ extension NearDup {
         let roundNote = `repeat` > 1 ? " (round \(round) of \(`repeat`))" : ""
         for (index, configuration) in configurations.enumerated() {
           let (scheme, threadCount) = configuration
-          Terminal.writeError("Running \(scheme.rawValue) on \(threadCount) thread\(threadCount == 1 ? "" : "s")\(roundNote) …\n")
+          Terminal.writeError(
+            "Running \(scheme.rawValue) on \(threadCount) thread\(threadCount == 1 ? "" : "s")\(roundNote) …\n")
           let (report, outcome) = try cluster(corpus, scheme: scheme, threads: threadCount)
-          var run = Run(scheme: scheme, threads: threadCount, report: report, seconds: outcome.seconds, peakMemory: outcome.peakMemory)
+          var run = Run(
+            scheme: scheme, threads: threadCount, report: report, seconds: outcome.seconds,
+            peakMemory: outcome.peakMemory)
           let totals = (runs[index]?.totals ?? []) + [run.total]
           if let best = runs[index], best.total <= run.total { run = best }
           run.totals = totals
@@ -132,20 +137,26 @@ extension NearDup {
       let measured = runs.compactMap { $0 }
       let accuracy = try accuracySample > 0 ? measureAccuracy(corpus) : []
       switch format {
-      case .text: print(text(corpus: corpus, runs: measured, sideBySideRuns: sideBySideRuns, accuracy: accuracy), terminator: "")
+      case .text:
+        print(text(corpus: corpus, runs: measured, sideBySideRuns: sideBySideRuns, accuracy: accuracy), terminator: "")
       case .json: print(json(corpus: corpus, runs: measured, sideBySideRuns: sideBySideRuns, accuracy: accuracy))
       }
     }
 
     /// Runs `neardup cluster` on `corpus` as a child process; its JSON report and outcome.
-    private func cluster(_ corpus: String, scheme: SketchScheme, threads: Int) throws -> (ClusterReportJSON, ChildProcess.Outcome) {
+    private func cluster(_ corpus: String, scheme: SketchScheme, threads: Int) throws -> (
+      ClusterReportJSON, ChildProcess.Outcome
+    ) {
       let arguments = [
         "cluster", corpus, "--threads", String(threads), "--sketch", scheme.rawValue, "--measure", measure.rawValue,
         "--threshold", String(threshold), "--report", "json", "--top", "0",
       ]
       let outcome = try ChildProcess.run(ChildProcess.currentExecutable, arguments)
-      guard outcome.status == 0, let report = try? ClusterReportJSON.decoder.decode(ClusterReportJSON.self, from: outcome.output)
-      else { throw ChildProcessError.failed(command: "neardup " + arguments.joined(separator: " "), status: outcome.status) }
+      guard outcome.status == 0,
+        let report = try? ClusterReportJSON.decoder.decode(ClusterReportJSON.self, from: outcome.output)
+      else {
+        throw ChildProcessError.failed(command: "neardup " + arguments.joined(separator: " "), status: outcome.status)
+      }
       return (report, outcome)
     }
 
@@ -195,7 +206,9 @@ extension NearDup {
         while documents.count < accuracySample, try reader.read(into: &batch, maximumDocuments: 4096) {
           for index in 0..<batch.count where documents.count < accuracySample {
             documents.append(
-              Document(id: batch.ids[index], text: String(decoding: batch.content[batch.contentRange(of: index)], as: UTF8.self)))
+              Document(
+                id: batch.ids[index],
+                text: String(decoding: batch.content[batch.contentRange(of: index)], as: UTF8.self)))
           }
         }
         let sketched = sketcher.sketch(documents: documents)
@@ -217,7 +230,8 @@ extension NearDup {
             let a = Int(edge.a)
             let b = Int(edge.b)
             let estimate = Signature.estimatedJaccard(
-              UnsafeBufferPointer(rebasing: rows[a * k..<(a + 1) * k]), UnsafeBufferPointer(rebasing: rows[b * k..<(b + 1) * k]))
+              UnsafeBufferPointer(rebasing: rows[a * k..<(a + 1) * k]),
+              UnsafeBufferPointer(rebasing: rows[b * k..<(b + 1) * k]))
             squaredError += (estimate - edge.similarity) * (estimate - edge.similarity)
             if edge.similarity >= threshold {
               atThreshold += 1
@@ -250,14 +264,17 @@ extension NearDup {
       if `repeat` > 1 { lines.append("Fastest of \(`repeat`) interleaved runs per configuration") }
       lines.append("")
       lines.append(
-        "sketch   threads     docs/s     MB/s  docs/s/core   wall s  boilerplate  read+sketch  candidates  verify  cluster   peak MiB  state B/doc")
+        "sketch   threads     docs/s     MB/s  docs/s/core   wall s  boilerplate  read+sketch  candidates  verify  cluster   peak MiB  state B/doc"
+      )
       for run in runs {
         let seconds = run.report.seconds.total
         let rate = seconds > 0 ? Double(documents) / seconds : 0
         lines.append(
           Format.padded(run.scheme.rawValue, 8) + " " + Format.padded(String(run.threads), 7)
-            + leftPadded(Format.count(Int(rate)), 11) + leftPadded(Format.fixed(Double(bytes) / 1e6 / max(seconds, 1e-9), 1), 9)
-            + leftPadded(Format.count(Int(rate / Double(run.threads))), 13) + leftPadded(Format.fixed(run.seconds, 2), 9)
+            + leftPadded(Format.count(Int(rate)), 11)
+            + leftPadded(Format.fixed(Double(bytes) / 1e6 / max(seconds, 1e-9), 1), 9)
+            + leftPadded(Format.count(Int(rate / Double(run.threads))), 13)
+            + leftPadded(Format.fixed(run.seconds, 2), 9)
             + leftPadded(Format.fixed(run.report.seconds.boilerplate, 3), 13)
             + leftPadded(Format.fixed(run.report.seconds.readAndSketch, 3), 13)
             + leftPadded(Format.fixed(run.report.seconds.candidates, 3), 12)
@@ -296,7 +313,8 @@ extension NearDup {
           + "\(Format.fixed(slowdown, 2))× as long as one alone (\(Format.fixed(together, 2)) s against "
           + "\(Format.fixed(alone, 2)) s): \(sideBySideRuns.copies) cores do at most \(Format.fixed(ceiling, 2))× the work of one"
         if let many = runs.first(where: { $0.scheme == sideBySideRuns.scheme && $0.threads == sideBySideRuns.copies }) {
-          line += ", and \(many.threads) threads reach \(Format.fixed(100 * alone / max(many.total, 1e-9) / ceiling, 0)) % of that"
+          line +=
+            ", and \(many.threads) threads reach \(Format.fixed(100 * alone / max(many.total, 1e-9) / ceiling, 0)) % of that"
         }
         lines.append(line)
       }
@@ -380,7 +398,8 @@ extension NearDup {
       let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
       let model =
         cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
-        .map { String($0.split(separator: ":", maxSplits: 1).last ?? "").trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
+        .map { String($0.split(separator: ":", maxSplits: 1).last ?? "").trimmingCharacters(in: .whitespaces) }
+        ?? "unknown CPU"
       let memory = Double(ProcessInfo.processInfo.physicalMemory) / Double(1 << 30)
       return "\(model), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Format.fixed(memory, 1)) GiB"
     }

@@ -38,7 +38,8 @@ extension NearDup {
     @Option(help: "Write the input records minus the non-representative members of each cluster to FILE.")
     var dedupOutput: String?
 
-    @Flag(help: "Also write documents without near-duplicates to --output, as clusters of one (empty documents included).")
+    @Flag(
+      help: "Also write documents without near-duplicates to --output, as clusters of one (empty documents included).")
     var singletons = false
 
     @Option(help: "Clusters listed in the report.")
@@ -54,15 +55,18 @@ extension NearDup {
     var index: String?
 
     func validate() throws {
-            guard top >= 0 else { throw ValidationError("--top must not be negative.") }
-      _ = try similarity.lshParameters(permutationCount: sketch.permutations ?? SketchParameters.default.permutationCount)
+      guard top >= 0 else { throw ValidationError("--top must not be negative.") }
+      _ = try similarity.lshParameters(
+        permutationCount: sketch.permutations ?? SketchParameters.default.permutationCount)
       if index != nil && !inputs.isEmpty { throw ValidationError("Give either INPUT or --index, not both.") }
       if index != nil && dedupOutput != nil {
         throw ValidationError("--dedup-output needs the input records; it cannot be used with --index.")
       }
       let outputs = [("--output", output), ("--pairs", pairs), ("--dedup-output", dedupOutput)]
         .compactMap { flag, path in path.map { (flag: flag, path: $0) } }
-      if outputs.filter({ $0.path == "-" }).count > 1 { throw ValidationError("Only one output can go to standard output.") }
+      if outputs.filter({ $0.path == "-" }).count > 1 {
+        throw ValidationError("Only one output can go to standard output.")
+      }
       let resolved = inputs.filter { $0 != "-" }.map { CorpusInput(path: $0, kind: .jsonLines) }
       try InputResolver.checkOutputs(outputs, inputs: resolved)
     }
@@ -91,7 +95,8 @@ extension NearDup {
         configuration = try ClusterConfiguration(
           sketch: view.parameters.sketch, threshold: view.parameters.threshold, measure: view.parameters.measure,
           lsh: view.parameters.lsh, verification: clustering.verify, keep: clustering.keep, linkage: clustering.linkage,
-          boilerplateShare: clustering.boilerplateShare, keepsPreviews: reportShowsPreviews, threads: clustering.threads)
+          boilerplateShare: clustering.boilerplateShare, keepsPreviews: reportShowsPreviews, threads: clustering.threads
+        )
         indexView = view
       } else {
         configuration = try clustering.configuration(
@@ -124,13 +129,15 @@ extension NearDup {
         if let indexView {
           var clock = Stopwatch()
           var corpus = try indexView.sketchedCorpus(
-            retention: clustering.verify == .exact ? .digests : .signaturesOnly, boilerplateShare: clustering.boilerplateShare)
+            retention: clustering.verify == .exact ? .digests : .signaturesOnly,
+            boilerplateShare: clustering.boilerplateShare)
           corpus.statistics.times.front = clock.lap()
           corpus.statistics.threads = clustering.threads
           result = pipeline.cluster(corpus, progress: { progress.update($0) }, pairsReady: writePairs)
         } else {
           result = try pipeline.run(
-            reader: CorpusReader(inputs: inputs, options: options), progress: { progress.update($0) }, pairsReady: writePairs)
+            reader: CorpusReader(inputs: inputs, options: options), progress: { progress.update($0) },
+            pairsReady: writePairs)
         }
       } catch {
         progress.finish()

@@ -19,16 +19,19 @@ struct ClusterReport {
     lines.append(
       "NearDup clustered \(Format.count(statistics.documents)) documents (\(Format.megabytes(statistics.bytesRead))) in "
         + "\(Format.seconds(total)): \(Format.count(Int(documentsPerSecond))) docs/s, "
-        + "\(Format.fixed(megabytesPerSecond, 1)) MB/s on \(statistics.threads) thread\(statistics.threads == 1 ? "" : "s")")
+        + "\(Format.fixed(megabytesPerSecond, 1)) MB/s on \(statistics.threads) thread\(statistics.threads == 1 ? "" : "s")"
+    )
     lines.append("")
     lines.append(
       "Documents   \(Format.count(statistics.documents)) read, \(Format.count(statistics.skippedRecords)) skipped, "
-        + "\(Format.count(statistics.emptyDocuments)) empty, \(Format.count(statistics.invalidUTF8Documents)) with invalid UTF-8")
+        + "\(Format.count(statistics.emptyDocuments)) empty, \(Format.count(statistics.invalidUTF8Documents)) with invalid UTF-8"
+    )
     lines.append(
       "Clusters    \(Format.plural(result.clusters.count, "cluster")) "
         + "\(result.clusters.count == 1 ? "holds" : "hold") \(Format.plural(result.clusteredDocumentCount, "document")); "
         + "deduplication removes \(Format.count(result.duplicateCount))")
-    lines.append("Identical   \(Format.count(statistics.identicalDuplicates)) documents repeat an earlier normalized text exactly")
+    lines.append(
+      "Identical   \(Format.count(statistics.identicalDuplicates)) documents repeat an earlier normalized text exactly")
     lines.append(
       "Settings    linkage \(configuration.linkage.rawValue), cleaning \(configuration.sketch.cleaning.argumentText), boilerplate "
         + (configuration.boilerplateShare.map {
@@ -54,10 +57,12 @@ struct ClusterReport {
     }
     lines.append(
       "            expected recall at \(Format.fixed(target, 2)): \(Format.fixed(lsh.probability(target), 4)), "
-        + "false-positive rate at \(Format.fixed(max(0, target - 0.1), 2)): \(Format.fixed(lsh.probability(max(0, target - 0.1)), 4))")
+        + "false-positive rate at \(Format.fixed(max(0, target - 0.1), 2)): \(Format.fixed(lsh.probability(max(0, target - 0.1)), 4))"
+    )
     lines.append(
       "Pairs       \(Format.count(statistics.candidatePairs)) candidates, \(Format.count(statistics.verifiedPairs)) verified "
-        + "(\(configuration.verification.rawValue) \(configuration.measure.rawValue) ≥ \(Format.fixed(configuration.threshold, 2)))")
+        + "(\(configuration.verification.rawValue) \(configuration.measure.rawValue) ≥ \(Format.fixed(configuration.threshold, 2)))"
+    )
     let thread = statistics.threadTimes
     lines.append(
       "Time        boilerplate \(Format.seconds(times.boilerplate)) · read and sketch \(Format.seconds(times.front))"
@@ -70,14 +75,16 @@ struct ClusterReport {
         + " · sketch \(Format.seconds(thread.sketch))")
     for message in statistics.skippedMessages { lines.append("Skipped     \(message)") }
     if statistics.skippedRecords > statistics.skippedMessages.count {
-      lines.append("Skipped     … and \(Format.count(statistics.skippedRecords - statistics.skippedMessages.count)) more")
+      lines.append(
+        "Skipped     … and \(Format.count(statistics.skippedRecords - statistics.skippedMessages.count)) more")
     }
     if statistics.emptyDocuments > 0 {
       lines.append("Empty       " + listed(statistics.emptyDocumentIDs, total: statistics.emptyDocuments))
     }
     if statistics.invalidUTF8Documents > 0 {
       lines.append(
-        "Warning     invalid UTF-8 read as U+FFFD in " + listed(statistics.invalidUTF8DocumentIDs, total: statistics.invalidUTF8Documents))
+        "Warning     invalid UTF-8 read as U+FFFD in "
+          + listed(statistics.invalidUTF8DocumentIDs, total: statistics.invalidUTF8Documents))
     }
     if !result.clusters.isEmpty {
       lines.append("")

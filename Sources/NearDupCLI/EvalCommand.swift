@@ -38,7 +38,9 @@ extension NearDup {
       let progress = ProgressLine()
       let result: ClusterResult
       do {
-        result = try ClusterPipeline(configuration: configuration).run(reader: CorpusReader(inputs: inputs, options: options)) {
+        result = try ClusterPipeline(configuration: configuration).run(
+          reader: CorpusReader(inputs: inputs, options: options)
+        ) {
           progress.update($0)
         }
       } catch {
@@ -64,17 +66,22 @@ extension NearDup {
         "Settings    \(configuration.measure.rawValue) ≥ \(threshold), \(configuration.sketch.shingle.rawValue) "
           + "\(configuration.sketch.shingleSize)-grams, \(configuration.sketch.scheme.rawValue), linkage \(configuration.linkage.rawValue), "
           + "cleaning \(configuration.sketch.cleaning.argumentText), boilerplate "
-          + (configuration.boilerplateShare.map { "≥ \($0) (\(Format.count(result.statistics.boilerplateShingles)) shingles)" } ?? "off"))
+          + (configuration.boilerplateShare.map {
+            "≥ \($0) (\(Format.count(result.statistics.boilerplateShingles)) shingles)"
+          } ?? "off"))
       func pairLine(_ title: String, _ metrics: PairMetrics) -> String {
         "\(title)  \(Format.count(metrics.truth)) true, \(Format.count(metrics.predicted)) found, "
           + "\(Format.count(metrics.truePositives)) both: precision \(Format.fixed(metrics.precision, 4)), "
           + "recall \(Format.fixed(metrics.recall, 4)), F1 \(Format.fixed(metrics.f1, 4))"
       }
       lines.append(pairLine("Jaccard ≥ \(threshold) ", evaluation.jaccardPairs))
-      if let containment = evaluation.containmentPairs { lines.append(pairLine("Contain ≥ \(threshold) ", containment)) }
+      if let containment = evaluation.containmentPairs {
+        lines.append(pairLine("Contain ≥ \(threshold) ", containment))
+      }
       lines.append(
         "Candidates  \(Format.count(result.statistics.candidatePairs)) from LSH, "
-          + "\(Format.count(result.statistics.verifiedPairs)) verified; ground truth in \(Format.seconds(evaluation.groundTruthSeconds))")
+          + "\(Format.count(result.statistics.verifiedPairs)) verified; ground truth in \(Format.seconds(evaluation.groundTruthSeconds))"
+      )
       func labelLine(_ title: String, _ metrics: ClusterMetrics) -> String {
         "\(title) ARI \(Format.fixed(metrics.adjustedRandIndex, 4)), B³ precision \(Format.fixed(metrics.bcubedPrecision, 4)), "
           + "recall \(Format.fixed(metrics.bcubedRecall, 4)), F1 \(Format.fixed(metrics.bcubedF1, 4)); "
@@ -111,7 +118,8 @@ extension NearDup {
         "threshold": configuration.threshold, "linkage": configuration.linkage.rawValue,
         "sketch": configuration.sketch.scheme.rawValue, "shingle": configuration.sketch.shingle.rawValue,
         "ngram": configuration.sketch.shingleSize, "cleaning": configuration.sketch.cleaning.argumentText,
-        "boilerplate": configuration.boilerplateShare ?? 0, "boilerplate_shingles": result.statistics.boilerplateShingles,
+        "boilerplate": configuration.boilerplateShare ?? 0,
+        "boilerplate_shingles": result.statistics.boilerplateShingles,
         "jaccard_pairs": pairObject(evaluation.jaccardPairs), "candidates": result.statistics.candidatePairs,
         "verified": result.statistics.verifiedPairs, "clusters": result.clusters.count,
         "largest_clusters": Array(result.clusters.prefix(5).map(\.size)),

@@ -42,7 +42,8 @@ extension NearDup.Index {
 
     func validate() throws {
       try validateThreads(threads)
-      _ = try similarity.lshParameters(permutationCount: sketch.permutations ?? SketchParameters.default.permutationCount)
+      _ = try similarity.lshParameters(
+        permutationCount: sketch.permutations ?? SketchParameters.default.permutationCount)
     }
 
     func run() throws {
@@ -78,7 +79,8 @@ extension NearDup.Index {
 
     static func describe(_ parameters: IndexParameters) -> String {
       let sketch = parameters.sketch
-      return "Parameters: \(sketch.shingle.rawValue) \(sketch.shingleSize)-grams, \(sketch.permutationCount) permutations, "
+      return
+        "Parameters: \(sketch.shingle.rawValue) \(sketch.shingleSize)-grams, \(sketch.permutationCount) permutations, "
         + "seed \(sketch.seed), glued words \(sketch.splitsGluedWords ? "split" : "kept"), "
         + "\(parameters.measure.rawValue) ≥ \(Format.fixed(parameters.threshold, 2)), "
         + "\(parameters.lsh.bands) bands × \(parameters.lsh.rows) rows"
@@ -87,7 +89,8 @@ extension NearDup.Index {
 
   /// `neardup index add INPUT... --index DIR`.
   struct Add: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "add", abstract: "Add documents to an index without rebuilding it.")
+    static let configuration = CommandConfiguration(
+      commandName: "add", abstract: "Add documents to an index without rebuilding it.")
 
     @Argument(help: "Corpus files or directories; - reads standard input.")
     var inputs: [String]
@@ -121,9 +124,12 @@ extension NearDup.Index {
         replaced = try writer.add(corpus, replacing: replace)
       } catch .duplicateID(_, let id) {
         // Name the record that brought the id, not only the index.
-        guard let document = corpus.documents.ids.firstIndex(of: id) else { throw IndexFileError.duplicateID(path: location.index, id: id) }
+        guard let document = corpus.documents.ids.firstIndex(of: id) else {
+          throw IndexFileError.duplicateID(path: location.index, id: id)
+        }
         let source = corpus.documents.locations[document]
-        throw CorpusError.idInIndex(id: id, path: reader.path(of: source), line: Int(source.line), index: location.index)
+        throw CorpusError.idInIndex(
+          id: id, path: reader.path(of: source), line: Int(source.line), index: location.index)
       }
       if !quiet {
         print(
@@ -136,7 +142,8 @@ extension NearDup.Index {
 
   /// `neardup index remove --index DIR ID...`.
   struct Remove: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove documents from an index by id.")
+    static let configuration = CommandConfiguration(
+      commandName: "remove", abstract: "Remove documents from an index by id.")
 
     @OptionGroup var location: IndexLocation
     @Argument(help: "Ids of the documents to remove.")
@@ -147,7 +154,9 @@ extension NearDup.Index {
     func run() throws {
       let writer = try IndexWriter(opening: location.index)
       try writer.remove(ids: ids)
-      if !quiet { print("Removed \(Format.count(Set(ids).count)) documents; \(Format.count(writer.index.documentCount)) remain") }
+      if !quiet {
+        print("Removed \(Format.count(Set(ids).count)) documents; \(Format.count(writer.index.documentCount)) remain")
+      }
     }
   }
 
@@ -175,7 +184,8 @@ extension NearDup.Index {
 
   /// `neardup index stats --index DIR`.
   struct Stats: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Show an index's size, parameters and segments.")
+    static let configuration = CommandConfiguration(
+      commandName: "stats", abstract: "Show an index's size, parameters and segments.")
 
     @OptionGroup var location: IndexLocation
     @Option(help: "Output format: text or json.")
@@ -192,10 +202,13 @@ extension NearDup.Index {
       case .json:
         var line: [UInt8] = Array("{\"documents\": \(statistics.documents), \"removed\": \(statistics.removed), ".utf8)
         line += Array("\"bytes\": \(statistics.bytes), \"bytes_per_document\": \(Format.fixed(perDocument, 1)), ".utf8)
-        line += Array("\"open_seconds\": \(Format.fixed(openSeconds, 6)), \"generation\": \(statistics.generation), ".utf8)
+        line += Array(
+          "\"open_seconds\": \(Format.fixed(openSeconds, 6)), \"generation\": \(statistics.generation), ".utf8)
         line += Array("\"parameters\": {\"shingle\": \"\(parameters.sketch.shingle.rawValue)\", ".utf8)
-        line += Array("\"ngram\": \(parameters.sketch.shingleSize), \"permutations\": \(parameters.sketch.permutationCount), ".utf8)
-        line += Array("\"seed\": \(parameters.sketch.seed), \"split_glued_words\": \(parameters.sketch.splitsGluedWords), ".utf8)
+        line += Array(
+          "\"ngram\": \(parameters.sketch.shingleSize), \"permutations\": \(parameters.sketch.permutationCount), ".utf8)
+        line += Array(
+          "\"seed\": \(parameters.sketch.seed), \"split_glued_words\": \(parameters.sketch.splitsGluedWords), ".utf8)
         line += Array("\"threshold\": \(parameters.threshold), \"measure\": \"\(parameters.measure.rawValue)\", ".utf8)
         line += Array("\"bands\": \(parameters.lsh.bands), \"rows\": \(parameters.lsh.rows)}, \"segments\": [".utf8)
         for (position, segment) in statistics.segments.enumerated() {
@@ -207,13 +220,21 @@ extension NearDup.Index {
         line += Array("]}".utf8)
         print(String(decoding: line, as: UTF8.self))
       case .text:
-        print("Index       \(location.index) (generation \(statistics.generation), opened in \(Format.seconds(openSeconds)))")
-        print("Documents   \(Format.count(statistics.documents)) (\(Format.count(statistics.removed)) removed, awaiting compaction)")
-        print("Size        \(Format.megabytes(statistics.bytes)) on disk, \(Format.count(Int(perDocument))) bytes per document")
+        print(
+          "Index       \(location.index) (generation \(statistics.generation), opened in \(Format.seconds(openSeconds)))"
+        )
+        print(
+          "Documents   \(Format.count(statistics.documents)) (\(Format.count(statistics.removed)) removed, awaiting compaction)"
+        )
+        print(
+          "Size        \(Format.megabytes(statistics.bytes)) on disk, \(Format.count(Int(perDocument))) bytes per document"
+        )
         print(NearDup.Index.Build.describe(parameters))
         print("Segments    \(statistics.segments.count)")
         for segment in statistics.segments {
-          print("            \(segment.name)  \(Format.count(segment.documents)) documents, \(Format.megabytes(segment.bytes))")
+          print(
+            "            \(segment.name)  \(Format.count(segment.documents)) documents, \(Format.megabytes(segment.bytes))"
+          )
         }
       }
     }

@@ -84,25 +84,39 @@ struct ByteCount: ExpressibleByArgument, CustomStringConvertible {
 /// Values are optional so that commands working on an index can tell an explicit
 /// flag (which must agree with the index) from a default.
 struct SketchOptionGroup: ParsableArguments {
-  @Option(help: "Shingle kind: word n-grams, or char n-grams (for headlines and scripts without spaces). Default: \(SketchParameters.default.shingle.rawValue).")
+  @Option(
+    help:
+      "Shingle kind: word n-grams, or char n-grams (for headlines and scripts without spaces). Default: \(SketchParameters.default.shingle.rawValue)."
+  )
   var shingle: ShingleKind?
 
   @Option(help: "The n of the shingle n-grams. Default: \(SketchParameters.default.shingleSize).")
   var ngram: Int?
 
-  @Option(help: "MinHash permutations k (32-bit slots per signature). Default: \(SketchParameters.default.permutationCount).")
+  @Option(
+    help: "MinHash permutations k (32-bit slots per signature). Default: \(SketchParameters.default.permutationCount).")
   var permutations: Int?
 
   @Option(help: "Seed of the MinHash permutation family. Default: \(SketchParameters.default.seed).")
   var seed: UInt64?
 
-  @Flag(inversion: .prefixedNo, help: "Split words glued by scraping where a lowercase letter meets an uppercase one. Default: \(SketchParameters.default.splitsGluedWords ? "on" : "off").")
+  @Flag(
+    inversion: .prefixedNo,
+    help:
+      "Split words glued by scraping where a lowercase letter meets an uppercase one. Default: \(SketchParameters.default.splitsGluedWords ? "on" : "off")."
+  )
   var splitGluedWords: Bool?
 
-  @Option(help: "Signature scheme: oph (one permutation hashing, O(s + k)) or minhash (k permutations, O(s·k)). Default: \(SketchParameters.default.scheme.rawValue).")
+  @Option(
+    help:
+      "Signature scheme: oph (one permutation hashing, O(s + k)) or minhash (k permutations, O(s·k)). Default: \(SketchParameters.default.scheme.rawValue)."
+  )
   var sketch: SketchScheme?
 
-  @Option(help: "News cleaning before tokenizing: datelines, metadata, both (datelines,metadata), or none. Default: \(CleaningOptions.defaultValue.argumentText).")
+  @Option(
+    help:
+      "News cleaning before tokenizing: datelines, metadata, both (datelines,metadata), or none. Default: \(CleaningOptions.defaultValue.argumentText)."
+  )
   var clean: CleaningOptions?
 
   func validate() throws {
@@ -146,7 +160,10 @@ struct ClusteringOptionGroup: ParsableArguments {
   @Option(help: "Linkage: components (connected components) or center (members must be similar to the representative).")
   var linkage: Linkage = ClusterConfiguration.defaultLinkage
 
-  @Option(help: "Drop shingles found in at least this share of the first \(Format.count(ClusterConfiguration.defaultBoilerplateSample)) documents as boilerplate (0 turns the filter off).")
+  @Option(
+    help:
+      "Drop shingles found in at least this share of the first \(Format.count(ClusterConfiguration.defaultBoilerplateSample)) documents as boilerplate (0 turns the filter off)."
+  )
   var boilerplate: Double = ClusterConfiguration.defaultBoilerplateShare ?? 0
 
   @Option(help: "Worker threads (default: all cores).")
@@ -156,7 +173,9 @@ struct ClusteringOptionGroup: ParsableArguments {
 
   func validate() throws {
     try validateThreads(threads)
-    guard boilerplate >= 0, boilerplate < 1 else { throw ValidationError("--boilerplate must be in [0, 1) (got \(boilerplate)).") }
+    guard boilerplate >= 0, boilerplate < 1 else {
+      throw ValidationError("--boilerplate must be in [0, 1) (got \(boilerplate)).")
+    }
   }
 
   /// The run's configuration.
@@ -211,7 +230,10 @@ struct SimilarityOptionGroup: ParsableArguments {
   @Option(help: "Similarity threshold in (0, 1]. Default: \(ClusterConfiguration.defaultThreshold).")
   var threshold: Double?
 
-  @Option(help: "Similarity measure: containment (|A∩B| / min(|A|,|B|), for padded or cut copies) or jaccard. Default: \(ClusterConfiguration.defaultMeasure.rawValue).")
+  @Option(
+    help:
+      "Similarity measure: containment (|A∩B| / min(|A|,|B|), for padded or cut copies) or jaccard. Default: \(ClusterConfiguration.defaultMeasure.rawValue)."
+  )
   var measure: SimilarityMeasure?
 
   @Option(help: "LSH bands b (default: chosen from the threshold and permutations).")
@@ -237,7 +259,8 @@ struct SimilarityOptionGroup: ParsableArguments {
       return try LSHParameters(bands: b, rows: r, permutationCount: k)
     } catch {
       let (slots, overflow) = b.multipliedReportingOverflow(by: r)
-      throw ValidationError("--bands \(b) × --rows \(r)\(overflow ? "" : " = \(slots) slots") exceed --permutations \(k).")
+      throw ValidationError(
+        "--bands \(b) × --rows \(r)\(overflow ? "" : " = \(slots) slots") exceed --permutations \(k).")
     }
   }
 
@@ -280,14 +303,16 @@ enum InputResolver {
     if paths.isEmpty {
       guard let corpus = defaultCorpusDirectory() else {
         throw ValidationError(
-          "No INPUT given and the default corpus Corpus/ was not found; run from the NearDup checkout or name a corpus file.")
+          "No INPUT given and the default corpus Corpus/ was not found; run from the NearDup checkout or name a corpus file."
+        )
       }
       return try CorpusInput(path: corpus, kind: .directory, label: "Corpus").directoryListing().jsonLinesShards
     }
     if paths.filter({ $0 == "-" }).count > 1 { throw ValidationError("Standard input (-) can be named only once.") }
     return try CorpusInput.resolveAll(paths, options: options) { path, textFiles in
       Terminal.writeError(
-        "note: \(path) holds JSON Lines files; reading those, not its \(textFiles.count) text file\(textFiles.count == 1 ? "" : "s") (\(textFiles.prefix(3).joined(separator: ", "))\(textFiles.count > 3 ? ", …" : "")).\n")
+        "note: \(path) holds JSON Lines files; reading those, not its \(textFiles.count) text file\(textFiles.count == 1 ? "" : "s") (\(textFiles.prefix(3).joined(separator: ", "))\(textFiles.count > 3 ? ", …" : "")).\n"
+      )
     }
   }
 

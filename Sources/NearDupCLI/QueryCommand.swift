@@ -35,7 +35,9 @@ extension NearDup {
     var latency = false
 
     func validate() throws {
-      guard (query == nil) != (file == nil) else { throw ValidationError("Give either a query (TEXT or INPUT) or --file.") }
+      guard (query == nil) != (file == nil) else {
+        throw ValidationError("Give either a query (TEXT or INPUT) or --file.")
+      }
       if let threshold, !(threshold > 0 && threshold <= 1) {
         throw ValidationError("--threshold must be in (0, 1] (got \(threshold)).")
       }
@@ -81,7 +83,8 @@ extension NearDup {
         Terminal.writeError(
           "{\"queries\": \(sorted.count), \"seconds\": \(Format.fixed(total, 6)), \"p50_ms\": \(Format.fixed(percentile(0.5), 4)), "
             + "\"p99_ms\": \(Format.fixed(percentile(0.99), 4)), "
-            + "\"queries_per_second\": \(Format.fixed(Double(sorted.count) / max(total, 1e-9), 1)), \"threads\": \(threads)}\n")
+            + "\"queries_per_second\": \(Format.fixed(Double(sorted.count) / max(total, 1e-9), 1)), \"threads\": \(threads)}\n"
+        )
       }
     }
 
@@ -165,7 +168,8 @@ struct QueryPrinter {
       if showsExact { header += "  exact" }
       Swift.print(header + "  title")
       for (rank, match) in matches.enumerated() {
-        var row = "  \(Format.padded(String(rank + 1), 4))  \(Format.padded(match.id, idWidth))  \(Format.fixed(match.jaccard, 3))  "
+        var row =
+          "  \(Format.padded(String(rank + 1), 4))  \(Format.padded(match.id, idWidth))  \(Format.fixed(match.jaccard, 3))  "
         if let value = match.containment { row += "  \(Format.fixed(value, 3))  " }
         if showsExact { row += "\(Format.fixed(match.exactJaccard, 3))  " }
         Swift.print(row + match.preview.prefix(60))
@@ -197,7 +201,9 @@ struct QueryPrinter {
     }
     object += Array(", \"jaccard\": \(formatSimilarity(match.jaccard))".utf8)
     if exact { object += Array(", \"exact\": \(formatSimilarity(match.exactJaccard))".utf8) }
-    if let containment = match.containment { object += Array(", \"containment\": \(formatSimilarity(containment))".utf8) }
+    if let containment = match.containment {
+      object += Array(", \"containment\": \(formatSimilarity(containment))".utf8)
+    }
     object += Array("}".utf8)
     return String(decoding: object, as: UTF8.self)
   }

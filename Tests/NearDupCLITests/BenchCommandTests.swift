@@ -17,7 +17,8 @@ struct BenchCommandTests: CommandLineTesting {
     let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     #expect(report["repeat"] as? Int == 2)
     let runs = try #require(report["runs"] as? [[String: Any]])
-    #expect(runs.map { "\($0["sketch"] ?? "")/\($0["threads"] ?? "")" } == ["oph/1", "oph/2", "minhash/1", "minhash/2"])
+    #expect(
+      runs.map { "\($0["sketch"] ?? "")/\($0["threads"] ?? "")" } == ["oph/1", "oph/2", "minhash/1", "minhash/2"])
     for run in runs {
       #expect(run["documents"] as? Int == 400)
       let totals = try #require(run["total_seconds_of_runs"] as? [Double])

@@ -74,7 +74,8 @@ struct ClusterCommandTests: CommandLineTesting {
     try FileManager.default.removeItem(atPath: scratch.file("corpus/a.jsonl"))
     try FileManager.default.removeItem(atPath: scratch.file("corpus/part"))
     try run(["cluster", scratch.file("corpus"), "-q", "--format", "csv", "-o", scratch.file("d.csv"), "--singletons"])
-    #expect(try scratch.read("d.csv").split(separator: "\n").dropFirst().map { $0.split(separator: ",")[1] } == ["README.md"])
+    #expect(
+      try scratch.read("d.csv").split(separator: "\n").dropFirst().map { $0.split(separator: ",")[1] } == ["README.md"])
   }
 
   @Test("--lines deduplicates a text file line by line")
@@ -90,17 +91,19 @@ struct ClusterCommandTests: CommandLineTesting {
     #expect(try scratch.read("out.txt") == lines[1] + "\n" + lines[2] + "\n")
   }
 
-  @Test("invalid options are usage errors with exit code 64", arguments: [
-    (["--threshold", "0"], "--threshold"),
-    (["--threshold", "1.5"], "--threshold"),
-    (["--ngram", "0"], "--ngram"),
-    (["--bands", "20", "--rows", "7"], "--permutations"),
-    (["--permutations", "0"], "--permutations"),
-    (["--threads", "0"], "--threads"),
-    (["--threads", "9223372036854775807"], "--threads"),  // once a trap allocating per-thread state
-    (["--bands", "4294967296", "--rows", "4294967296"], "--permutations"),  // once a trap in bands × rows
-    (["--shingle", "sentence"], "shingle"),
-  ])
+  @Test(
+    "invalid options are usage errors with exit code 64",
+    arguments: [
+      (["--threshold", "0"], "--threshold"),
+      (["--threshold", "1.5"], "--threshold"),
+      (["--ngram", "0"], "--ngram"),
+      (["--bands", "20", "--rows", "7"], "--permutations"),
+      (["--permutations", "0"], "--permutations"),
+      (["--threads", "0"], "--threads"),
+      (["--threads", "9223372036854775807"], "--threads"),  // once a trap allocating per-thread state
+      (["--bands", "4294967296", "--rows", "4294967296"], "--permutations"),  // once a trap in bands × rows
+      (["--shingle", "sentence"], "shingle"),
+    ])
   func usageErrors(arguments: [String], mentions: String) {
     let result = failure(["cluster", Self.corpus] + arguments)
     #expect(result?.code == 64)
@@ -136,7 +139,9 @@ struct ClusterCommandTests: CommandLineTesting {
   @Test("missing paths, duplicate ids and binary files are errors with exit code 1")
   func inputErrors() throws {
     let scratch = try TemporaryDirectory()
-    #expect(failure(["cluster", scratch.file("missing.jsonl")])?.message == "\(scratch.file("missing.jsonl")): no such file or directory")
+    #expect(
+      failure(["cluster", scratch.file("missing.jsonl")])?.message
+        == "\(scratch.file("missing.jsonl")): no such file or directory")
     let duplicate = try scratch.write("d.jsonl", "{\"id\": \"a\", \"text\": \"x\"}\n{\"id\": \"a\", \"text\": \"y\"}\n")
     let result = failure(["cluster", duplicate])
     #expect(result?.code == 1)
@@ -147,9 +152,12 @@ struct ClusterCommandTests: CommandLineTesting {
     #expect(failure(["cluster", scratch.file("empty")])?.message.contains("holds no .txt or .md") == true)
   }
 
-  @Test("previews are kept only for a text report that lists clusters", arguments: [
-    ([String](), true), (["--top", "3"], true), (["-q"], false), (["--report", "json"], false), (["--top", "0"], false),
-  ])
+  @Test(
+    "previews are kept only for a text report that lists clusters",
+    arguments: [
+      ([String](), true), (["--top", "3"], true), (["-q"], false), (["--report", "json"], false),
+      (["--top", "0"], false),
+    ])
   func previewsKeptForTextReport(flags: [String], shown: Bool) throws {
     let command = try #require(try NearDup.parseAsRoot(["cluster", Self.corpus] + flags) as? NearDup.Cluster)
     #expect(command.reportShowsPreviews == shown)
@@ -171,7 +179,8 @@ struct ClusterCommandTests: CommandLineTesting {
   func report() throws {
     let configuration = try ClusterConfiguration(threads: 1)
     let input = try CorpusInput.resolve(Self.corpus, options: CorpusOptions())
-    let result = try ClusterPipeline(configuration: configuration).run(reader: CorpusReader(inputs: [input], options: CorpusOptions()))
+    let result = try ClusterPipeline(configuration: configuration).run(
+      reader: CorpusReader(inputs: [input], options: CorpusOptions()))
     let text = ClusterReport(result: result, clusterLimit: 2, memberLimit: 3).text
     #expect(text.contains("186 read, 0 skipped"))
     #expect(text.contains("41 clusters hold 167 documents; deduplication removes 126"))

@@ -48,7 +48,8 @@ enum Executable {
 struct IndexCommandTests: CommandLineTesting {
   static let corpus = ClusterCommandTests.corpus
   static let reuters = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpora/reuters21578.jsonl").path
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpora/reuters21578.jsonl")
+    .path
 
   /// Writes the first `count` records of Corpus/ (or those from `start`) to a file.
   func corpusSlice(_ scratch: TemporaryDirectory, _ name: String, _ range: Range<Int>) throws -> String {
@@ -76,7 +77,8 @@ struct IndexCommandTests: CommandLineTesting {
     let scratch = try TemporaryDirectory()
     let index = scratch.file("idx")
     try run(["index", "build", Self.corpus, "--index", index, "-q"])
-    #expect(failure(["index", "build", Self.corpus, "--index", index])?.message.contains("an index exists already") == true)
+    #expect(
+      failure(["index", "build", Self.corpus, "--index", index])?.message.contains("an index exists already") == true)
 
     // cluster --index gives the clusters of cluster on the same documents.
     try run(["cluster", "--index", index, "-q", "-o", scratch.file("from-index.jsonl")])
@@ -86,7 +88,9 @@ struct IndexCommandTests: CommandLineTesting {
     // Conflicting flags are errors naming the stored value.
     let conflict = failure(["index", "add", Self.corpus, "--index", index, "--ngram", "3"])
     #expect(conflict?.code == 1)
-    #expect(conflict?.message == "\(index): built with --ngram 5, but --ngram 3 was given (drop the option, or rebuild the index)")
+    #expect(
+      conflict?.message
+        == "\(index): built with --ngram 5, but --ngram 3 was given (drop the option, or rebuild the index)")
     #expect(failure(["cluster", "--index", index, "--measure", "jaccard"])?.message.contains("--measure") == true)
 
     // Adding the same ids again is refused; removing and compacting work.
@@ -94,7 +98,8 @@ struct IndexCommandTests: CommandLineTesting {
       failure(["index", "add", Self.corpus, "--index", index])?.message
         == "\(Self.corpus):1: id \"choe-lavrov-01\" is already in the index \(index) (add --replace to replace it)")
     try run(["index", "remove", "--index", index, "choe-lavrov-01", "choe-lavrov-02", "-q"])
-    #expect(failure(["index", "remove", "--index", index, "choe-lavrov-01"])?.message.contains("no document with id") == true)
+    #expect(
+      failure(["index", "remove", "--index", index, "choe-lavrov-01"])?.message.contains("no document with id") == true)
     try run(["index", "compact", "--index", index, "-q"])
     let view = try LSHIndex.open(index)
     #expect(view.documentCount == 184)
@@ -123,7 +128,9 @@ struct IndexCommandTests: CommandLineTesting {
       if: FileManager.default.fileExists(atPath: Self.reuters),
       "needs ../shared/ (the shared corpora) beside the repository; CI has it"))
   func crashSafety() throws {
-    #expect(FileManager.default.isExecutableFile(atPath: Executable.path), "neardup executable not found at \(Executable.path)")
+    #expect(
+      FileManager.default.isExecutableFile(atPath: Executable.path),
+      "neardup executable not found at \(Executable.path)")
     let scratch = try TemporaryDirectory()
     let base = scratch.file("base")
     try run(["index", "build", try corpusSlice(scratch, "a.jsonl", 0..<120), "--index", base, "-q"])
@@ -132,7 +139,8 @@ struct IndexCommandTests: CommandLineTesting {
     let addition = try scratch.write("b.jsonl", lines.prefix(1500).joined(separator: "\n") + "\n")
     // Queries that the addition changes: stored documents and added ones.
     let corpusLines = try String(contentsOfFile: Self.corpus, encoding: .utf8).split(separator: "\n")
-    let queries = try scratch.write("q.jsonl", (corpusLines.prefix(40) + lines.prefix(40)).joined(separator: "\n") + "\n")
+    let queries = try scratch.write(
+      "q.jsonl", (corpusLines.prefix(40) + lines.prefix(40)).joined(separator: "\n") + "\n")
     let before = try answers(base, scratch, queries: queries)
 
     let complete = scratch.file("complete")
@@ -154,7 +162,9 @@ struct IndexCommandTests: CommandLineTesting {
       kill(process.processIdentifier, SIGKILL)
       process.waitUntilExit()
       let answer = try answers(copy, scratch, queries: queries)
-      #expect(answer == before || answer == after, "index killed at \(fraction) of the add answers neither as before nor after")
+      #expect(
+        answer == before || answer == after,
+        "index killed at \(fraction) of the add answers neither as before nor after")
       outcomes.append(answer == before ? "before" : "after")
       // The next writer cleans up and can add again.
       let writer = try IndexWriter(opening: copy)

@@ -83,14 +83,18 @@ struct OutputSafetyTests: CommandLineTesting {
 
     let scratch = try TemporaryDirectory()
     let input = try scratch.write(
-      "in.jsonl", #"{"id": "a", "text": "short"}"# + "\n" + #"{"id": "b", "text": "\#(String(repeating: "long ", count: 400))"}"# + "\n")
+      "in.jsonl",
+      #"{"id": "a", "text": "short"}"# + "\n" + #"{"id": "b", "text": "\#(String(repeating: "long ", count: 400))"}"#
+        + "\n")
     let refused = failure(["cluster", input, "--max-document-bytes", "1K"])
     #expect(refused?.code == 1)
     #expect(
       refused?.message
         == "\(input):2: document of 2023 bytes exceeds the limit of 1 KiB (raise it with --max-document-bytes, or skip such documents with --skip-invalid)"
     )
-    let skipped = try Executable.run(["cluster", input, "--max-document-bytes", "1K", "--skip-invalid", "--report", "json"])
+    let skipped = try Executable.run([
+      "cluster", input, "--max-document-bytes", "1K", "--skip-invalid", "--report", "json",
+    ])
     #expect(skipped.status == 0)
     let report = try #require(try JSONSerialization.jsonObject(with: skipped.output) as? [String: Any])
     #expect(report["documents"] as? Int == 1)

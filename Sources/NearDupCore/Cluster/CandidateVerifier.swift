@@ -141,7 +141,9 @@ package struct CandidateVerifier: Sendable {
                 if rulesOut(estimate: estimate, Int(setSizes[a]), Int(setSizes[b]), permutationCount: k) { continue }
               }
               let value = similarities(a, b, sets: sets, setSizes: setSizes, signatures: rows, permutationCount: k)
-              if value.similarity >= threshold { edges.append(Edge(a, b, similarity: value.similarity, jaccard: value.jaccard)) }
+              if value.similarity >= threshold {
+                edges.append(Edge(a, b, similarity: value.similarity, jaccard: value.jaccard))
+              }
             }
             output.base[chunk] = edges
           }

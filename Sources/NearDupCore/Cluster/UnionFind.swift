@@ -61,7 +61,9 @@ package struct UnionFind: Sendable {
     var counted = [UInt32](repeating: 0, count: count)
     for element in 0..<count { counted[find(element)] += 1 }
     for element in 0..<count where Int(parent[element]) == element {
-      precondition(counted[element] == size[element], "root \(element) records size \(size[element]) but has \(counted[element]) elements")
+      precondition(
+        counted[element] == size[element],
+        "root \(element) records size \(size[element]) but has \(counted[element]) elements")
     }
   }
 }

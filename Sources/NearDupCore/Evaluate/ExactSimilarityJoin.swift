@@ -32,7 +32,9 @@ package struct ExactSimilarityJoin: Sendable {
   ///   - store: The documents' fingerprint sets.
   ///   - documents: The documents that take part, or nil for all non-empty ones.
   ///   - threads: The largest number of threads.
-  package func pairs<Element>(in store: FingerprintStore<Element>, among documents: [Int]? = nil, threads: Int = 1) -> [Edge] {
+  package func pairs<Element>(in store: FingerprintStore<Element>, among documents: [Int]? = nil, threads: Int = 1)
+    -> [Edge]
+  {
     let members = documents ?? (0..<store.count).filter { store.size(of: $0) > 0 }
     // Every set as ranks (rarest fingerprint first), and a CSR inverted index.
     var (ranks, rankOffsets, rankCount) = Self.frequencyRanks(store, members)
@@ -134,7 +136,9 @@ package struct ExactSimilarityJoin: Sendable {
     }
     var frequency: [Element: UInt32] = [:]
     for document in members {
-      for value in store.values[store.offsets[document]..<store.offsets[document + 1]] { frequency[value, default: 0] += 1 }
+      for value in store.values[store.offsets[document]..<store.offsets[document + 1]] {
+        frequency[value, default: 0] += 1
+      }
     }
     let ordered = frequency.sorted { $0.value != $1.value ? $0.value < $1.value : $0.key < $1.key }
     var rankOf: [Element: UInt32] = [:]

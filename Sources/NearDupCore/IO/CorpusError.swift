@@ -51,7 +51,8 @@ public enum CorpusError: Error, Equatable, CustomStringConvertible {
 
   /// `bytes` in the largest binary unit that divides it: "64 MiB", "1500 bytes".
   static func byteCount(_ bytes: Int) -> String {
-    for (shift, unit) in [(30, "GiB"), (20, "MiB"), (10, "KiB")] where bytes >= 1 << shift && bytes % (1 << shift) == 0 {
+    for (shift, unit) in [(30, "GiB"), (20, "MiB"), (10, "KiB")] where bytes >= 1 << shift && bytes % (1 << shift) == 0
+    {
       return "\(bytes >> shift) \(unit)"
     }
     return "\(bytes) bytes"

@@ -115,7 +115,8 @@ public struct CorpusInput: Sendable, Equatable {
   /// with `skippingUnreadable`, the entries that could not be read.
   /// - Throws: `CorpusError.emptyDirectory` when it holds no documents; the first
   ///   unreadable entry (see `DirectoryWalk`) unless skipping.
-  func directoryDocuments(skippingUnreadable: Bool) throws(CorpusError) -> (documents: [String], skipped: [CorpusError]) {
+  func directoryDocuments(skippingUnreadable: Bool) throws(CorpusError) -> (documents: [String], skipped: [CorpusError])
+  {
     let listing = try directoryListing(skippingUnreadable: skippingUnreadable)
     guard !listing.textDocuments.isEmpty else { throw listing.skipped.first ?? .emptyDirectory(path: label) }
     return (listing.textDocuments, listing.skipped)
@@ -139,7 +140,8 @@ public struct CorpusInput: Sendable, Equatable {
     var documents: [String] = []
     for relative in walk.files {
       if Self.isJSONLinesName(relative) {
-        shardInputs.append(CorpusInput(path: joinPath(path, relative), kind: .jsonLines, label: joinPath(label, relative)))
+        shardInputs.append(
+          CorpusInput(path: joinPath(path, relative), kind: .jsonLines, label: joinPath(label, relative)))
       } else {
         documents.append(relative)
       }

@@ -314,7 +314,8 @@ public final class CorpusReader {
   func register(id: String, hash: UInt64? = nil, at location: DocumentLocation) throws(CorpusError) {
     guard let first = firstLocationOfID.register(id, hash: hash ?? IDRegistry.hash(id), at: location) else { return }
     throw .duplicateID(
-      id: id, path: path(of: location), line: Int(location.line), firstPath: path(of: first), firstLine: Int(first.line))
+      id: id, path: path(of: location), line: Int(location.line), firstPath: path(of: first), firstLine: Int(first.line)
+    )
   }
 
   /// Hints that the id of `IDRegistry.hash` `hash` is registered soon.

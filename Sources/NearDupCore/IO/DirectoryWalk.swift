@@ -70,7 +70,9 @@ struct DirectoryWalk {
       case S_IFDIR:
         let identity = Identity(status)
         if ancestors.contains(identity) {
-          try report(.unreadable(path: joinPath(label, entry), reason: "symbolic link loop (it leads back to a directory above it)"))
+          try report(
+            .unreadable(
+              path: joinPath(label, entry), reason: "symbolic link loop (it leads back to a directory above it)"))
           continue
         }
         guard let children = Self.entries(of: full) else {

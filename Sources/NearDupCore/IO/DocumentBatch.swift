@@ -83,8 +83,10 @@ package struct DocumentBatch: Sendable {
   package func titleAndBody(of index: Int, in content: UnsafeBufferPointer<UInt8>)
     -> (title: UnsafeBufferPointer<UInt8>?, body: UnsafeBufferPointer<UInt8>)
   {
-    (titleRange(of: index).map { UnsafeBufferPointer(rebasing: content[$0]) },
-     UnsafeBufferPointer(rebasing: content[bodyRange(of: index)]))
+    (
+      titleRange(of: index).map { UnsafeBufferPointer(rebasing: content[$0]) },
+      UnsafeBufferPointer(rebasing: content[bodyRange(of: index)])
+    )
   }
 
   /// Empties the batch, keeping its capacity.

@@ -196,7 +196,9 @@ final class LineReader {
   /// at the end of the source, which it records).
   private func readSource(into storage: inout [UInt8], at offset: Int, upTo limit: Int) throws(CorpusError) -> Int {
     let count = try storage.withUnsafeMutableBytes { bytes in
-      Result { () throws(CorpusError) in try source.read(into: UnsafeMutableRawBufferPointer(rebasing: bytes[offset..<limit])) }
+      Result { () throws(CorpusError) in
+        try source.read(into: UnsafeMutableRawBufferPointer(rebasing: bytes[offset..<limit]))
+      }
     }.get()
     if count == 0 { atEnd = true }
     bytesRead += count

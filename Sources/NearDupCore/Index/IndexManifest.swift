@@ -99,7 +99,8 @@ struct IndexManifest: Equatable {
       tombstones.reserveCapacity(tombstoneCount)
       for index in 0..<tombstoneCount {
         let tombstone = try reader.u64(offset + 8 * index)
-        guard Int(tombstone >> 32) < segments.count, Int(tombstone & 0xFFFF_FFFF) < segments[Int(tombstone >> 32)].documentCount,
+        guard Int(tombstone >> 32) < segments.count,
+          Int(tombstone & 0xFFFF_FFFF) < segments[Int(tombstone >> 32)].documentCount,
           tombstones.last.map({ $0 < tombstone }) ?? true
         else { throw .corrupt(path: path, reason: "bad tombstone") }
         tombstones.append(tombstone)

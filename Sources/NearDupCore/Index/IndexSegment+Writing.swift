@@ -56,7 +56,9 @@ extension IndexSegment {
       try file.integers(corpus.contentKeys.flatMap { [$0.low, $0.high] })
     }
     try section(.signatures) { () throws(IndexFileError) in try file.integers(Array(corpus.signatures.values)) }
-    try section(.fingerprintOffsets) { () throws(IndexFileError) in try file.integers(fingerprints.offsets.map { UInt64($0) }) }
+    try section(.fingerprintOffsets) { () throws(IndexFileError) in
+      try file.integers(fingerprints.offsets.map { UInt64($0) })
+    }
     try section(.fingerprints) { () throws(IndexFileError) in try file.integers(fingerprints.values) }
 
     // Band tables: per band, (key, document) sorted by key then document.
@@ -73,13 +75,17 @@ extension IndexSegment {
         bandTables.append(entries)
       }
     }
-    try section(.bandKeys) { () throws(IndexFileError) in for table in bandTables { try file.integers(table.map(\.key)) } }
+    try section(.bandKeys) { () throws(IndexFileError) in
+      for table in bandTables { try file.integers(table.map(\.key)) }
+    }
     try section(.bandDocuments) { () throws(IndexFileError) in
       for table in bandTables { try file.integers(table.map(\.document)) }
     }
     bandTables = []
-    let idTable = documents.ids.enumerated().map { BandEntry(key: IndexFormat.idHash($0.element), document: UInt32($0.offset)) }
-      .sorted()
+    let idTable = documents.ids.enumerated().map {
+      BandEntry(key: IndexFormat.idHash($0.element), document: UInt32($0.offset))
+    }
+    .sorted()
     try section(.idHashes) { () throws(IndexFileError) in try file.integers(idTable.map(\.key)) }
     try section(.idHashDocuments) { () throws(IndexFileError) in try file.integers(idTable.map(\.document)) }
     try file.pad(to: 8)
@@ -160,11 +166,15 @@ final class BlockChecksummingFile {
     #endif
   }
 
-  func bytes(_ bytes: [UInt8]) throws(IndexFileError) { try withBytes(of: bytes) { (raw) throws(IndexFileError) in try append(raw) } }
+  func bytes(_ bytes: [UInt8]) throws(IndexFileError) {
+    try withBytes(of: bytes) { (raw) throws(IndexFileError) in try append(raw) }
+  }
   func pad(to alignment: Int) throws(IndexFileError) {
     while position % alignment != 0 { try u8(0) }
   }
-  private func u8(_ value: UInt8) throws(IndexFileError) { try withUnsafeBytes(of: value) { (raw) throws(IndexFileError) in try append(raw) } }
+  private func u8(_ value: UInt8) throws(IndexFileError) {
+    try withUnsafeBytes(of: value) { (raw) throws(IndexFileError) in try append(raw) }
+  }
 
   /// Appends bytes to the checksummed region.
   private func append(_ raw: UnsafeRawBufferPointer) throws(IndexFileError) {
@@ -219,12 +229,16 @@ final class BlockChecksummingFile {
   /// Writes `bytes` at `offset` (the header).
   func writeAt(_ offset: Int, _ bytes: [UInt8]) throws(IndexFileError) {
     let written = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress!, $0.count, off_t(offset)) }
-    guard written == bytes.count else { throw .io(path: path, reason: "write failed: \(String(cString: strerror(errno)))") }
+    guard written == bytes.count else {
+      throw .io(path: path, reason: "write failed: \(String(cString: strerror(errno)))")
+    }
   }
 
   /// Flushes the file to disk and closes it.
   func syncAndClose() throws(IndexFileError) {
-    guard fsync(descriptor) == 0 else { throw .io(path: path, reason: "fsync failed: \(String(cString: strerror(errno)))") }
+    guard fsync(descriptor) == 0 else {
+      throw .io(path: path, reason: "fsync failed: \(String(cString: strerror(errno)))")
+    }
     close(descriptor)
     descriptor = -1
   }

@@ -85,7 +85,8 @@ package final class IndexSegment: @unchecked Sendable {
       sections = layout.sections
       dataStart = layout.dataStart
       checksumTable = layout.checksumTable
-      let blocks = (layout.checksumTable.lowerBound - layout.dataStart + IndexFormat.blockSize - 1) / IndexFormat.blockSize
+      let blocks =
+        (layout.checksumTable.lowerBound - layout.dataStart + IndexFormat.blockSize - 1) / IndexFormat.blockSize
       verifiedBlocks = (0..<(blocks + 63) / 64).map { _ in VerifiedBits() }
     } catch {
       munmap(base, size)
@@ -199,7 +200,8 @@ package final class IndexSegment: @unchecked Sendable {
 
   /// The little-endian value of type T at element `index` of `section`, verified.
   @inline(__always)
-  private func element<T: FixedWidthInteger>(_ section: SectionKind, _ index: Int, as type: T.Type) throws(IndexFileError)
+  private func element<T: FixedWidthInteger>(_ section: SectionKind, _ index: Int, as type: T.Type)
+    throws(IndexFileError)
     -> T
   {
     let range = sections[section]!

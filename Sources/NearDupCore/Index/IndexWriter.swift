@@ -94,7 +94,9 @@ public final class IndexWriter {
     lockDescriptor = try Self.lock(path)
     do {
       // Check again under the lock: another build may have won the race.
-      if FileManager.default.fileExists(atPath: path + "/" + IndexManifest.fileName) { throw IndexFileError.alreadyExists(path: path) }
+      if FileManager.default.fileExists(atPath: path + "/" + IndexManifest.fileName) {
+        throw IndexFileError.alreadyExists(path: path)
+      }
       let entry = try Self.writeSegment(corpus, parameters: parameters, in: path, generation: 1)
       let manifest = IndexManifest(generation: 1, parameters: parameters, segments: [entry], tombstones: [])
       try Self.commit(manifest, in: path)
@@ -135,7 +137,8 @@ public final class IndexWriter {
   /// sets that segments store.
   private static func sketch(_ documents: [Document], parameters: IndexParameters) -> SketchedCorpus {
     CorpusSketcher(
-      parameters: parameters.sketch, threads: min(ProcessInfo.processInfo.activeProcessorCount, 64), retention: .fingerprints
+      parameters: parameters.sketch, threads: min(ProcessInfo.processInfo.activeProcessorCount, 64),
+      retention: .fingerprints
     ).sketch(documents: documents)
   }
 
@@ -244,7 +247,9 @@ public final class IndexWriter {
   /// Takes the writer lock of the index directory.
   private static func lock(_ path: String) throws(IndexFileError) -> Int32 {
     let descriptor = open(path + "/LOCK", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else { throw .io(path: path, reason: "cannot create LOCK: \(String(cString: strerror(errno)))") }
+    guard descriptor >= 0 else {
+      throw .io(path: path, reason: "cannot create LOCK: \(String(cString: strerror(errno)))")
+    }
     guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
       close(descriptor)
       throw .locked(path: path)
@@ -253,10 +258,14 @@ public final class IndexWriter {
   }
 
   /// Writes `corpus` to a new, synced segment file and returns its manifest entry.
-  private static func writeSegment(_ corpus: SketchedCorpus, parameters: IndexParameters, in path: String, generation: UInt64)
+  private static func writeSegment(
+    _ corpus: SketchedCorpus, parameters: IndexParameters, in path: String, generation: UInt64
+  )
     throws(IndexFileError) -> IndexManifest.SegmentEntry
   {
-    let name = "seg-" + String(format: "%08llu", generation) + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16) + ".ndx"
+    let name =
+      "seg-" + String(format: "%08llu", generation) + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+      + ".ndx"
     let temporary = path + "/." + name + ".tmp"
     try IndexSegment.write(corpus, parameters: parameters, to: temporary)
     guard rename(temporary, path + "/" + name) == 0 else {
@@ -292,7 +301,9 @@ public final class IndexWriter {
     let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     guard descriptor >= 0 else { throw .io(path: path, reason: String(cString: strerror(errno))) }
     defer { close(descriptor) }
-    guard fsync(descriptor) == 0 else { throw .io(path: path, reason: "fsync failed: \(String(cString: strerror(errno)))") }
+    guard fsync(descriptor) == 0 else {
+      throw .io(path: path, reason: "fsync failed: \(String(cString: strerror(errno)))")
+    }
   }
 
   /// Deletes segment files the manifest does not name and temporary files of

@@ -218,7 +218,9 @@ public final class LSHIndex: Sendable {
             try segment.signature(document, into: buffer)
           }
         } else {
-          set.withUnsafeBufferPointer { set in signature.withUnsafeMutableBufferPointer { minHasher.sketch(set, into: $0) } }
+          set.withUnsafeBufferPointer { set in
+            signature.withUnsafeMutableBufferPointer { minHasher.sketch(set, into: $0) }
+          }
         }
         let id = try segment.id(document)
         let preview = try segment.preview(document)

@@ -58,7 +58,9 @@ package struct CandidateGenerator: Sendable {
   {
     (1...max(1, maximumGap)).map { gap in
       let ratio = Double(1 << (gap + 1))
-      return (gap, LSHParameters.optimal(threshold: threshold / (1 + ratio - threshold), permutationCount: permutationCount))
+      return (
+        gap, LSHParameters.optimal(threshold: threshold / (1 + ratio - threshold), permutationCount: permutationCount)
+      )
     }
   }
 
@@ -66,7 +68,6 @@ package struct CandidateGenerator: Sendable {
   package static func sizeClass(_ shingleCount: UInt32) -> UInt8 {
     UInt8(31 - max(1, shingleCount).leadingZeroBitCount)
   }
-
 
   /// The distinct candidate pairs among `documents`, as packed `UInt64`s with the
   /// smaller document number in the high 32 bits, sorted ascending.
@@ -110,7 +111,8 @@ package struct CandidateGenerator: Sendable {
     let columnsPay = tasks.count * 64 > k * slotBytes + 2 * usedSlots * slotBytes
     let columns =
       packs && (readsColumns ?? columnsPay)
-      ? signatures.withRows { Self.columns(of: $0, k: k, slots: usedSlots, documents: documents, threads: threads) } : nil
+      ? signatures.withRows { Self.columns(of: $0, k: k, slots: usedSlots, documents: documents, threads: threads) }
+      : nil
     perBand.withUnsafeMutableBufferPointer { perBandBuffer in
       let output = DisjointRows(perBandBuffer)
       signatures.withRows { rows in
@@ -246,7 +248,9 @@ package struct CandidateGenerator: Sendable {
       var write = 0
       for rangeIndex in 0..<rangeCount {
         let start = starts[rangeIndex]
-        if write != start { (merged.baseAddress! + write).update(from: merged.baseAddress! + start, count: distinct[rangeIndex]) }
+        if write != start {
+          (merged.baseAddress! + write).update(from: merged.baseAddress! + start, count: distinct[rangeIndex])
+        }
         write += distinct[rangeIndex]
       }
     }
@@ -304,7 +308,9 @@ package struct CandidateGenerator: Sendable {
   /// size-gap band are copies of one story, all of one size class: they go before
   /// the sort instead of being sorted and paired for nothing.
   /// - Complexity: O(n) time and O(n) words of scratch for n entries.
-  static func removeEntriesWithoutPartnerClass(_ entries: inout [UInt64], keyMask: UInt64, classes: [UInt8], gaps: UInt64) {
+  static func removeEntriesWithoutPartnerClass(
+    _ entries: inout [UInt64], keyMask: UInt64, classes: [UInt8], gaps: UInt64
+  ) {
     let count = entries.count
     guard count > 1 else { return entries.removeAll() }
     // partners[c]: the classes a document of class c may pair with.
@@ -321,7 +327,9 @@ package struct CandidateGenerator: Sendable {
       slots.withUnsafeMutableBufferPointer { slots in
         classes.withUnsafeBufferPointer { classes in
           partners.withUnsafeBufferPointer { partners in
-            @inline(__always) func slot(_ entry: UInt64) -> Int { keySlot(entry, keyMask: keyMask, tableBits: tableBits) }
+            @inline(__always) func slot(_ entry: UInt64) -> Int {
+              keySlot(entry, keyMask: keyMask, tableBits: tableBits)
+            }
             @inline(__always) func sizeClass(_ entry: UInt64) -> Int {
               Int(classes[Int(truncatingIfNeeded: entry & packedDocumentMask)])
             }

@@ -161,8 +161,13 @@ public struct LSHParameters: Hashable, Sendable, Codable, CustomStringConvertibl
   /// ~1e-12 for these smooth polynomials.
   private static func quadratureRule(from lower: Double, to upper: Double) -> (nodes: [Double], weights: [Double]) {
     guard upper > lower else { return ([], []) }
-    let offsets = [0, -0.538_469_310_105_683_1, 0.538_469_310_105_683_1, -0.906_179_845_938_664_0, 0.906_179_845_938_664_0]
-    let factors = [0.568_888_888_888_888_9, 0.478_628_670_499_366_5, 0.478_628_670_499_366_5, 0.236_926_885_056_189_1, 0.236_926_885_056_189_1]
+    let offsets = [
+      0, -0.538_469_310_105_683_1, 0.538_469_310_105_683_1, -0.906_179_845_938_664_0, 0.906_179_845_938_664_0,
+    ]
+    let factors = [
+      0.568_888_888_888_888_9, 0.478_628_670_499_366_5, 0.478_628_670_499_366_5, 0.236_926_885_056_189_1,
+      0.236_926_885_056_189_1,
+    ]
     let panels = 64
     let width = (upper - lower) / Double(panels)
     var nodes: [Double] = []

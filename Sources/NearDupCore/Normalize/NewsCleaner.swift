@@ -94,7 +94,10 @@ package struct NewsCleaner: Sendable {
       while index < line.count {
         let byte = line[index]
         if byte == UInt8(ascii: ",") { break }
-        if byte == 0x20 { index += 1; continue }
+        if byte == 0x20 {
+          index += 1
+          continue
+        }
         guard byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") || byte >= 0x80 else { return false }
         words += 1
         while index < line.count && line[index] != 0x20 && line[index] != UInt8(ascii: ",") { index += 1 }
@@ -139,8 +142,10 @@ package struct NewsCleaner: Sendable {
         && line[index] != UInt8(ascii: "-") && line[index] != UInt8(ascii: ":")
       {
         let byte = line[index]
-        guard byte == 0x20 || byte == UInt8(ascii: ".") || byte >= 0x80 || byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")
-          || byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")
+        guard
+          byte == 0x20 || byte == UInt8(ascii: ".") || byte >= 0x80
+            || byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")
+            || byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")
         else { return nil }
         index += 1
       }
@@ -153,7 +158,9 @@ package struct NewsCleaner: Sendable {
       while index < line.count && line[index] == 0x20 { index += 1 }
     }
     // The dash: — (E2 80 94), – (E2 80 93), - or :.
-    if index + 2 < line.count && line[index] == 0xE2 && line[index + 1] == 0x80 && (line[index + 2] == 0x94 || line[index + 2] == 0x93) {
+    if index + 2 < line.count && line[index] == 0xE2 && line[index + 1] == 0x80
+      && (line[index + 2] == 0x94 || line[index + 2] == 0x93)
+    {
       index += 3
     } else if index < line.count && (line[index] == UInt8(ascii: "-") || line[index] == UInt8(ascii: ":")) {
       index += 1

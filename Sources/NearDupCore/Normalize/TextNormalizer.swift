@@ -570,7 +570,8 @@ struct FoldedTokenOutput: TokenOutput {
       let from = UnsafeRawPointer(source + start)
       let to = UnsafeMutableRawPointer(out + byteCount)
       to.storeBytes(of: from.loadUnaligned(as: UInt64.self) | caseBits, as: UInt64.self)
-      to.storeBytes(of: from.loadUnaligned(fromByteOffset: 8, as: UInt64.self) | caseBits, toByteOffset: 8, as: UInt64.self)
+      to.storeBytes(
+        of: from.loadUnaligned(fromByteOffset: 8, as: UInt64.self) | caseBits, toByteOffset: 8, as: UInt64.self)
       byteCount &+= length
     } else {
       let fold = UInt8(truncatingIfNeeded: caseBits)

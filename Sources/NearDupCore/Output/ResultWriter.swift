@@ -109,7 +109,9 @@ public enum ResultWriter {
         guard document < ids.count, batch.ids[index] == ids[document] else {
           throw CorpusError.malformedLine(
             path: reader.path(of: batch.locations[index]), line: Int(batch.locations[index].line),
-            reason: "input changed since it was clustered (expected document \"\(document < ids.count ? ids[document] : "")\")")
+            reason:
+              "input changed since it was clustered (expected document \"\(document < ids.count ? ids[document] : "")\")"
+          )
         }
         if kept[document] {
           try batch.records.withUnsafeBufferPointer { records in
@@ -124,7 +126,9 @@ public enum ResultWriter {
 
   /// Appends a CSV field (RFC 4180), quoted when it holds a comma, quote or line break.
   static func appendCSVField(_ field: String, to out: inout [UInt8]) {
-    let needsQuotes = field.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+    let needsQuotes = field.utf8.contains {
+      $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D
+    }
     guard needsQuotes else {
       out.append(contentsOf: field.utf8)
       return

@@ -25,7 +25,8 @@ extension CorpusSketcher {
   ///   sketching; the buffers of two batches are reused batch after batch.
   func append(
     _ batch: DocumentBatch,
-    sketch: (inout DocumentSketcher, _ chunk: Int, _ document: Int, UnsafeMutableBufferPointer<UInt32>) -> DocumentSketch
+    sketch: (inout DocumentSketcher, _ chunk: Int, _ document: Int, UnsafeMutableBufferPointer<UInt32>) ->
+      DocumentSketch
   ) {
     let count = batch.count
     let k = parameters.permutationCount
@@ -92,7 +93,8 @@ extension CorpusSketcher {
     let chunks = 0..<sketched.chunkCount
     switch retention {
     case .fingerprints:
-      corpus.fingerprints!.populateSpareCapacity(values: chunks.reduce(0) { $0 + sketched.chunkFingerprints[$1].values.count })
+      corpus.fingerprints!.populateSpareCapacity(
+        values: chunks.reduce(0) { $0 + sketched.chunkFingerprints[$1].values.count })
       for chunk in chunks { corpus.fingerprints!.append(contentsOf: sketched.chunkFingerprints[chunk]) }
     case .digests:
       corpus.digests!.populateSpareCapacity(values: chunks.reduce(0) { $0 + sketched.chunkDigests[$1].values.count })
@@ -102,7 +104,8 @@ extension CorpusSketcher {
     let batch = sketched.batch
     for index in 0..<count {
       record(
-        sketched.sketches[index], id: batch.ids[index], preview: batch.previews[index], location: batch.locations[index],
+        sketched.sketches[index], id: batch.ids[index], preview: batch.previews[index],
+        location: batch.locations[index],
         label: labelsWanted ? batch.labels[index] : nil)
     }
   }
@@ -138,7 +141,8 @@ struct SketchedBatch {
     for chunk in chunkFingerprints.indices { chunkFingerprints[chunk].removeAll() }
     for chunk in chunkDigests.indices { chunkDigests[chunk].removeAll() }
     if chunkFingerprints.count < chunkCount {
-      chunkFingerprints.append(contentsOf: repeatElement(FingerprintStore(), count: chunkCount - chunkFingerprints.count))
+      chunkFingerprints.append(
+        contentsOf: repeatElement(FingerprintStore(), count: chunkCount - chunkFingerprints.count))
     }
     if chunkDigests.count < chunkCount {
       chunkDigests.append(contentsOf: repeatElement(DigestStore(), count: chunkCount - chunkDigests.count))

@@ -61,7 +61,8 @@ extension CorpusSketcher {
       reportProgress(progress, reader)
     }
     let pipeline = BlockPipeline(
-      reader: reader, blockSize: blockSize, workers: (0..<threads).map { _ in
+      reader: reader, blockSize: blockSize,
+      workers: (0..<threads).map { _ in
         BlockSketcher(
           parameters: parameters, retention: sample == nil ? retention : .fingerprints, options: reader.options,
           minHasher: minHasher, stopShingles: sample == nil ? stopShingles : .empty, keepsPreviews: keepsPreviews)
@@ -110,8 +111,11 @@ extension CorpusSketcher {
   func reserveCapacity(
     forInput input: CorpusInput, reader: CorpusReader, documents sampleDocuments: Int, setValues: Int, bytes: Int
   ) -> Bool {
-    guard let documents = Self.estimatedDocuments(in: input, documents: sampleDocuments, bytes: bytes) else { return false }
-    corpus.reserveCapacity(documents: documents, setValues: Int(Double(setValues) * Double(documents) / Double(sampleDocuments)))
+    guard let documents = Self.estimatedDocuments(in: input, documents: sampleDocuments, bytes: bytes) else {
+      return false
+    }
+    corpus.reserveCapacity(
+      documents: documents, setValues: Int(Double(setValues) * Double(documents) / Double(sampleDocuments)))
     reader.reserveIDs(documents)
     return true
   }
@@ -159,7 +163,9 @@ extension CorpusSketcher {
         reader.prefetchID(hash: result.idHashes[position &+ Self.idPrefetchDistance])
       }
       let line = lineBase + result.lines[position]
-      let id = block.isLines ? RecordParser.lineID(line, path: block.path, prefixed: reader.prefixesLineIDs) : result.ids[position]
+      let id =
+        block.isLines
+        ? RecordParser.lineID(line, path: block.path, prefixed: reader.prefixesLineIDs) : result.ids[position]
       let location = DocumentLocation(input: Int32(block.input), line: Int32(truncatingIfNeeded: line))
       do throws(CorpusError) {
         try reader.register(id: id, hash: block.isLines ? nil : result.idHashes[position], at: location)

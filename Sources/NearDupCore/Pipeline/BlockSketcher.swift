@@ -56,7 +56,8 @@ struct BlockSketcher {
     parameters: SketchParameters, retention: SetRetention, options: CorpusOptions, minHasher: MinHasher,
     stopShingles: StopShingles, keepsPreviews: Bool
   ) {
-    sketcher = DocumentSketcher(parameters: parameters, retention: retention, minHasher: minHasher, stopShingles: stopShingles)
+    sketcher = DocumentSketcher(
+      parameters: parameters, retention: retention, minHasher: minHasher, stopShingles: stopShingles)
     parser = RecordParser(options: options)
     permutationCount = parameters.permutationCount
     self.keepsPreviews = keepsPreviews
@@ -148,7 +149,8 @@ struct BlockSketcher {
     result.signatures.append(contentsOf: repeatElement(UInt32.max, count: k))
     let sketch = result.signatures.withUnsafeMutableBufferPointer { signatures in
       sketcher.sketch(
-        title: title, body: body, signature: UnsafeMutableBufferPointer(rebasing: signatures[row..<row + k]), clock: &clock)
+        title: title, body: body, signature: UnsafeMutableBufferPointer(rebasing: signatures[row..<row + k]),
+        clock: &clock)
     }
     result.sketches.append(sketch)
     if let id {

@@ -98,7 +98,8 @@ public struct ClusterConfiguration: Sendable, Equatable {
   ///   fit the permutations, a boilerplate share outside (0, 1), a boilerplate sample
   ///   or batch size below 1.
   public init(
-    sketch: SketchParameters = .default, threshold: Double = defaultThreshold, measure: SimilarityMeasure = defaultMeasure,
+    sketch: SketchParameters = .default, threshold: Double = defaultThreshold,
+    measure: SimilarityMeasure = defaultMeasure,
     lsh: LSHParameters? = nil, verification: VerificationMethod = .exact, keep: KeepPolicy = .longest,
     linkage: Linkage = ClusterConfiguration.defaultLinkage,
     boilerplateShare: Double? = ClusterConfiguration.defaultBoilerplateShare,

@@ -80,7 +80,9 @@ package final class ClusterPipeline {
     let signatures = corpus.signatures
     let contentKeys = corpus.contentKeys
     func report(_ stage: String) {
-      progress?(PipelineProgress(stage: stage, documents: documents.count, bytes: statistics.bytesRead, elapsed: started.elapsed))
+      progress?(
+        PipelineProgress(
+          stage: stage, documents: documents.count, bytes: statistics.bytesRead, elapsed: started.elapsed))
     }
     let count = documents.count
     let threads = configuration.threads
@@ -117,7 +119,8 @@ package final class ClusterPipeline {
     // occurrence, by (a, b). Final now, they go to `pairsReady` while the clusters
     // form from the verified pairs: union-find, representatives, similarities.
     report("cluster")
-    var pairs = PairList(edges: edges, ids: documents.ids, canonicalDocuments: canonical, measure: configuration.measure)
+    var pairs = PairList(
+      edges: edges, ids: documents.ids, canonicalDocuments: canonical, measure: configuration.measure)
     for document in 0..<count where canonical[document] != UInt32.max && Int(canonical[document]) != document {
       pairs.edges.append(Edge(Int(canonical[document]), document, similarity: 1))
     }
@@ -128,7 +131,8 @@ package final class ClusterPipeline {
       guard task == 0 else { return pairsReady!(pairs) }
       clusters = signatures.withRows { rows in
         withOptionalSets(exactSets) { sets in
-          clustering.clusters(canonical: canonical, edges: edges, lengths: documents.tokenCounts, threads: threads) { a, b in
+          clustering.clusters(canonical: canonical, edges: edges, lengths: documents.tokenCounts, threads: threads) {
+            a, b in
             verifier.similarity(
               a, b, sets: sets, setSizes: documents.shingleCounts, signatures: rows,
               permutationCount: signatures.permutationCount)

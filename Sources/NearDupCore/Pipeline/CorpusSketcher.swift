@@ -116,7 +116,8 @@ package final class CorpusSketcher {
     -> SketchedCorpus
   {
     labelsWanted = reader.options.labelField != nil
-    if samplePending && !reader.keepsRecords && reader.inputs.allSatisfy({ $0.kind == .jsonLines || $0.kind == .lines }) {
+    if samplePending && !reader.keepsRecords && reader.inputs.allSatisfy({ $0.kind == .jsonLines || $0.kind == .lines })
+    {
       try sketchSample(reader, progress: progress)
     }
     if samplePending {
@@ -180,9 +181,9 @@ package final class CorpusSketcher {
 
   func reportProgress(_ progress: ((PipelineProgress) -> Void)?, _ reader: CorpusReader) {
     progress?(
-      PipelineProgress(stage: "read", documents: corpus.documents.count, bytes: reader.bytesRead, elapsed: started.elapsed))
+      PipelineProgress(
+        stage: "read", documents: corpus.documents.count, bytes: reader.bytesRead, elapsed: started.elapsed))
   }
-
 
   /// Appends one document's table entries and counts its warnings.
   func record(_ sketch: DocumentSketch, id: String, preview: String, location: DocumentLocation, label: String?) {

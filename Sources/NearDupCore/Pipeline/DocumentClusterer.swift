@@ -57,7 +57,8 @@ public struct DocumentClusterer: Sendable {
     for (position, document) in documents.enumerated() {
       if let first = firstPosition.updateValue(position, forKey: document.id) {
         throw .duplicateID(
-          id: document.id, path: Self.memoryLabel, line: position + 1, firstPath: Self.memoryLabel, firstLine: first + 1)
+          id: document.id, path: Self.memoryLabel, line: position + 1, firstPath: Self.memoryLabel, firstLine: first + 1
+        )
       }
     }
     return ClusterPipeline(configuration: configuration).run(documents: documents, progress: progress)

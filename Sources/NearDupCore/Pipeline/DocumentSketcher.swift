@@ -10,7 +10,8 @@ public struct DocumentSketch: Sendable, Equatable {
   /// equal for documents whose normalized texts are identical.
   public var contentKey: ContentKey
 
-  static let empty = DocumentSketch(tokenCount: 0, shingleCount: 0, invalidUTF8Count: 0, contentKey: ContentKey(low: 0, high: 0))
+  static let empty = DocumentSketch(
+    tokenCount: 0, shingleCount: 0, invalidUTF8Count: 0, contentKey: ContentKey(low: 0, high: 0))
 }
 
 /// Which exact set representation sketching keeps for each document.
@@ -98,7 +99,8 @@ public struct DocumentSketcher: Sendable {
   /// that times the steps before (parsing the record) shares, so that a document
   /// costs one clock reading per stage.
   mutating func sketch(
-    title: UnsafeBufferPointer<UInt8>?, body: UnsafeBufferPointer<UInt8>, signature: UnsafeMutableBufferPointer<UInt32>?,
+    title: UnsafeBufferPointer<UInt8>?, body: UnsafeBufferPointer<UInt8>,
+    signature: UnsafeMutableBufferPointer<UInt32>?,
     clock: inout StageClock
   ) -> DocumentSketch {
     // News cleaning rewrites the body into `cleaned` when it removes something.
@@ -113,7 +115,8 @@ public struct DocumentSketcher: Sendable {
   }
 
   private mutating func sketchCleaned(
-    title: UnsafeBufferPointer<UInt8>?, body: UnsafeBufferPointer<UInt8>, signature: UnsafeMutableBufferPointer<UInt32>?,
+    title: UnsafeBufferPointer<UInt8>?, body: UnsafeBufferPointer<UInt8>,
+    signature: UnsafeMutableBufferPointer<UInt32>?,
     clock: inout StageClock
   ) -> DocumentSketch {
     if let title { normalizer.tokenize(title, into: &tokens) }
@@ -184,7 +187,8 @@ public struct DocumentSketcher: Sendable {
   /// `retention` asks; returns the number of distinct shingles. With `sorted` the
   /// fingerprints are sorted and duplicate-free already, and so are their digests
   /// (a digest is the high half): nothing is sorted.
-  private mutating func sketchFingerprints(signature: UnsafeMutableBufferPointer<UInt32>?, sorted: Bool = false) -> Int {
+  private mutating func sketchFingerprints(signature: UnsafeMutableBufferPointer<UInt32>?, sorted: Bool = false) -> Int
+  {
     if let signature { fingerprints.withUnsafeBufferPointer { minHasher.sketch($0, into: signature) } }
     if retention == .fingerprints {
       if !sorted { FingerprintSet.sortUniformAndRemoveDuplicates(&fingerprints, scratch: &fingerprintScratch) }

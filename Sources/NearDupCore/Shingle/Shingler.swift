@@ -54,7 +54,9 @@ package struct Shingler: Sendable {
   /// Writes the fingerprints of the character shingles of `tokens` into
   /// `fingerprints` (replacing its contents), unsorted and possibly repeated.
   /// - Complexity: O(c) for c characters.
-  package func characterFingerprints(of tokens: TokenBuffer, into fingerprints: inout [UInt64], scratch: inout ShinglerScratch) {
+  package func characterFingerprints(
+    of tokens: TokenBuffer, into fingerprints: inout [UInt64], scratch: inout ShinglerScratch
+  ) {
     fingerprints.removeAll(keepingCapacity: true)
     guard tokens.count > 0 else { return }
     tokens.withTokens { text, _ in

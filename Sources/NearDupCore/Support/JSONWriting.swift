@@ -12,7 +12,9 @@ package func appendJSONString(_ string: String, to out: inout [UInt8]) {
     case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
     case 0..<0x20:
       let hex = Array("0123456789abcdef".utf8)
-      out.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+      out.append(contentsOf: [
+        0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)],
+      ])
     default: out.append(byte)
     }
   }

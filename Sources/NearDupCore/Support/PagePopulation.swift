@@ -40,7 +40,9 @@ enum PagePopulation {
   /// them; nothing when they do not fit the capacity (appending will reallocate).
   /// Changes no element.
   /// - Complexity: O(additional) in the kernel.
-  static func populateSpareCapacity<Element>(after used: UnsafeMutableBufferPointer<Element>, capacity: Int, additional: Int) {
+  static func populateSpareCapacity<Element>(
+    after used: UnsafeMutableBufferPointer<Element>, capacity: Int, additional: Int
+  ) {
     guard additional > 0, capacity - used.count >= additional, let base = used.baseAddress else { return }
     populate(UnsafeMutableRawPointer(base + used.count), byteCount: additional * MemoryLayout<Element>.stride)
   }

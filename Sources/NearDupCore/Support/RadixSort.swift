@@ -26,7 +26,9 @@ package enum RadixSort {
   }
 
   /// Sorts the keys of a buffer in place, as `sort(_:skippingLowBits:)` sorts an array.
-  static func sort<Key: FixedWidthInteger & UnsignedInteger>(_ values: UnsafeMutableBufferPointer<Key>, skippingLowBits: Int = 0) {
+  static func sort<Key: FixedWidthInteger & UnsignedInteger>(
+    _ values: UnsafeMutableBufferPointer<Key>, skippingLowBits: Int = 0
+  ) {
     let count = values.count
     guard count > 4096 else {
       if skippingLowBits == 0 {
@@ -80,7 +82,9 @@ package enum RadixSort {
             let part = UnsafeMutableBufferPointer(rebasing: scratch[lower..<upper])
             let home = UnsafeMutableBufferPointer(rebasing: values[lower..<upper])
             let sorted = sortByDigits(part, scratch: home, bits: skippingLowBits..<bucketShift, histogram: histogram)
-            if sorted.baseAddress != home.baseAddress { home.baseAddress!.update(from: part.baseAddress!, count: part.count) }
+            if sorted.baseAddress != home.baseAddress {
+              home.baseAddress!.update(from: part.baseAddress!, count: part.count)
+            }
           }
         }
       }
@@ -131,7 +135,9 @@ package enum RadixSort {
   }
 
   /// Sorts the buffer and moves its distinct keys to the front; returns their number.
-  static func sortAndRemoveDuplicates<Key: FixedWidthInteger & UnsignedInteger>(_ values: UnsafeMutableBufferPointer<Key>) -> Int {
+  static func sortAndRemoveDuplicates<Key: FixedWidthInteger & UnsignedInteger>(
+    _ values: UnsafeMutableBufferPointer<Key>
+  ) -> Int {
     sort(values)
     return values.moveAdjacentDistinctToFront()
   }

@@ -15,8 +15,10 @@ final class Lexicon: Sendable {
 
   private init() {
     var random = SplitMix64(seed: 0x1E41_C0FF)
-    let onsets = ["b", "br", "c", "ch", "d", "dr", "f", "g", "gr", "h", "j", "k", "l", "m", "n", "p", "pr", "r", "s", "st",
-      "t", "tr", "v", "w", "z", "sh", "th", "pl", "cl", "fl"]
+    let onsets = [
+      "b", "br", "c", "ch", "d", "dr", "f", "g", "gr", "h", "j", "k", "l", "m", "n", "p", "pr", "r", "s", "st",
+      "t", "tr", "v", "w", "z", "sh", "th", "pl", "cl", "fl",
+    ]
     let vowels = ["a", "e", "i", "o", "u", "ai", "ea", "ou", "io", "ee"]
     let codas = ["", "", "n", "r", "s", "t", "l", "m", "nd", "st", "ck", "ng"]
     var seen = Set<String>()
@@ -58,18 +60,24 @@ final class Lexicon: Sendable {
 
   func capitalized(_ word: String) -> String { word.prefix(1).uppercased() + word.dropFirst() }
 
-  static let functionWords = ["the", "of", "and", "to", "in", "a", "on", "for", "that", "with", "as", "by", "at", "from",
+  static let functionWords = [
+    "the", "of", "and", "to", "in", "a", "on", "for", "that", "with", "as", "by", "at", "from",
     "its", "was", "is", "said", "were", "has", "have", "had", "be", "after", "will", "would", "their", "this", "more",
     "than", "but", "not", "which", "an", "or", "about", "over", "into", "two", "new", "last", "year", "government",
-    "officials", "people", "percent", "week", "on Tuesday", "on Monday", "city", "minister", "police"]
+    "officials", "people", "percent", "week", "on Tuesday", "on Monday", "city", "minister", "police",
+  ]
 
-  static let cities = ["MOSCOW", "LISBON", "NAIROBI", "SANTIAGO", "OSLO", "BERLIN", "PARIS", "MADRID", "ROME", "VIENNA",
+  static let cities = [
+    "MOSCOW", "LISBON", "NAIROBI", "SANTIAGO", "OSLO", "BERLIN", "PARIS", "MADRID", "ROME", "VIENNA",
     "WARSAW", "PRAGUE", "ATHENS", "CAIRO", "LAGOS", "TOKYO", "SEOUL", "MANILA", "JAKARTA", "SYDNEY", "AUCKLAND", "LIMA",
     "BOGOTA", "QUITO", "DUBLIN", "EDINBURGH", "HELSINKI", "TALLINN", "RIGA", "VILNIUS", "KYIV", "BUCHAREST", "SOFIA",
-    "ZAGREB", "BELGRADE", "ANKARA", "DOHA", "MUMBAI", "DHAKA", "HANOI"]
+    "ZAGREB", "BELGRADE", "ANKARA", "DOHA", "MUMBAI", "DHAKA", "HANOI",
+  ]
 
-  static let spamSites = ["Ethermac", "Coinflux", "Zentrixa", "Stakewell", "Finexora", "Cryptorise", "Tradelumen",
-    "Bitvortex", "Quantivo", "Yieldora", "Minthaven", "Ledgerly"]
+  static let spamSites = [
+    "Ethermac", "Coinflux", "Zentrixa", "Stakewell", "Finexora", "Cryptorise", "Tradelumen",
+    "Bitvortex", "Quantivo", "Yieldora", "Minthaven", "Ledgerly",
+  ]
 
   static let categories = ["Stocks", "Finance", "Invest", "World", "Markets", "News", "Politics", "Business"]
 

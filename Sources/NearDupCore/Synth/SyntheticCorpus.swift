@@ -108,22 +108,34 @@ package struct SyntheticCorpus: Sendable {
     if roll < 55 {
       let original = writer.wireStory()
       var documents = [
-        Document(id: "", title: original.title, text: original.paragraphs.joined(separator: "\n\n"), story: story,
+        Document(
+          id: "", title: original.title, text: original.paragraphs.joined(separator: "\n\n"), story: story,
           source: "NearWire", kind: "original")
       ]
       var copies = 0
       while copies < 7 && writer.random.next() % 100 < 62 { copies += 1 }
       for _ in 0..<copies {
         let (copy, site) = writer.syndicatedCopy(of: original)
-        documents.append(Document(id: "", title: copy.title, text: copy.paragraphs.joined(separator: "\n\n"), story: story, source: site, kind: "copy"))
+        documents.append(
+          Document(
+            id: "", title: copy.title, text: copy.paragraphs.joined(separator: "\n\n"), story: story, source: site,
+            kind: "copy"))
       }
       return documents
     } else if roll < 70 {
       let report = writer.lookalikeReport()
-      return [Document(id: "", title: report.title, text: report.paragraphs.joined(separator: "\n\n"), story: story, source: "NearWire", kind: "lookalike")]
+      return [
+        Document(
+          id: "", title: report.title, text: report.paragraphs.joined(separator: "\n\n"), story: story,
+          source: "NearWire", kind: "lookalike")
+      ]
     } else {
       let single = writer.wireStory(paragraphs: 2 + Int(writer.random.next() % 4))
-      return [Document(id: "", title: single.title, text: single.paragraphs.joined(separator: "\n\n"), story: story, source: "NearWire", kind: "singleton")]
+      return [
+        Document(
+          id: "", title: single.title, text: single.paragraphs.joined(separator: "\n\n"), story: story,
+          source: "NearWire", kind: "singleton")
+      ]
     }
   }
 }
@@ -215,8 +227,10 @@ struct TextWriter {
           copy.paragraphs[position] = words.joined(separator: " ")
         }
       case 1:  // metadata line
-        let stamp = "2025-\(TextWriter.two(number(1...12)))-\(TextWriter.two(number(1...28))) \(TextWriter.two(number(0...23))):\(TextWriter.two(number(0...59))):\(TextWriter.two(number(0...59)))"
-        copy.paragraphs.insert(stamp + "source:" + name() + " " + name() + " " + name() + "category:" + pick(Lexicon.categories), at: 0)
+        let stamp =
+          "2025-\(TextWriter.two(number(1...12)))-\(TextWriter.two(number(1...28))) \(TextWriter.two(number(0...23))):\(TextWriter.two(number(0...59))):\(TextWriter.two(number(0...59)))"
+        copy.paragraphs.insert(
+          stamp + "source:" + name() + " " + name() + " " + name() + "category:" + pick(Lexicon.categories), at: 0)
       case 2:  // the site's template: recommendations and footer
         copy.paragraphs += siteTemplate(site)
       case 3:  // structure

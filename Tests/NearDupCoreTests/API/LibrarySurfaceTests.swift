@@ -64,7 +64,9 @@ struct LibrarySurfaceTests {
     #expect(throws: ParameterError.boilerplateShare(1)) { try ClusterConfiguration(boilerplateShare: 1) }
     #expect(throws: ParameterError.boilerplateSample(0)) { try ClusterConfiguration(boilerplateSample: 0) }
     #expect(throws: ParameterError.batchSize(0)) { try ClusterConfiguration(batchSize: 0) }
-    #expect(throws: ParameterError.threads(0, allowed: ClusterConfiguration.threadCounts)) { try ClusterConfiguration(threads: 0) }
+    #expect(throws: ParameterError.threads(0, allowed: ClusterConfiguration.threadCounts)) {
+      try ClusterConfiguration(threads: 0)
+    }
     let configuration = try ClusterConfiguration(
       boilerplateShare: nil, boilerplateSample: 50, keepsDigestSets: true, keepsPreviews: false, batchSize: 7)
     #expect(configuration.boilerplateShare == nil)

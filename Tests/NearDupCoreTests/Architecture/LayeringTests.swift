@@ -62,8 +62,10 @@ struct LayeringTests {
 
   /// The stage folders of NearDupCore (the DocC catalog is not one).
   static func folders() throws -> [String] {
-    try FileManager.default.contentsOfDirectory(atPath: sources.path).filter { !$0.hasSuffix(".docc") && !$0.hasPrefix(".") }
-      .sorted()
+    try FileManager.default.contentsOfDirectory(atPath: sources.path).filter {
+      !$0.hasSuffix(".docc") && !$0.hasPrefix(".")
+    }
+    .sorted()
   }
 
   /// The identifiers of Swift source `text`, in order, outside comments and string

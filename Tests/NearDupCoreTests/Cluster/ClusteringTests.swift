@@ -24,7 +24,8 @@ struct ClusteringTests {
     let canonical: [UInt32] = [0, 1, 2, 3]
     let edges = [Edge(0, 1, similarity: 0.9), Edge(0, 2, similarity: 0.9), Edge(0, 3, similarity: 0.9)]
     let similarity: [Int: Double] = [1: 0.81, 2: 0.95, 3: 0.81]
-    let clusters = Clustering(keep: .first).clusters(canonical: canonical, edges: edges, lengths: [1, 1, 1, 1]) { a, _ in
+    let clusters = Clustering(keep: .first).clusters(canonical: canonical, edges: edges, lengths: [1, 1, 1, 1]) {
+      a, _ in
       similarity[a]!
     }
     #expect(clusters[0].members.map(\.document) == [0, 2, 1, 3])
@@ -62,12 +63,14 @@ struct ClusteringTests {
     #expect(clusters[0].members.allSatisfy { $0.similarity >= 0.8 })
     // A longer chain A ~ B ~ C ~ D breaks: D does not resemble B.
     let long = Clustering(keep: .first, linkage: .center).clusters(
-      canonical: [0, 1, 2, 3], edges: [Edge(0, 1, similarity: 0.9), Edge(1, 2, similarity: 0.9), Edge(2, 3, similarity: 0.9)],
+      canonical: [0, 1, 2, 3],
+      edges: [Edge(0, 1, similarity: 0.9), Edge(1, 2, similarity: 0.9), Edge(2, 3, similarity: 0.9)],
       lengths: [1, 1, 1, 1]
     ) { a, b in abs(a - b) == 1 ? 0.9 : 0.2 }
     #expect(long.map { Set($0.members.map(\.document)) } == [[0, 1, 2]])
     let components = Clustering(keep: .first, linkage: .components).clusters(
-      canonical: [0, 1, 2, 3], edges: [Edge(0, 1, similarity: 0.9), Edge(1, 2, similarity: 0.9), Edge(2, 3, similarity: 0.9)],
+      canonical: [0, 1, 2, 3],
+      edges: [Edge(0, 1, similarity: 0.9), Edge(1, 2, similarity: 0.9), Edge(2, 3, similarity: 0.9)],
       lengths: [1, 1, 1, 1]
     ) { a, b in abs(a - b) == 1 ? 0.9 : 0.2 }
     #expect(components.map { Set($0.members.map(\.document)) } == [[0, 1, 2, 3]])
@@ -110,7 +113,9 @@ struct ClusteringTests {
       similarity[[a, b]] = value
       edges.append(Edge(a, b, similarity: value))
     }
-    let lengths = (0..<count).map { _ in longLengths ? UInt32.max - UInt32(random.next() % 4) : UInt32(random.next() % 5) }
+    let lengths = (0..<count).map { _ in
+      longLengths ? UInt32.max - UInt32(random.next() % 4) : UInt32(random.next() % 5)
+    }
     return (canonical, edges, lengths, similarity)
   }
 
@@ -124,7 +129,9 @@ struct ClusteringTests {
       neighbours[Int(edge.b), default: []].append((Int(edge.a), edge.similarity))
     }
     func copies(_ text: Int) -> [Int] { canonical.indices.filter { $0 != text && canonical[$0] == UInt32(text) } }
-    let texts = canonical.indices.filter { canonical[$0] == UInt32($0) && (neighbours[$0] != nil || !copies($0).isEmpty) }
+    let texts = canonical.indices.filter {
+      canonical[$0] == UInt32($0) && (neighbours[$0] != nil || !copies($0).isEmpty)
+    }
     func rank(_ document: Int) -> Int {
       switch keep {
       case .longest: -Int(lengths[document])
@@ -169,7 +176,10 @@ struct ClusteringTests {
       for threads in [1, 2, 3] {
         let clusters = Clustering(keep: keep, linkage: .center).clusters(
           canonical: graph.canonical, edges: graph.edges, lengths: graph.lengths, threads: threads
-        ) { _, _ in Issue.record("center linkage takes similarities from its edges"); return 0 }
+        ) { _, _ in
+          Issue.record("center linkage takes similarities from its edges")
+          return 0
+        }
         #expect(clusters.map(\.members) == expected)
       }
     }
@@ -190,7 +200,8 @@ struct ClusteringTests {
     }
     for threads in [2, 3] {
       let many = clustering.clusters(
-        canonical: graph.canonical, edges: graph.edges, lengths: graph.lengths, threads: threads, similarity: similarity)
+        canonical: graph.canonical, edges: graph.edges, lengths: graph.lengths, threads: threads, similarity: similarity
+      )
       #expect(many == one)
     }
   }

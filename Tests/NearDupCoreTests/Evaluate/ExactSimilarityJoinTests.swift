@@ -3,8 +3,11 @@ import Testing
 
 @Suite("ExactSimilarityJoin")
 struct ExactSimilarityJoinTests {
-  @Test("finds exactly the pairs brute force finds on random small corpora",
-        arguments: [(SimilarityMeasure.jaccard, 0.8), (.jaccard, 0.5), (.containment, 0.8), (.containment, 0.3), (.jaccard, 1.0)])
+  @Test(
+    "finds exactly the pairs brute force finds on random small corpora",
+    arguments: [
+      (SimilarityMeasure.jaccard, 0.8), (.jaccard, 0.5), (.containment, 0.8), (.containment, 0.3), (.jaccard, 1.0),
+    ])
   func againstBruteForce(measure: SimilarityMeasure, threshold: Double) {
     var random = SplitMix64(seed: UInt64(threshold * 100) + (measure == .jaccard ? 0 : 1000))
     var store = FingerprintStore<UInt64>()

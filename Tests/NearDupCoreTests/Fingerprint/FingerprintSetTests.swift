@@ -61,7 +61,9 @@ struct FingerprintSetTests {
     FingerprintSet.sortAndRemoveDuplicates(&expected)
     var digests: [UInt32] = [7, 7, 7]  // replaced, not appended to
     var scratch: [UInt32] = []
-    fingerprints.withUnsafeBufferPointer { FingerprintSet.sortedUniqueDigests(of: $0, into: &digests, scratch: &scratch) }
+    fingerprints.withUnsafeBufferPointer {
+      FingerprintSet.sortedUniqueDigests(of: $0, into: &digests, scratch: &scratch)
+    }
     #expect(digests == expected)
   }
 
@@ -101,11 +103,14 @@ struct FingerprintSetTests {
     let values = (0..<count).map { index in (random.next() % 50) << 24 | UInt64(count - index) }
     var sorted = values
     RadixSort.sort(&sorted, skippingLowBits: 24)
-    let expected = values.enumerated().sorted { ($0.element >> 24, $0.offset) < ($1.element >> 24, $1.offset) }.map(\.element)
+    let expected = values.enumerated().sorted { ($0.element >> 24, $0.offset) < ($1.element >> 24, $1.offset) }.map(
+      \.element)
     #expect(sorted == expected)
   }
 
-  @Test("intersection counts match Set, for merging and galloping sizes", arguments: [(50, 40), (10, 2000), (3000, 7), (0, 10)])
+  @Test(
+    "intersection counts match Set, for merging and galloping sizes",
+    arguments: [(50, 40), (10, 2000), (3000, 7), (0, 10)])
   func intersectionCount(sizes: (Int, Int)) {
     var random = SplitMix64(seed: UInt64(sizes.0 * 31 + sizes.1))
     let pool = (0..<(sizes.0 + sizes.1)).map { _ in random.next() % 5000 }
@@ -114,7 +119,9 @@ struct FingerprintSetTests {
     FingerprintSet.sortAndRemoveDuplicates(&a)
     FingerprintSet.sortAndRemoveDuplicates(&b)
     let expected = Set(a).intersection(Set(b)).count
-    let counted = a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in FingerprintSet.intersectionCount(a, b) } }
+    let counted = a.withUnsafeBufferPointer { a in
+      b.withUnsafeBufferPointer { b in FingerprintSet.intersectionCount(a, b) }
+    }
     #expect(counted == expected)
   }
 
@@ -131,7 +138,9 @@ struct FingerprintSetTests {
       FingerprintSet.sortAndRemoveDuplicates(&a)
       FingerprintSet.sortAndRemoveDuplicates(&b)
       let expected = Set(a).intersection(Set(b)).count
-      let counted = a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in FingerprintSet.intersectionCount(a, b) } }
+      let counted = a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in FingerprintSet.intersectionCount(a, b) }
+      }
       #expect(counted == expected, "sets of \(a.count) and \(b.count) values below \(universe)")
     }
   }

@@ -14,7 +14,9 @@ struct CorpusReaderTests {
   func jsonLines() throws {
     let directory = try TemporaryDirectory()
     let path = try directory.write(
-      "a.jsonl", "\u{FEFF}{\"id\": \"1\", \"title\": \"Head\", \"text\": \"Body\"}\r\n\n{\"id\": 2, \"text\": \"Only body\", \"title\": null}\n")
+      "a.jsonl",
+      "\u{FEFF}{\"id\": \"1\", \"title\": \"Head\", \"text\": \"Body\"}\r\n\n{\"id\": 2, \"text\": \"Only body\", \"title\": null}\n"
+    )
     let documents = try Harness.read([try input(path)])
     #expect(documents.map(\.id) == ["1", "2"])
     #expect(documents.map(\.text) == ["Head\nBody", "Only body"])
@@ -89,22 +91,28 @@ struct CorpusReaderTests {
   func malformedLine() throws {
     let directory = try TemporaryDirectory()
     let path = try directory.write("m.jsonl", "{\"id\": \"1\", \"text\": \"ok\"}\n{\"id\": \"2\", \"text\": \"bad}\n")
-    #expect(throws: CorpusError.malformedLine(path: path, line: 2, reason: "invalid JSON: unterminated string (column 26)")) {
+    #expect(
+      throws: CorpusError.malformedLine(path: path, line: 2, reason: "invalid JSON: unterminated string (column 26)")
+    ) {
       try Harness.read([try input(path)])
     }
     #expect("\(CorpusError.malformedLine(path: path, line: 2, reason: "r"))" == "\(path):2: r")
   }
 
-  @Test("a record without the text field, or with text of the wrong type, is an error", arguments: [
-    (#"{"id": "1"}"#, #"record has no "text" field (name the text field with --text-field)"#),
-    (#"{"id": "1", "text": 5}"#, #"field "text" is a number; expected a string"#),
-    (#"{"text": "x"}"#, #"record has no "id" field (name the id field with --id-field)"#),
-    (#"{"id": "", "text": "x"}"#, #"field "id" is empty"#),
-  ])
+  @Test(
+    "a record without the text field, or with text of the wrong type, is an error",
+    arguments: [
+      (#"{"id": "1"}"#, #"record has no "text" field (name the text field with --text-field)"#),
+      (#"{"id": "1", "text": 5}"#, #"field "text" is a number; expected a string"#),
+      (#"{"text": "x"}"#, #"record has no "id" field (name the id field with --id-field)"#),
+      (#"{"id": "", "text": "x"}"#, #"field "id" is empty"#),
+    ])
   func missingFields(line: String, reason: String) throws {
     let directory = try TemporaryDirectory()
     let path = try directory.write("m.jsonl", line + "\n")
-    #expect(throws: CorpusError.malformedLine(path: path, line: 1, reason: reason)) { try Harness.read([try input(path)]) }
+    #expect(throws: CorpusError.malformedLine(path: path, line: 1, reason: reason)) {
+      try Harness.read([try input(path)])
+    }
   }
 
   @Test("duplicate ids are an error naming both lines, also across inputs")
@@ -121,7 +129,9 @@ struct CorpusReaderTests {
   func skipping() throws {
     let directory = try TemporaryDirectory()
     let path = try directory.write(
-      "s.jsonl", "{\"id\": \"1\", \"text\": \"a\"}\nnot json\n{\"id\": \"1\", \"text\": \"dup\"}\n{\"id\": \"2\", \"text\": \"b\"}\n")
+      "s.jsonl",
+      "{\"id\": \"1\", \"text\": \"a\"}\nnot json\n{\"id\": \"1\", \"text\": \"dup\"}\n{\"id\": \"2\", \"text\": \"b\"}\n"
+    )
     var options = CorpusOptions()
     options.skipsInvalidRecords = true
     let reader = CorpusReader(inputs: [try input(path)], options: options)
@@ -138,7 +148,8 @@ struct CorpusReaderTests {
     // Corpus/ (every record has a title) and records without one.
     let directory = try TemporaryDirectory()
     let untitled = try directory.write(
-      "untitled.jsonl", "{\"id\": \"u1\", \"text\": \"North Korea's top diplomat\"}\n{\"id\": \"u2\", \"text\": \"in Moscow\"}\n")
+      "untitled.jsonl",
+      "{\"id\": \"u1\", \"text\": \"North Korea's top diplomat\"}\n{\"id\": \"u2\", \"text\": \"in Moscow\"}\n")
     func read(keepsPreviews: Bool) throws -> [DocumentBatch] {
       let reader = CorpusReader(inputs: [try input(Fixtures.corpus), try input(untitled)], options: CorpusOptions())
       var batch = DocumentBatch()
@@ -159,7 +170,9 @@ struct CorpusReaderTests {
   @Test("missing paths, empty directories and binary files are clear errors")
   func badPaths() throws {
     let directory = try TemporaryDirectory()
-    #expect(throws: CorpusError.missingPath(path: directory.file("nope.jsonl"))) { try input(directory.file("nope.jsonl")) }
+    #expect(throws: CorpusError.missingPath(path: directory.file("nope.jsonl"))) {
+      try input(directory.file("nope.jsonl"))
+    }
     let empty = directory.file("empty")
     try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
     try directory.write("empty/data.bin", "x")
@@ -194,13 +207,19 @@ struct CorpusReaderTests {
     // the second record and before the broken one add 2·run and 1 lines.
     let gap = String(repeating: "\n", count: run) + "\r\n" + String(repeating: "\n", count: run)
     let path = try directory.write(
-      "gaps.jsonl", gap + #"{"id": "a", "text": "one"}"# + "\n" + gap + #"{"id": "b", "text": "two"}"# + gap + "\n{broken\n")
+      "gaps.jsonl",
+      gap + #"{"id": "a", "text": "one"}"# + "\n" + gap + #"{"id": "b", "text": "two"}"# + gap + "\n{broken\n")
     let reader = CorpusReader(inputs: [try input(path)], options: CorpusOptions())
     var batch = DocumentBatch()
-    #expect(throws: CorpusError.malformedLine(path: path, line: 6 * run + 6, reason: "invalid JSON: expected a field name in double quotes (column 2)")) {
+    #expect(
+      throws: CorpusError.malformedLine(
+        path: path, line: 6 * run + 6, reason: "invalid JSON: expected a field name in double quotes (column 2)")
+    ) {
       while try reader.read(into: &batch, maximumDocuments: 1) {}
     }
-    let documents = try Harness.read([try input(directory.write("ok.jsonl", gap + #"{"id": "a", "text": "one"}"# + gap))])
+    let documents = try Harness.read([
+      try input(directory.write("ok.jsonl", gap + #"{"id": "a", "text": "one"}"# + gap))
+    ])
     #expect(documents.map(\.id) == ["a"])
   }
 
@@ -208,7 +227,9 @@ struct CorpusReaderTests {
   func documentLimit() throws {
     let directory = try TemporaryDirectory()
     let long = String(repeating: "word ", count: 100)  // 500 bytes
-    let lines = [#"{"id": "a", "text": "short"}"#, #"{"id": "b", "text": "\#(long)"}"#, #"{"id": "c", "text": "fine"}"#]
+    let lines = [
+      #"{"id": "a", "text": "short"}"#, #"{"id": "b", "text": "\#(long)"}"#, #"{"id": "c", "text": "fine"}"#,
+    ]
     let path = try directory.write("docs.jsonl", lines.joined(separator: "\n") + "\n")
     let textFile = try directory.write("dir/big.txt", long)
     try directory.write("dir/small.txt", "small")
@@ -228,17 +249,21 @@ struct CorpusReaderTests {
     }
     options.skipsInvalidRecords = true
     let reader = CorpusReader(
-      inputs: [try CorpusInput.resolve(path, options: options), try CorpusInput.resolve(directory.file("dir"), options: options)],
+      inputs: [
+        try CorpusInput.resolve(path, options: options),
+        try CorpusInput.resolve(directory.file("dir"), options: options),
+      ],
       options: options)
     var batch = DocumentBatch()
     var ids: [String] = []
     while try reader.read(into: &batch, maximumDocuments: 10) { ids += batch.ids }
     #expect(ids == ["a", "c", "small.txt"])
     #expect(reader.skippedRecordCount == 2)
-    #expect(reader.skippedRecordMessages.map { $0.prefix(while: { $0 != "(" }) } == [
-      "\(path):2: document of \(lines[1].utf8.count) bytes exceeds the limit of 100 bytes ",
-      "\(textFile): document of 500 bytes exceeds the limit of 100 bytes ",
-    ])
+    #expect(
+      reader.skippedRecordMessages.map { $0.prefix(while: { $0 != "(" }) } == [
+        "\(path):2: document of \(lines[1].utf8.count) bytes exceeds the limit of 100 bytes ",
+        "\(textFile): document of 500 bytes exceeds the limit of 100 bytes ",
+      ])
   }
 
   @Test("a document of exactly the limit is accepted")
@@ -250,6 +275,8 @@ struct CorpusReaderTests {
     options.maximumDocumentBytes = line.utf8.count + 1  // the "\r" counts
     #expect(try Harness.read([try CorpusInput.resolve(path, options: options)], options: options).map(\.id) == ["a"])
     options.maximumDocumentBytes = line.utf8.count
-    #expect(throws: CorpusError.self) { try Harness.read([try CorpusInput.resolve(path, options: options)], options: options) }
+    #expect(throws: CorpusError.self) {
+      try Harness.read([try CorpusInput.resolve(path, options: options)], options: options)
+    }
   }
 }

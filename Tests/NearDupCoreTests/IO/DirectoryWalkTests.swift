@@ -40,9 +40,15 @@ struct DirectoryWalkTests {
   @Test("a dangling link, a link loop and a link back to a directory above are errors naming them")
   func brokenLinks() throws {
     let cases: [(make: (TemporaryDirectory) -> Int32, entry: String, reason: String)] = [
-      ({ symlink("missing.txt", $0.file("corpus/gone.txt")) }, "gone.txt", "dangling symbolic link (its target does not exist)"),
+      (
+        { symlink("missing.txt", $0.file("corpus/gone.txt")) }, "gone.txt",
+        "dangling symbolic link (its target does not exist)"
+      ),
       ({ symlink("self", $0.file("corpus/self")) }, "self", "symbolic link loop"),
-      ({ symlink("..", $0.file("corpus/sub/up")) }, "sub/up", "symbolic link loop (it leads back to a directory above it)"),
+      (
+        { symlink("..", $0.file("corpus/sub/up")) }, "sub/up",
+        "symbolic link loop (it leads back to a directory above it)"
+      ),
     ]
     for (make, entry, reason) in cases {
       let directory = try corpus()
@@ -67,13 +73,18 @@ struct DirectoryWalkTests {
     let directory = try TemporaryDirectory()
     #expect(symlink("nothing.jsonl", directory.file("dangling.jsonl")) == 0)
     #expect(symlink("loop.jsonl", directory.file("loop.jsonl")) == 0)
-    #expect(throws: CorpusError.unreadable(path: directory.file("dangling.jsonl"), reason: "dangling symbolic link (its target does not exist)")) {
+    #expect(
+      throws: CorpusError.unreadable(
+        path: directory.file("dangling.jsonl"), reason: "dangling symbolic link (its target does not exist)")
+    ) {
       try input(directory.file("dangling.jsonl"))
     }
     #expect(throws: CorpusError.unreadable(path: directory.file("loop.jsonl"), reason: "symbolic link loop")) {
       try input(directory.file("loop.jsonl"))
     }
-    #expect(throws: CorpusError.missingPath(path: directory.file("absent.jsonl"))) { try input(directory.file("absent.jsonl")) }
+    #expect(throws: CorpusError.missingPath(path: directory.file("absent.jsonl"))) {
+      try input(directory.file("absent.jsonl"))
+    }
   }
 
   @Test("JSON Lines shards below a directory carry the entries skipped beside them to the reader")
@@ -83,8 +94,13 @@ struct DirectoryWalkTests {
     try directory.write("shards/2/2.jsonl", #"{"id": "b", "text": "two"}"# + "\n")
     #expect(symlink("gone.jsonl", directory.file("shards/3.jsonl")) == 0)
     let listing = try input(directory.file("shards")).directoryListing(skippingUnreadable: true)
-    #expect(listing.jsonLinesShards.map(\.label) == [directory.file("shards/1.jsonl"), directory.file("shards/2/2.jsonl")])
-    #expect(listing.skipped == [.unreadable(path: directory.file("shards/3.jsonl"), reason: "dangling symbolic link (its target does not exist)")])
+    #expect(
+      listing.jsonLinesShards.map(\.label) == [directory.file("shards/1.jsonl"), directory.file("shards/2/2.jsonl")])
+    #expect(
+      listing.skipped == [
+        .unreadable(
+          path: directory.file("shards/3.jsonl"), reason: "dangling symbolic link (its target does not exist)")
+      ])
   }
 
   /// An unreadable subdirectory, as a user without the rights meets it. Root reads

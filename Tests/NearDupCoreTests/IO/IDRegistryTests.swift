@@ -31,6 +31,7 @@ struct IDRegistryTests {
     registry.reserveCapacity(4)
     #expect(registry.register("caf\u{E9}", at: DocumentLocation(input: 0, line: 1)) == nil)
     #expect(registry.register("cafe\u{301}", at: DocumentLocation(input: 0, line: 2)) == nil)
-    #expect(registry.register("caf\u{E9}", at: DocumentLocation(input: 0, line: 3)) == DocumentLocation(input: 0, line: 1))
+    #expect(
+      registry.register("caf\u{E9}", at: DocumentLocation(input: 0, line: 3)) == DocumentLocation(input: 0, line: 1))
   }
 }

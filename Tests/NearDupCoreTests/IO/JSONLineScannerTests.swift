@@ -34,7 +34,8 @@ struct JSONLineScannerTests {
 
   @Test("wanted fields are decoded and others skipped, whatever their order and type")
   func fields() throws {
-    let line = #"{"meta": {"a": [1, 2.5e3, true, null, {"b": "}"}]}, "title": "T", "id": 17, "text": "body", "x": -0.5}"#
+    let line =
+      #"{"meta": {"a": [1, 2.5e3, true, null, {"b": "}"}]}, "title": "T", "id": 17, "text": "body", "x": -0.5}"#
     #expect(try scan(line) == ["17", "body", "T"])
     #expect(try scan(#" { "text" : "" } "#) == [nil, "", nil])
     #expect(try scan("{}") == [nil, nil, nil])
@@ -63,22 +64,24 @@ struct JSONLineScannerTests {
     #expect(try scan(#"{"t\u0065xt": "body"}"#)[1] == "body")
   }
 
-  @Test("malformed lines are rejected with a message and a column", arguments: [
-    (#"{"id": "a", "text": "b""#, "expected ',' or '}' after the value of \"text\"", 24),
-    (#"{"id": "a" "text": "b"}"#, "expected ',' or '}' after the value of \"id\"", 12),
-    (#"{"t\u0065xt": "b" "x"}"#, "expected ',' or '}' after the value of \"text\"", 19),
-    (#"{"id" "a"}"#, "expected ':' after field name \"id\"", 7),
-    (#"["id"]"#, "expected a JSON object ('{')", 1),
-    (#"{"text": "unterminated}"#, "unterminated string", 24),
-    (#"{"text": "bad \x escape"}"#, "invalid escape \\'x'", 16),
-    (#"{"text": "a"} trailing"#, "unexpected text after the JSON object", 15),
-    (#"{"text": 01}"#, "expected ',' or '}' after the value of \"text\"", 11),
-    (#"{"text": tru}"#, "invalid literal (expected true)", 10),
-    (#"{"id": 1, "id": 2, "text": "x"}"#, "field \"id\" appears twice", 17),
-    (#"{"a": [1, 2,], "text": "x"}"#, "unexpected character ']'", 13),
-    (#"{"text": "\u12G4"}"#, "invalid \\u escape: four hex digits expected", 15),
-    ("   ", "empty record", 4),
-  ])
+  @Test(
+    "malformed lines are rejected with a message and a column",
+    arguments: [
+      (#"{"id": "a", "text": "b""#, "expected ',' or '}' after the value of \"text\"", 24),
+      (#"{"id": "a" "text": "b"}"#, "expected ',' or '}' after the value of \"id\"", 12),
+      (#"{"t\u0065xt": "b" "x"}"#, "expected ',' or '}' after the value of \"text\"", 19),
+      (#"{"id" "a"}"#, "expected ':' after field name \"id\"", 7),
+      (#"["id"]"#, "expected a JSON object ('{')", 1),
+      (#"{"text": "unterminated}"#, "unterminated string", 24),
+      (#"{"text": "bad \x escape"}"#, "invalid escape \\'x'", 16),
+      (#"{"text": "a"} trailing"#, "unexpected text after the JSON object", 15),
+      (#"{"text": 01}"#, "expected ',' or '}' after the value of \"text\"", 11),
+      (#"{"text": tru}"#, "invalid literal (expected true)", 10),
+      (#"{"id": 1, "id": 2, "text": "x"}"#, "field \"id\" appears twice", 17),
+      (#"{"a": [1, 2,], "text": "x"}"#, "unexpected character ']'", 13),
+      (#"{"text": "\u12G4"}"#, "invalid \\u escape: four hex digits expected", 15),
+      ("   ", "empty record", 4),
+    ])
   func malformed(line: String, message: String, column: Int) {
     #expect(throws: JSONSyntaxError(message: message, column: column)) { try scan(line) }
   }
@@ -97,7 +100,9 @@ struct JSONLineScannerTests {
       }
       // Unescaped, the control character is reported at its column.
       let raw = "{\"text\": \"" + before + "\u{01}" + after + "\"}"
-      #expect(throws: JSONSyntaxError(message: "unescaped control character (byte 0x1) in a string", column: 11 + offset)) {
+      #expect(
+        throws: JSONSyntaxError(message: "unescaped control character (byte 0x1) in a string", column: 11 + offset)
+      ) {
         try scan(raw)
       }
     }
@@ -122,7 +127,9 @@ struct JSONLineScannerTests {
         }
       }
       let title = String(text.prefix(Int(random.next() % 90)))
-      let record: [String: String] = ["id": "doc-\(round)", "title": title, "text": text, "source": text.suffix(50) + "…"]
+      let record: [String: String] = [
+        "id": "doc-\(round)", "title": title, "text": text, "source": text.suffix(50) + "…",
+      ]
       let line = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
       let expected: [String?] = ["doc-\(round)", text, title]
       #expect(try scan(line, with: &scalar) == expected)
@@ -138,7 +145,8 @@ struct JSONLineScannerTests {
 
   @Test("nesting deeper than the limit is an error, not a crash")
   func deepNesting() {
-    let deep = "{\"a\": " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + ", \"text\": \"x\"}"
+    let deep =
+      "{\"a\": " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + ", \"text\": \"x\"}"
     #expect(throws: JSONSyntaxError.self) { try scan(deep) }
   }
 }

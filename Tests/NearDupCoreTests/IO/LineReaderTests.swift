@@ -50,11 +50,13 @@ struct LineReaderTests {
     return blocks
   }
 
-  @Test("blocks are whole lines, about the target size, and together the whole source", arguments: [1, 100, 4096, 65_536])
+  @Test(
+    "blocks are whole lines, about the target size, and together the whole source", arguments: [1, 100, 4096, 65_536])
   func blocksCoverTheSource(targetSize: Int) throws {
     for seed: UInt64 in 1...4 {
       let bytes = text(seed: seed, lines: 300)
-      let blocks = try blocks(LineReader(source: ChunkedSource(bytes, seed: seed), bufferSize: 4096), targetSize: targetSize)
+      let blocks = try blocks(
+        LineReader(source: ChunkedSource(bytes, seed: seed), bufferSize: 4096), targetSize: targetSize)
       let joined = Array(blocks.joined())
       let whole = joined == bytes  // compared apart: a failure prints the counts, not the bytes
       #expect(whole, "\(joined.count) bytes in blocks, \(bytes.count) in the source")

@@ -11,14 +11,17 @@ struct IndexRecallTests {
     let path = Fixtures.sharedCorpus("reuters21578.jsonl")
     let sketch = SketchParameters.default
     let corpus = try CorpusSketcher(parameters: sketch, threads: 2, retention: .fingerprints)
-      .sketch(reader: CorpusReader(inputs: [try CorpusInput.resolve(path, options: CorpusOptions())], options: CorpusOptions()))
+      .sketch(
+        reader: CorpusReader(
+          inputs: [try CorpusInput.resolve(path, options: CorpusOptions())], options: CorpusOptions()))
     // The default (containment) index, and a Jaccard index whose bands aim at 0.8 itself.
     var indexes: [LSHIndex] = []
     var directories: [TemporaryDirectory] = []
     for measure in SimilarityMeasure.allCases {
       let directory = try TemporaryDirectory()
       let configuration = try ClusterConfiguration(sketch: sketch, measure: measure, threads: 2)
-      indexes.append(try IndexWriter(creating: directory.path, corpus: corpus, parameters: IndexParameters(configuration)).index)
+      indexes.append(
+        try IndexWriter(creating: directory.path, corpus: corpus, parameters: IndexParameters(configuration)).index)
       directories.append(directory)
     }
     let sets = corpus.fingerprints!
@@ -36,7 +39,9 @@ struct IndexRecallTests {
     // inverted index over fingerprints (any document reaching 0.8 shares one of the
     // query's first |q| − ⌈0.8·|q|⌉ + 1 fingerprints).
     var postings: [UInt64: [Int32]] = [:]
-    for document in 0..<sets.count { for value in sets.set(document) { postings[value, default: []].append(Int32(document)) } }
+    for document in 0..<sets.count {
+      for value in sets.set(document) { postings[value, default: []].append(Int32(document)) }
+    }
     let shingler = Shingler(sketch)
     var queriers = indexes.map { IndexQuerier(index: $0) }
     var expected = 0
@@ -47,8 +52,9 @@ struct IndexRecallTests {
         .prefix(set.count - Int((0.8 * Double(set.count)).rounded(.up)) + 1)
       var candidates = Set<Int32>()
       for value in prefix { candidates.formUnion(postings[value] ?? []) }
-      let truth = Set(candidates.filter { FingerprintSet.similarity(set, sets.set(Int($0)), measure: .jaccard) >= 0.8 }
-        .map { corpus.documents.ids[Int($0)] })
+      let truth = Set(
+        candidates.filter { FingerprintSet.similarity(set, sets.set(Int($0)), measure: .jaccard) >= 0.8 }
+          .map { corpus.documents.ids[Int($0)] })
       expected += truth.count
       for position in queriers.indices {
         let matches = Set(try queriers[position].query(text: query, options: QueryOptions()).map(\.id))

@@ -44,7 +44,10 @@ struct LSHIndexTests {
     let seed = documents.first { $0.id == "choe-lavrov-02" }!
     let matches = try querier.query(text: seed.text, options: QueryOptions())
     // The re-spammed copy (03) contains most of the clean copy too: containment index.
-    #expect(Set(matches.map(\.id)) == ["choe-lavrov-01", "choe-lavrov-02", "choe-lavrov-03", "choe-lavrov-04", "choe-lavrov-05"])
+    #expect(
+      Set(matches.map(\.id)) == [
+        "choe-lavrov-01", "choe-lavrov-02", "choe-lavrov-03", "choe-lavrov-04", "choe-lavrov-05",
+      ])
     #expect(matches.first?.id == "choe-lavrov-02")
     #expect(matches.first?.exactJaccard == 1)
     // --top returns the most similar, ranked, whatever the threshold.
@@ -93,7 +96,9 @@ struct LSHIndexTests {
     let directory = try TemporaryDirectory()
     let documents = try Self.corpusDocuments()
     let writer = try Self.build(Array(documents[..<20]), at: directory.path)
-    let changed = [Document(id: documents[0].id, text: "A completely new text about the harvest festival in the valley this year")]
+    let changed = [
+      Document(id: documents[0].id, text: "A completely new text about the harvest festival in the valley this year")
+    ]
     #expect(throws: IndexFileError.duplicateID(path: directory.path, id: documents[0].id)) {
       try writer.add(Self.sketch(changed))
     }
@@ -192,7 +197,9 @@ struct IndexFileTests {
   func headerDamage() throws {
     let (a, segmentA) = try smallIndex()
     try rewrite(segmentA) { data in data[40] ^= 1 }
-    #expect(throws: IndexFileError.corrupt(path: segmentA, reason: "header checksum mismatch")) { try LSHIndex.open(a.path) }
+    #expect(throws: IndexFileError.corrupt(path: segmentA, reason: "header checksum mismatch")) {
+      try LSHIndex.open(a.path)
+    }
 
     let (b, segmentB) = try smallIndex()
     let size = try Data(contentsOf: URL(fileURLWithPath: segmentB)).count
@@ -250,7 +257,9 @@ struct IndexFileTests {
       setU64(&data, 16, 0x8000_0000_0000_0001)  // the document count
       setU64(&data, 248, checksum(data, 0..<248))  // the header checksum, resealed
     }
-    #expect(throws: IndexFileError.corrupt(path: segmentA, reason: "document count 9223372036854775809 is out of range")) {
+    #expect(
+      throws: IndexFileError.corrupt(path: segmentA, reason: "document count 9223372036854775809 is out of range")
+    ) {
       try LSHIndex.open(a.path)
     }
 
@@ -260,7 +269,9 @@ struct IndexFileTests {
       setU64(&data, data.count - 16, UInt64.max)  // the tombstone count, just before the checksum
       setU64(&data, data.count - 8, checksum(data, 0..<data.count - 8))
     }
-    #expect(throws: IndexFileError.corrupt(path: manifest, reason: "tombstone count 18446744073709551615 is out of range")) {
+    #expect(
+      throws: IndexFileError.corrupt(path: manifest, reason: "tombstone count 18446744073709551615 is out of range")
+    ) {
       try LSHIndex.open(b.path)
     }
   }

@@ -70,7 +70,9 @@ struct CandidateGeneratorTests {
   @Test("dropping unique keys keeps exactly the entries of repeated keys, in order, up to a few unique ones")
   func uniqueKeyFilter() {
     var random = SplitMix64(seed: 11)
-    for (count, keyMask) in [(5_000, ~CandidateGenerator.packedDocumentMask), (60_000, ~UInt64(0) << 32), (2, ~UInt64(0) << 32)] {
+    for (count, keyMask) in [
+      (5_000, ~CandidateGenerator.packedDocumentMask), (60_000, ~UInt64(0) << 32), (2, ~UInt64(0) << 32),
+    ] {
       // Hashed keys (uniform 40 bits) or slot keys (minima: small 32-bit values);
       // a quarter of the documents share a key with others.
       var keys: [UInt64] = []
@@ -154,7 +156,8 @@ struct CandidateGeneratorTests {
     let counts = sets.map { UInt32(Set($0).count) }
     let classes = counts.map(CandidateGenerator.sizeClass)
     var generator = CandidateGenerator(lsh: try LSHParameters(bands: 8, rows: 8, permutationCount: k))
-    generator.gapBandings = CandidateGenerator.containmentGapBandings(threshold: 0.8, permutationCount: k, maximumGap: 3)
+    generator.gapBandings = CandidateGenerator.containmentGapBandings(
+      threshold: 0.8, permutationCount: k, maximumGap: 3)
     generator.readsColumns = readsColumns
     var expected = Set<UInt64>()
     signatures.withRows { rows in
@@ -163,7 +166,8 @@ struct CandidateGeneratorTests {
           var buckets: [UInt64: [UInt32]] = [:]
           for document in 0..<sets.count {
             let row = UnsafeBufferPointer(rebasing: rows[document * k..<(document + 1) * k])
-            let key = lsh.rows == 1 ? UInt64(row[band]) : lsh.bandKey(row, band: band) & ~CandidateGenerator.packedDocumentMask
+            let key =
+              lsh.rows == 1 ? UInt64(row[band]) : lsh.bandKey(row, band: band) & ~CandidateGenerator.packedDocumentMask
             buckets[key, default: []].append(UInt32(document))
           }
           for members in buckets.values where members.count > 1 {
@@ -206,10 +210,13 @@ struct CandidateGeneratorTests {
         var buckets: [UInt64: [UInt32]] = [:]
         for document in 0..<sets.count {
           let row = UnsafeBufferPointer(rebasing: rows[document * k..<(document + 1) * k])
-          buckets[lsh.bandKey(row, band: band) & ~CandidateGenerator.packedDocumentMask, default: []].append(UInt32(document))
+          buckets[lsh.bandKey(row, band: band) & ~CandidateGenerator.packedDocumentMask, default: []].append(
+            UInt32(document))
         }
         for members in buckets.values where members.count > 1 {
-          for i in members.indices { for j in (i + 1)..<members.count { expected.insert(UInt64(members[i]) << 32 | UInt64(members[j])) } }
+          for i in members.indices {
+            for j in (i + 1)..<members.count { expected.insert(UInt64(members[i]) << 32 | UInt64(members[j])) }
+          }
         }
       }
     }

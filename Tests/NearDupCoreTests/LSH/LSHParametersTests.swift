@@ -20,8 +20,9 @@ struct LSHParametersTests {
     return (1 - weight) * falsePositive + weight * falseNegative
   }
 
-  @Test("the chosen banding is the brute-force minimum of the weighted error",
-        arguments: [(0.8, 128, 0.99), (0.8, 128, 0.5), (0.5, 64, 0.9), (0.36, 128, 0.99), (0.9, 32, 0.7)])
+  @Test(
+    "the chosen banding is the brute-force minimum of the weighted error",
+    arguments: [(0.8, 128, 0.99), (0.8, 128, 0.5), (0.5, 64, 0.9), (0.36, 128, 0.99), (0.9, 32, 0.7)])
   func optimalMatchesBruteForce(case parameters: (Double, Int, Double)) throws {
     let (threshold, k, weight) = parameters
     let chosen = LSHParameters.optimal(threshold: threshold, permutationCount: k, falseNegativeWeight: weight)

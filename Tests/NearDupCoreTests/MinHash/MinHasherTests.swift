@@ -115,14 +115,16 @@ struct MinHasherTests {
 
   @Test("the seed decides the signature", arguments: SketchScheme.allCases)
   func seeds(scheme: SketchScheme) throws {
-    let fingerprints = Shingler(kind: .word, size: 5).fingerprintSet(of: "the quick brown fox jumps over the lazy dog again and again")
+    let fingerprints = Shingler(kind: .word, size: 5).fingerprintSet(
+      of: "the quick brown fox jumps over the lazy dog again and again")
     let one = MinHasher(try SketchParameters(seed: 1, scheme: scheme)).signature(of: fingerprints)
     #expect(one == MinHasher(try SketchParameters(seed: 1, scheme: scheme)).signature(of: fingerprints))
     #expect(one != MinHasher(try SketchParameters(seed: 2, scheme: scheme)).signature(of: fingerprints))
   }
 
-  @Test("estimates lie within 3 standard errors of the exact Jaccard over 32 seeds",
-        arguments: SketchScheme.allCases, [0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.97])
+  @Test(
+    "estimates lie within 3 standard errors of the exact Jaccard over 32 seeds",
+    arguments: SketchScheme.allCases, [0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.97])
   func estimateAccuracy(scheme: SketchScheme, jaccard: Double) throws {
     let k = 128
     // |A| = |B| = n with s shared: J = s / (2n − s), so s = 2nJ / (1 + J).

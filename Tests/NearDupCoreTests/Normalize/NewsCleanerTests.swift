@@ -6,13 +6,20 @@ struct NewsCleanerTests {
   func cleaned(_ text: String, _ options: CleaningOptions = [.datelines, .metadata]) -> String {
     var out: [UInt8] = []
     let bytes = Array(text.utf8)
-    guard let count = bytes.withUnsafeBufferPointer({ NewsCleaner(options: options).clean($0, into: &out) }) else { return text }
+    guard let count = bytes.withUnsafeBufferPointer({ NewsCleaner(options: options).clean($0, into: &out) }) else {
+      return text
+    }
     return String(decoding: out[0..<count], as: UTF8.self)
   }
 
-  @Test("datelines of wire stories are removed", arguments: zip(
-    ["MOSCOW (AP) — Russia’s top diplomat", "PORTO, Portugal (Continental Press) — Heavy rain", "OSLO, Norway - Talks", "LISBON: The strike"],
-    ["Russia’s top diplomat", "Heavy rain", "Talks", "The strike"]))
+  @Test(
+    "datelines of wire stories are removed",
+    arguments: zip(
+      [
+        "MOSCOW (AP) — Russia’s top diplomat", "PORTO, Portugal (Continental Press) — Heavy rain",
+        "OSLO, Norway - Talks", "LISBON: The strike",
+      ],
+      ["Russia’s top diplomat", "Heavy rain", "Talks", "The strike"]))
   func datelines(text: String, expected: String) {
     #expect(cleaned(text) == expected)
   }
@@ -54,9 +61,14 @@ struct NewsCleanerTests {
     var second = DocumentSketcher(parameters: parameters)
     var signature = [UInt32](repeating: 0, count: 128)
     let a = "MOSCOW (AP) — Russia's top diplomat on Tuesday hosted his North Korean counterpart for talks."
-    let b = "By Jane Roe\nBERLIN (NearWire) — Russia's top diplomat on Tuesday hosted his North Korean counterpart for talks."
-    let keyA = Array(a.utf8).withUnsafeBufferPointer { text in signature.withUnsafeMutableBufferPointer { first.sketch(text, signature: $0) } }
-    let keyB = Array(b.utf8).withUnsafeBufferPointer { text in signature.withUnsafeMutableBufferPointer { second.sketch(text, signature: $0) } }
+    let b =
+      "By Jane Roe\nBERLIN (NearWire) — Russia's top diplomat on Tuesday hosted his North Korean counterpart for talks."
+    let keyA = Array(a.utf8).withUnsafeBufferPointer { text in
+      signature.withUnsafeMutableBufferPointer { first.sketch(text, signature: $0) }
+    }
+    let keyB = Array(b.utf8).withUnsafeBufferPointer { text in
+      signature.withUnsafeMutableBufferPointer { second.sketch(text, signature: $0) }
+    }
     #expect(keyA.contentKey == keyB.contentKey)
     #expect(shingler.fingerprintSet(of: a) != shingler.fingerprintSet(of: b))
   }

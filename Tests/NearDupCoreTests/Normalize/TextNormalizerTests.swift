@@ -7,20 +7,29 @@ struct TextNormalizerTests {
 
   @Test("ASCII text is lowercased and split on everything but letters and digits")
   func ascii() {
-    #expect(normalizer.tokens(of: "MOSCOW (AP) — Russia's top diplomat, 2024!") == ["moscow", "ap", "russia's", "top", "diplomat", "2024"])
-    #expect(normalizer.tokens(of: "well-known   e-mail\tand\nnew\r\nlines") == ["well", "known", "e", "mail", "and", "new", "lines"])
+    #expect(
+      normalizer.tokens(of: "MOSCOW (AP) — Russia's top diplomat, 2024!") == [
+        "moscow", "ap", "russia's", "top", "diplomat", "2024",
+      ])
+    #expect(
+      normalizer.tokens(of: "well-known   e-mail\tand\nnew\r\nlines") == [
+        "well", "known", "e", "mail", "and", "new", "lines",
+      ])
   }
 
-  @Test("typographic punctuation folds to its ASCII form", arguments: zip(
-    ["Korea’s “active work” – now — here", "Korea‘s deal", "‘quoted’ words"],
-    ["Korea's \"active work\" - now - here", "Korea's deal", "'quoted' words"]))
+  @Test(
+    "typographic punctuation folds to its ASCII form",
+    arguments: zip(
+      ["Korea’s “active work” – now — here", "Korea‘s deal", "‘quoted’ words"],
+      ["Korea's \"active work\" - now - here", "Korea's deal", "'quoted' words"]))
   func typographicPunctuation(typographic: String, ascii: String) {
     #expect(normalizer.tokens(of: typographic) == normalizer.tokens(of: ascii))
   }
 
   @Test("an apostrophe stays only between two token characters")
   func apostrophes() {
-    #expect(normalizer.tokens(of: "Korea’s 'quoted' rock'n'roll it''s") == ["korea's", "quoted", "rock'n'roll", "it", "s"])
+    #expect(
+      normalizer.tokens(of: "Korea’s 'quoted' rock'n'roll it''s") == ["korea's", "quoted", "rock'n'roll", "it", "s"])
   }
 
   @Test("words glued by scraping are split at a lowercase-uppercase boundary")
@@ -29,7 +38,10 @@ struct TextNormalizerTests {
     #expect(normalizer.tokens(of: "Kim Jong Un saysNorth Korean") == ["kim", "jong", "un", "says", "north", "korean"])
     #expect(normalizer.tokens(of: "Ethermac-North Korea’s") == ["ethermac", "north", "korea's"])
     #expect(normalizer.tokens(of: "NASA USA") == ["nasa", "usa"])
-    #expect(TextNormalizer(splitsGluedWords: false).tokens(of: "EthermacTuesday saysNorth") == ["ethermactuesday", "saysnorth"])
+    #expect(
+      TextNormalizer(splitsGluedWords: false).tokens(of: "EthermacTuesday saysNorth") == [
+        "ethermactuesday", "saysnorth",
+      ])
   }
 
   @Test("Cyrillic and Greek are kept and case-folded")
@@ -66,7 +78,8 @@ struct TextNormalizerTests {
 
   @Test("invalid UTF-8 becomes a separator and is counted")
   func invalidUTF8() {
-    let bytes: [UInt8] = Array("abc".utf8) + [0xFF] + Array("def".utf8) + [0xC3] + Array(" x".utf8) + [0xED, 0xA0, 0x80]
+    let bytes: [UInt8] =
+      Array("abc".utf8) + [0xFF] + Array("def".utf8) + [0xC3] + Array(" x".utf8) + [0xED, 0xA0, 0x80]
       + Array("y".utf8) + [0xE2, 0x82]
     var buffer = TokenBuffer()
     bytes.withUnsafeBufferPointer { normalizer.tokenize($0, into: &buffer) }
@@ -90,11 +103,14 @@ struct TextNormalizerTests {
     }
   }
 
-  @Test("the normalized text is the folded tokens joined by single spaces", arguments: [
-    "plain lowercase words only", "Capitalized Words and MIXED case", "Korea’s Korea's don't rock'n'roll 'quoted' it''s",
-    "on EthermacTuesday hosted, saysNorth", "МОСКВА Москва ΟΔΟΣ Straße STRASSE", "友人代表のスピーチ、独女", "fire🔥alarm 👍🏽 ok",
-    "Cafe\u{301} Łódź ＡＢＣ", "", " — ", "Counterrevolutionaries internationalization Extraterritoriality x",
-  ])
+  @Test(
+    "the normalized text is the folded tokens joined by single spaces",
+    arguments: [
+      "plain lowercase words only", "Capitalized Words and MIXED case",
+      "Korea’s Korea's don't rock'n'roll 'quoted' it''s",
+      "on EthermacTuesday hosted, saysNorth", "МОСКВА Москва ΟΔΟΣ Straße STRASSE", "友人代表のスピーチ、独女", "fire🔥alarm 👍🏽 ok",
+      "Cafe\u{301} Łódź ＡＢＣ", "", " — ", "Counterrevolutionaries internationalization Extraterritoriality x",
+    ])
   func normalizedText(text: String) {
     for splits in [true, false] {
       let normalizer = TextNormalizer(splitsGluedWords: splits)
@@ -130,18 +146,22 @@ struct TextNormalizerTests {
   /// The normalized text of `buffer`, or of its token `index`.
   private func normalizedText(_ buffer: TokenBuffer, _ index: Int? = nil) -> String {
     buffer.withTokens { text, _ in
-      String(decoding: index.map { UnsafeBufferPointer(rebasing: text[buffer.range(ofToken: $0)]) } ?? text, as: UTF8.self)
+      String(
+        decoding: index.map { UnsafeBufferPointer(rebasing: text[buffer.range(ofToken: $0)]) } ?? text, as: UTF8.self)
     }
   }
 
   @Test("the SSE2 block classifier agrees with the SWAR words on every byte class")
   func blockClassifier() {
     // Bytes at every class boundary, and all 256 values.
-    let edges: [UInt8] = [0x00, 0x20, 0x27, 0x2F, 0x30, 0x39, 0x3A, 0x40, 0x41, 0x5A, 0x5B, 0x60, 0x61, 0x7A, 0x7B, 0x7F, 0x80, 0xC3, 0xFF]
+    let edges: [UInt8] = [
+      0x00, 0x20, 0x27, 0x2F, 0x30, 0x39, 0x3A, 0x40, 0x41, 0x5A, 0x5B, 0x60, 0x61, 0x7A, 0x7B, 0x7F, 0x80, 0xC3, 0xFF,
+    ]
     var random = SplitMix64(seed: 64)
     for round in 0..<2_000 {
       let block = (0..<64).map { _ in
-        round.isMultiple(of: 2) ? edges[Int(random.next() % UInt64(edges.count))] : UInt8(truncatingIfNeeded: random.next())
+        round.isMultiple(of: 2)
+          ? edges[Int(random.next() % UInt64(edges.count))] : UInt8(truncatingIfNeeded: random.next())
       }
       block.withUnsafeBytes { bytes in
         let simd = TextNormalizer.classifyBlock(bytes.baseAddress!, count: 64)
@@ -153,11 +173,13 @@ struct TextNormalizerTests {
 
   @Test("texts over many 64-byte blocks tokenize as the scalar state machine does")
   func blocksMatchStateMachine() {
-    let fragments = [
-      "the", "Korea", "KOREA", "EthermacTuesday", "saysNorth", "don't", "rock'n'roll", "'quoted'", "it''s", "Korea’s",
-      "Straße", "МОСКВА", "東京", "🔥", "2024", "1999", "iPhone", "a1B2", "x", "(AP)", "Café", "ＡＢＣ", "@", "[", "`", "{", "~",
-      "internationalization", "Counterrevolutionaries",
-    ].map { Array($0.utf8) } + [[0xFF], [0xC3], [0x7F]]
+    let fragments =
+      [
+        "the", "Korea", "KOREA", "EthermacTuesday", "saysNorth", "don't", "rock'n'roll", "'quoted'", "it''s", "Korea’s",
+        "Straße", "МОСКВА", "東京", "🔥", "2024", "1999", "iPhone", "a1B2", "x", "(AP)", "Café", "ＡＢＣ", "@", "[", "`", "{",
+        "~",
+        "internationalization", "Counterrevolutionaries",
+      ].map { Array($0.utf8) } + [[0xFF], [0xC3], [0x7F]]
     let separators = [" ", "  ", ", ", "—", "\n", "-", ""].map { Array($0.utf8) }
     var random = SplitMix64(seed: 7)
     for splits in [true, false] {
@@ -184,9 +206,12 @@ struct TextNormalizerTests {
     // Mostly plain words, so that most 64-byte chunks take the vector path, with the
     // cases that send a chunk to the scalar path: non-ASCII, apostrophes, glued words,
     // invalid UTF-8, and runs of 64 token bytes or more.
-    let plain = ["the", "Korea", "KOREA", "2024", "a1B2", "x", "diplomat", "Moscow", "iPhone", "(AP)", "internationalization"]
+    let plain = [
+      "the", "Korea", "KOREA", "2024", "a1B2", "x", "diplomat", "Moscow", "iPhone", "(AP)", "internationalization",
+    ]
     let rare = [
-      "EthermacTuesday", "don't", "'quoted'", "Korea’s", "Straße", "МОСКВА", "東京", "🔥", String(repeating: "long", count: 20),
+      "EthermacTuesday", "don't", "'quoted'", "Korea’s", "Straße", "МОСКВА", "東京", "🔥",
+      String(repeating: "long", count: 20),
       String(repeating: "7", count: 64), String(repeating: "ab", count: 40) + "’s",
     ]
     let fragments = (plain + rare).map { Array($0.utf8) } + [[0xFF], [0xC3]]

@@ -56,7 +56,10 @@ struct OutputFileTests {
       #expect(try FileManager.default.destinationOfSymbolicLink(atPath: directory.file(link)).hasPrefix("data/"))
       #expect(try String(contentsOfFile: written, encoding: .utf8) == "new via \(link)\n")
     }
-    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.file("data")).sorted() == ["missing.jsonl", "target.jsonl"])
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: directory.file("data")).sorted() == [
+        "missing.jsonl", "target.jsonl",
+      ])
   }
 
   @Test("a symbolic link loop and a directory are refused with their reasons")
@@ -64,7 +67,9 @@ struct OutputFileTests {
     let directory = try TemporaryDirectory()
     #expect(symlink("b", directory.file("a")) == 0)
     #expect(symlink("a", directory.file("b")) == 0)
-    #expect(throws: OutputError.cannotCreate(path: directory.file("a"), reason: "symbolic link loop (more than 40 links)")) {
+    #expect(
+      throws: OutputError.cannotCreate(path: directory.file("a"), reason: "symbolic link loop (more than 40 links)")
+    ) {
       try OutputFile(path: directory.file("a"))
     }
     #expect(throws: OutputError.cannotCreate(path: directory.path, reason: "is a directory")) {
@@ -111,7 +116,9 @@ struct OutputFileTests {
     address.sun_family = sa_family_t(AF_UNIX)
     withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
     let bound = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(server, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(server, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+      }
     }
     #expect(bound == 0)
     #expect(listen(server, 1) == 0)

@@ -12,7 +12,9 @@ struct ResultWriterTests {
   ]
 
   func result() throws -> ClusterResult {
-    let documents = texts.enumerated().map { Document(id: $0.offset == 1 ? "b,\"q\"" : "d\($0.offset)", text: $0.element) }
+    let documents = texts.enumerated().map {
+      Document(id: $0.offset == 1 ? "b,\"q\"" : "d\($0.offset)", text: $0.element)
+    }
     return ClusterPipeline(configuration: try ClusterConfiguration(threads: 1)).run(documents: documents)
   }
 
@@ -37,7 +39,10 @@ struct ResultWriterTests {
     let members = first["members"] as! [[String: Any]]
     #expect(members.map { $0["id"] as! String } == ["d2", "d0", "d3"])
     #expect(members.map { $0["similarity"] as! Double }[0] == 1)
-    #expect(lines[1] == #"{"cluster": 2, "size": 1, "representative": "b,\"q\"", "members": [{"id": "b,\"q\"", "similarity": 1.0}]}"#)
+    #expect(
+      lines[1]
+        == #"{"cluster": 2, "size": 1, "representative": "b,\"q\"", "members": [{"id": "b,\"q\"", "similarity": 1.0}]}"#
+    )
   }
 
   @Test("clusters as CSV quote fields that need it")
@@ -54,7 +59,9 @@ struct ResultWriterTests {
   func pairs() throws {
     let result = try result()
     let text = try written { try ResultWriter.writePairs(result.pairs, to: $0) }
-    let pairs = text.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    let pairs = text.split(separator: "\n").map {
+      try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+    }
     // d3 repeats d0's text exactly, so it is listed once, against d0.
     #expect(pairs.map { "\($0["a"]!)-\($0["b"]!)" } == ["d0-d2", "d0-d3"])
     #expect(pairs.allSatisfy { ($0["similarity"] as! Double) >= 0.8 })

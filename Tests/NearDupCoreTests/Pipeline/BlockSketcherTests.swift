@@ -12,7 +12,8 @@ struct BlockSketcherTests {
     #expect(try reader.readBlock(into: &block))
     let parameters = try SketchParameters()
     var sketcher = BlockSketcher(
-      parameters: parameters, retention: .digests, options: options, minHasher: MinHasher(parameters), stopShingles: .empty,
+      parameters: parameters, retention: .digests, options: options, minHasher: MinHasher(parameters),
+      stopShingles: .empty,
       keepsPreviews: true)
     var result = SketchedBlock()
     let elapsed = ContinuousClock().measure { sketcher.sketch(block, into: &result) }
@@ -20,7 +21,8 @@ struct BlockSketcherTests {
     let times = result.times
     #expect(times.parse > 0 && times.tokenize > 0 && times.fingerprint > 0 && times.sketch > 0)
     let lapped = times.parse + times.tokenize + times.fingerprint + times.sketch
-    let measured = UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000)
+    let measured =
+      UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000)
     #expect(lapped <= measured, "laps \(lapped) ns, block \(measured) ns")
   }
 }

@@ -36,13 +36,14 @@ struct ClusterPipelineTests {
       $0.replacingOccurrences(of: "Ethermac-", with: "").replacingOccurrences(of: "Ethermac", with: "")
     }
     paragraphs = paragraphs.map { $0.replacingOccurrences(of: "Ethermac", with: "Coinflux") }
-    let respammed = Array(paragraphs[..<tailStart]) + [
-      "Related Stories",
-      "Storm knocks out power to thousands along the northern coastCity council approves new tram line after long debate",
-      "Local bakery wins national bread award for its sourdough rye and seeded loaf, judges pra",
-      "Stocks slip as investors await central bank decision on interest rates later this wee",
-      "Marathon runner sets course record in windy conditions on Sunday morning in the capi",
-    ]
+    let respammed =
+      Array(paragraphs[..<tailStart]) + [
+        "Related Stories",
+        "Storm knocks out power to thousands along the northern coastCity council approves new tram line after long debate",
+        "Local bakery wins national bread award for its sourdough rye and seeded loaf, judges pra",
+        "Stocks slip as investors await central bank decision on interest rates later this wee",
+        "Marathon runner sets course record in windy conditions on Sunday morning in the capi",
+      ]
     return [
       Document(id: "seed", text: page), Document(id: "clean", text: clean.joined(separator: "\n\n")),
       Document(id: "respammed", text: respammed.joined(separator: "\n\n")),
@@ -54,14 +55,18 @@ struct ClusterPipelineTests {
     .enabled(if: Fixtures.sharedIsPresent, Fixtures.sharedIsMissing))
   func seedPage() throws {
     let records = try Fixtures.records(Fixtures.corpus)
-    let sameEvent = records.filter { ["putin-receives-choe", "lavrov-choe-talks-ledger"].contains($0["story"] as! String) }
-      .map { Document(id: $0["id"] as! String, text: ($0["title"] as! String) + "\n" + ($0["text"] as! String)) }
-    let result = ClusterPipeline(configuration: try ClusterConfiguration()).run(documents: try seedVariants() + sameEvent)
+    let sameEvent = records.filter {
+      ["putin-receives-choe", "lavrov-choe-talks-ledger"].contains($0["story"] as! String)
+    }
+    .map { Document(id: $0["id"] as! String, text: ($0["title"] as! String) + "\n" + ($0["text"] as! String)) }
+    let result = ClusterPipeline(configuration: try ClusterConfiguration()).run(
+      documents: try seedVariants() + sameEvent)
     let partition = Harness.partition(result)
     #expect(partition.contains(["seed", "clean", "respammed"]))
     for cluster in partition where cluster.contains("seed") { #expect(cluster == ["seed", "clean", "respammed"]) }
     // With plain Jaccard at the same threshold the long tail keeps the seed page apart.
-    let jaccard = ClusterPipeline(configuration: try ClusterConfiguration(measure: .jaccard)).run(documents: try seedVariants())
+    let jaccard = ClusterPipeline(configuration: try ClusterConfiguration(measure: .jaccard)).run(
+      documents: try seedVariants())
     #expect(!Harness.partition(jaccard).contains { $0.contains("seed") && $0.contains("clean") })
   }
 
@@ -90,7 +95,8 @@ struct ClusterPipelineTests {
     #expect(result.statistics.invalidUTF8DocumentIDs == ["a"])
   }
 
-  @Test("without previews a run clusters exactly as with them, and every preview is empty",
+  @Test(
+    "without previews a run clusters exactly as with them, and every preview is empty",
     arguments: [ClusterConfiguration.defaultBoilerplateShare, nil])
   func withoutPreviews(boilerplateShare: Double?) throws {
     // With the boilerplate filter the documents go through the sample's batches;
@@ -141,10 +147,12 @@ struct ClusterPipelineTests {
     #expect(one.clusters.count > 50)
   }
 
-  @Test("on bbc_news, pair precision and recall against exact all-pairs similarity are at least 0.95",
-        .enabled(if: Fixtures.sharedIsPresent, Fixtures.sharedIsMissing), arguments: SimilarityMeasure.allCases)
+  @Test(
+    "on bbc_news, pair precision and recall against exact all-pairs similarity are at least 0.95",
+    .enabled(if: Fixtures.sharedIsPresent, Fixtures.sharedIsMissing), arguments: SimilarityMeasure.allCases)
   func bbcPrecisionRecall(measure: SimilarityMeasure) throws {
-    let result = try Harness.cluster(Fixtures.sharedCorpus("bbc_news.jsonl"), try ClusterConfiguration(measure: measure))
+    let result = try Harness.cluster(
+      Fixtures.sharedCorpus("bbc_news.jsonl"), try ClusterConfiguration(measure: measure))
     let truthEdges = ExactSimilarityJoin(measure: measure, threshold: 0.8).pairs(in: result.digests!, threads: 2)
     let truth = Set(truthEdges.map { UInt64($0.a) << 32 | UInt64($0.b) })
     let (precision, recall) = Harness.precisionRecall(predicted: Harness.predictedPairs(result), truth: truth)

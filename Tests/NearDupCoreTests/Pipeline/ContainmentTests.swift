@@ -12,7 +12,8 @@ struct ContainmentTests {
 
   func clusters(_ documents: [Document], measure: SimilarityMeasure) throws -> Set<Set<String>> {
     Harness.partition(
-      ClusterPipeline(configuration: try ClusterConfiguration(measure: measure, boilerplateShare: nil)).run(documents: documents))
+      ClusterPipeline(configuration: try ClusterConfiguration(measure: measure, boilerplateShare: nil)).run(
+        documents: documents))
   }
 
   @Test("a truncated copy and a boilerplate-padded copy join their source; another story of the event stays apart")
@@ -26,7 +27,8 @@ struct ContainmentTests {
     // The story followed by a "More / Recommend" block longer than itself.
     let padded = original + "\n\nMore: Markets\n\nRecommend\n\n" + filler.joined(separator: "\n\n")
     let documents = [
-      Document(id: "original", text: original), Document(id: "truncated", text: truncated), Document(id: "padded", text: padded),
+      Document(id: "original", text: original), Document(id: "truncated", text: truncated),
+      Document(id: "padded", text: padded),
       Document(id: "other", text: other.title + "\n" + other.paragraphs.joined(separator: "\n\n")),
     ]
     let shingler = Shingler(.default)

@@ -20,9 +20,12 @@ struct CorpusSketcherTests {
     corpus.digests!.withSets { sets in
       for (index, document) in documents.enumerated() {
         var text = document.text
-        let sketch = text.withUTF8 { body in signature.withUnsafeMutableBufferPointer { sketcher.sketch(body, signature: $0) } }
+        let sketch = text.withUTF8 { body in
+          signature.withUnsafeMutableBufferPointer { sketcher.sketch(body, signature: $0) }
+        }
         if corpus.signatures.signature(index).values != signature || Array(sets[index]) != sketcher.digests
-          || Int(corpus.documents.shingleCounts[index]) != sketch.shingleCount || corpus.contentKeys[index] != sketch.contentKey
+          || Int(corpus.documents.shingleCounts[index]) != sketch.shingleCount
+          || corpus.contentKeys[index] != sketch.contentKey
           || Int(corpus.documents.tokenCounts[index]) != sketch.tokenCount
         {
           mismatches.append(document.id)
@@ -41,7 +44,8 @@ struct CorpusSketcherTests {
     let documents = (0..<40).map { index in
       Document(
         id: String(format: "story-%02d.txt", index),
-        text: "Report \(index): the council met on day \(index % 9) and voted \(index * 3) to \(index % 4) on the budget.")
+        text:
+          "Report \(index): the council met on day \(index % 9) and voted \(index * 3) to \(index % 4) on the budget.")
     }
     for document in documents { try directory.write(document.id, document.text) }
     let parameters = try SketchParameters()
@@ -78,7 +82,8 @@ struct CorpusSketcherTests {
         + "(raise it with --max-document-bytes, or skip such documents with --skip-invalid)")
   }
 
-  @Test("skipping invalid records reads past lines over the length limit, counted at their own lines", arguments: [1, 2])
+  @Test(
+    "skipping invalid records reads past lines over the length limit, counted at their own lines", arguments: [1, 2])
   func oversizedLinesSkipped(threads: Int) throws {
     let directory = try TemporaryDirectory()
     // Records on lines 1–600, but line 301 is 2.5 MB (longer than any block), line 450
@@ -101,15 +106,20 @@ struct CorpusSketcherTests {
     // every line goes through blocks: the sample's, then the rest's.
     for boilerplate in [nil, BoilerplateLearning(share: 0.5, sampleSize: 400, minimumDocuments: 3)] {
       let reader = CorpusReader(inputs: [try CorpusInput.resolve(path, options: options)], options: options)
-      let sketcher = CorpusSketcher(parameters: try SketchParameters(), threads: threads, batchSize: 64, boilerplate: boilerplate)
+      let sketcher = CorpusSketcher(
+        parameters: try SketchParameters(), threads: threads, batchSize: 64, boilerplate: boilerplate)
       let corpus = try sketcher.sketch(reader: reader)
       #expect(corpus.documents.ids == kept.map { "d\($0)" })
       #expect(corpus.documents.locations.map(\.line) == kept.map(Int32.init))
       #expect(corpus.statistics.skippedRecords == 3)
       #expect(corpus.statistics.skippedMessages.count == 3)
-      #expect(corpus.statistics.skippedMessages.first?.hasPrefix("\(path):301: document of \(lines[300].utf8.count) bytes exceeds the limit of 64 KiB") == true)
+      #expect(
+        corpus.statistics.skippedMessages.first?.hasPrefix(
+          "\(path):301: document of \(lines[300].utf8.count) bytes exceeds the limit of 64 KiB") == true)
       #expect(corpus.statistics.skippedMessages.dropFirst().first?.hasPrefix("\(path):450:") == true)
-      #expect(corpus.statistics.skippedMessages.last?.hasPrefix("\(path):601: document of \(long.utf8.count) bytes exceeds") == true)
+      #expect(
+        corpus.statistics.skippedMessages.last?.hasPrefix("\(path):601: document of \(long.utf8.count) bytes exceeds")
+          == true)
     }
   }
 
@@ -131,7 +141,8 @@ struct CorpusSketcherTests {
 
     // From the JSON Lines file: the sample ends inside the file's first block, and
     // the blocks after it must continue at the right line numbers.
-    let reader = CorpusReader(inputs: [try CorpusInput.resolve(Fixtures.corpus, options: CorpusOptions())], options: CorpusOptions())
+    let reader = CorpusReader(
+      inputs: [try CorpusInput.resolve(Fixtures.corpus, options: CorpusOptions())], options: CorpusOptions())
     let fromFile = CorpusSketcher(parameters: parameters, threads: threads, batchSize: 7, boilerplate: learning)
     let fileCorpus = try fromFile.sketch(reader: reader)
     #expect(fromFile.stopShingles.count == learned.count)
@@ -144,7 +155,8 @@ struct CorpusSketcherTests {
   func sampleLargerThanTheCorpus(threads: Int) throws {
     let documents = try Harness.read([try CorpusInput.resolve(Fixtures.corpus, options: CorpusOptions())])
     func sketched(sampleSize: Int) throws -> (corpus: SketchedCorpus, stopShingles: Int) {
-      let reader = CorpusReader(inputs: [try CorpusInput.resolve(Fixtures.corpus, options: CorpusOptions())], options: CorpusOptions())
+      let reader = CorpusReader(
+        inputs: [try CorpusInput.resolve(Fixtures.corpus, options: CorpusOptions())], options: CorpusOptions())
       let sketcher = CorpusSketcher(
         parameters: try SketchParameters(), threads: threads, batchSize: 64,
         boilerplate: BoilerplateLearning(share: 0.05, sampleSize: sampleSize, minimumDocuments: 3))
@@ -205,9 +217,13 @@ struct CorpusSketcherTests {
     lines.insert(#"{"id": "broken", "text": "unterminated}"#, at: 150)  // line 151, past the 100 sampled
     let directory = try TemporaryDirectory()
     let path = try directory.write("corpus.jsonl", lines.joined(separator: "\n") + "\n")
-    let reader = CorpusReader(inputs: [try CorpusInput.resolve(path, options: CorpusOptions())], options: CorpusOptions())
-    let sketcher = CorpusSketcher(parameters: try SketchParameters(), threads: threads, batchSize: 7, boilerplate: learning)
-    #expect(throws: CorpusError.malformedLine(path: path, line: 151, reason: "invalid JSON: unterminated string (column 40)")) {
+    let reader = CorpusReader(
+      inputs: [try CorpusInput.resolve(path, options: CorpusOptions())], options: CorpusOptions())
+    let sketcher = CorpusSketcher(
+      parameters: try SketchParameters(), threads: threads, batchSize: 7, boilerplate: learning)
+    #expect(
+      throws: CorpusError.malformedLine(path: path, line: 151, reason: "invalid JSON: unterminated string (column 40)")
+    ) {
       _ = try sketcher.sketch(reader: reader)
     }
   }
@@ -224,7 +240,8 @@ struct CorpusSketcherTests {
     let lines = (0..<12_000).map { record($0, words: $0 < 2_000 ? 140 : 121) }
     let directory = try TemporaryDirectory()
     let path = try directory.write("uneven.jsonl", lines.joined(separator: "\n") + "\n")
-    let reader = CorpusReader(inputs: [try CorpusInput.resolve(path, options: CorpusOptions())], options: CorpusOptions())
+    let reader = CorpusReader(
+      inputs: [try CorpusInput.resolve(path, options: CorpusOptions())], options: CorpusOptions())
     let sketched = try CorpusSketcher(parameters: try SketchParameters(), threads: 1).sketch(reader: reader)
     #expect(sketched.documents.count == 12_000)
     // Outgrowing the reservation would have doubled the signature matrix.
@@ -244,7 +261,9 @@ struct CorpusSketcherTests {
     }
   }
 
-  @Test("the block route's sample, ending inside a block of the second input, gives what sketching with stop shingles gives")
+  @Test(
+    "the block route's sample, ending inside a block of the second input, gives what sketching with stop shingles gives"
+  )
   func blockSampleAcrossInputs() throws {
     // Two files of 3,000 records (several blocks each); the 4,500-document sample
     // ends inside a block of the second. Invalid records inside the sample (a
@@ -276,7 +295,8 @@ struct CorpusSketcherTests {
       minimumDocuments: learning.minimumDocuments)
     #expect(reference.stopShingles == learned)
     for threads in 1...4 {
-      let reader = CorpusReader(inputs: try paths.map { try CorpusInput.resolve($0, options: options) }, options: options)
+      let reader = CorpusReader(
+        inputs: try paths.map { try CorpusInput.resolve($0, options: options) }, options: options)
       let sketcher = CorpusSketcher(parameters: parameters, threads: threads, boilerplate: learning)
       let corpus = try sketcher.sketch(reader: reader)
       #expect(sketcher.stopShingles == learned)
@@ -289,18 +309,23 @@ struct CorpusSketcherTests {
       #expect(corpus.contentKeys == expected.contentKeys)
       #expect(corpus.statistics.boilerplateShingles == learned.count)
       #expect(corpus.statistics.skippedRecords == 2)
-      #expect(corpus.statistics.skippedMessages.map { $0.prefix(paths[0].utf8.count + 4) } == ["\(paths[0]):100", "\(paths[0]):200"])
+      #expect(
+        corpus.statistics.skippedMessages.map { $0.prefix(paths[0].utf8.count + 4) } == [
+          "\(paths[0]):100", "\(paths[0]):200",
+        ])
       #expect(corpus.documents.locations.suffix(3_000).map(\.line) == (1...3_000).map(Int32.init))
     }
   }
 
-  @Test("without skipping, an invalid record inside the block route's sample throws at its own line", arguments: [1, 3])
+  @Test(
+    "without skipping, an invalid record inside the block route's sample throws at its own line", arguments: [1, 3])
   func blockSampleError(threads: Int) throws {
     var lines = Self.boilerplateRecords(1...3_000, prefix: "a")
     lines[1_499] = lines[9]  // line 1,500 repeats id a10
     let directory = try TemporaryDirectory()
     let path = try directory.write("corpus.jsonl", lines.joined(separator: "\n") + "\n")
-    let reader = CorpusReader(inputs: [try CorpusInput.resolve(path, options: CorpusOptions())], options: CorpusOptions())
+    let reader = CorpusReader(
+      inputs: [try CorpusInput.resolve(path, options: CorpusOptions())], options: CorpusOptions())
     let sketcher = CorpusSketcher(
       parameters: try SketchParameters(), threads: threads,
       boilerplate: BoilerplateLearning(share: 0.2, sampleSize: 2_000, minimumDocuments: 3))
@@ -326,13 +351,19 @@ struct CorpusSketcherTests {
       var text = text
       var signature = [UInt32](repeating: 0, count: k)
       var expected = [UInt32](repeating: 0, count: k)
-      let sketch = text.withUTF8 { body in signature.withUnsafeMutableBufferPointer { unfiltered.sketch(body, signature: $0) } }
+      let sketch = text.withUTF8 { body in
+        signature.withUnsafeMutableBufferPointer { unfiltered.sketch(body, signature: $0) }
+      }
       let set = unfiltered.fingerprints
       if !set.contains(where: stopShingles.contains) { untouched += 1 }
       let finished = set.withUnsafeBufferPointer { set in
-        signature.withUnsafeMutableBufferPointer { finishing.finish(sortedFingerprints: set, unfiltered: sketch, signature: $0) }
+        signature.withUnsafeMutableBufferPointer {
+          finishing.finish(sortedFingerprints: set, unfiltered: sketch, signature: $0)
+        }
       }
-      let reference = text.withUTF8 { body in expected.withUnsafeMutableBufferPointer { fromText.sketch(body, signature: $0) } }
+      let reference = text.withUTF8 { body in
+        expected.withUnsafeMutableBufferPointer { fromText.sketch(body, signature: $0) }
+      }
       #expect(finished == reference)
       #expect(signature == expected)
       #expect(finishing.digests == fromText.digests)

@@ -29,7 +29,9 @@ struct ShinglerTests {
   func orderAndNormalization() {
     let shingler = Shingler(kind: .word, size: 3)
     #expect(shingler.fingerprintSet(of: "a b c d") != shingler.fingerprintSet(of: "d c b a"))
-    #expect(shingler.fingerprintSet(of: "Russia’s top diplomat on EthermacTuesday") == shingler.fingerprintSet(of: "RUSSIA'S TOP DIPLOMAT ON ETHERMAC TUESDAY"))
+    #expect(
+      shingler.fingerprintSet(of: "Russia’s top diplomat on EthermacTuesday")
+        == shingler.fingerprintSet(of: "RUSSIA'S TOP DIPLOMAT ON ETHERMAC TUESDAY"))
   }
 
   @Test("repeated shingles count once")

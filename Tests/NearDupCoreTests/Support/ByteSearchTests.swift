@@ -13,7 +13,8 @@ struct ByteSearchTests {
         for start in 0...length {
           for byte: UInt8 in 0...4 {
             let expected = bytes[start...].firstIndex(of: byte)
-            #expect(buffer.firstIndex(of: byte, from: start) == expected, "length \(length), start \(start), byte \(byte)")
+            #expect(
+              buffer.firstIndex(of: byte, from: start) == expected, "length \(length), start \(start), byte \(byte)")
           }
         }
       }

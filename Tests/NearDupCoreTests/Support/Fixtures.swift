@@ -49,18 +49,21 @@ enum Harness {
     while try reader.read(into: &batch, maximumDocuments: 7) {
       for index in 0..<batch.count {
         documents.append(
-          Document(id: batch.ids[index], text: String(decoding: batch.content[batch.contentRange(of: index)], as: UTF8.self)))
+          Document(
+            id: batch.ids[index], text: String(decoding: batch.content[batch.contentRange(of: index)], as: UTF8.self)))
       }
     }
     return documents
   }
 
   /// Runs the cluster pipeline on a file.
-  static func cluster(_ path: String, _ configuration: ClusterConfiguration, options: CorpusOptions = CorpusOptions()) throws
+  static func cluster(_ path: String, _ configuration: ClusterConfiguration, options: CorpusOptions = CorpusOptions())
+    throws
     -> ClusterResult
   {
     let input = try CorpusInput.resolve(path, options: options)
-    return try ClusterPipeline(configuration: configuration).run(reader: CorpusReader(inputs: [input], options: options))
+    return try ClusterPipeline(configuration: configuration).run(
+      reader: CorpusReader(inputs: [input], options: options))
   }
 
   /// The clusters as sets of ids (singletons excluded).
@@ -73,7 +76,9 @@ enum Harness {
   static func predictedPairs(_ result: ClusterResult) -> Set<UInt64> {
     let canonical = result.canonicalDocuments
     var membersOf: [UInt32: [Int]] = [:]
-    for (document, text) in canonical.enumerated() where text != UInt32.max { membersOf[text, default: []].append(document) }
+    for (document, text) in canonical.enumerated() where text != UInt32.max {
+      membersOf[text, default: []].append(document)
+    }
     var pairs = Set<UInt64>()
     func add(_ a: Int, _ b: Int) { pairs.insert(UInt64(min(a, b)) << 32 | UInt64(max(a, b))) }
     for members in membersOf.values {

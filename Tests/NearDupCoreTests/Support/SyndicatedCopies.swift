@@ -22,7 +22,9 @@ enum SyndicatedCopies {
       words[position] = ["reportedly", "also", "officially", "again"][Int(random.next() % 4)]
     }
     var edited = words.joined(separator: " ")
-    if random.next() % 3 == 0, let period = edited.firstIndex(of: "."), edited.distance(from: edited.startIndex, to: period) < edited.count / 3 {
+    if random.next() % 3 == 0, let period = edited.firstIndex(of: "."),
+      edited.distance(from: edited.startIndex, to: period) < edited.count / 3
+    {
       edited.removeSubrange(edited.startIndex...period)
     }
     if random.next() % 2 == 0 { edited += "\n\n" + tails[Int(random.next() % UInt64(tails.count))] }
