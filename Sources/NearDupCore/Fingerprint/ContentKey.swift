@@ -4,7 +4,7 @@
 /// Two documents have equal content keys exactly when their normalized texts are
 /// identical (up to a 2⁻¹²⁸ collision chance), so identical texts are grouped by
 /// key before any shingle set is compared.
-public struct ContentKey: Hashable, Sendable {
+package struct ContentKey: Hashable, Sendable {
   /// The low 64 bits of the hash.
   public var low: UInt64
   /// The high 64 bits of the hash.

@@ -7,7 +7,7 @@
 ///
 /// - Invariant: `offsets.first == 0`, `offsets` is non-decreasing,
 ///   `offsets.last == values.count`, and `offsets.count == count + 1`.
-public struct FingerprintStore<Element: FixedWidthInteger & Sendable>: Sendable {
+package struct FingerprintStore<Element: FixedWidthInteger & Sendable>: Sendable {
   /// All values, set after set.
   package private(set) var values: [Element] = []
   /// Where each set starts, plus the end of the last one.
@@ -90,4 +90,4 @@ package struct FingerprintSets<Element: FixedWidthInteger & Sendable>: @unchecke
 }
 
 /// The 32-bit digest sets the clustering pipeline verifies with.
-public typealias DigestStore = FingerprintStore<UInt32>
+package typealias DigestStore = FingerprintStore<UInt32>

@@ -40,7 +40,7 @@ public struct CorpusOptions: Sendable, Equatable {
 }
 
 /// One input the user named, with how it will be read.
-public struct CorpusInput: Sendable, Equatable {
+package struct CorpusInput: Sendable, Equatable {
   /// How the input's bytes become documents.
   public enum Kind: Sendable, Equatable {
     /// One JSON object per line.

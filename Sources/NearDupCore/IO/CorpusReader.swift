@@ -12,7 +12,7 @@
 /// - Invariant: documents come out in input order, then line (or sorted file) order,
 ///   whatever the batch sizes.
 /// - Complexity: O(bytes read) time; memory O(one batch + one line) plus the id table.
-public final class CorpusReader {
+package final class CorpusReader {
   /// The inputs, read in this order.
   public let inputs: [CorpusInput]
   /// How records are read.

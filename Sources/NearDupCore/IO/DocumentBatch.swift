@@ -1,6 +1,6 @@
 /// Where a document came from: its input and its 1-based line (0 for a document
 /// that is a whole file).
-public struct DocumentLocation: Sendable, Hashable {
+package struct DocumentLocation: Sendable, Hashable {
   /// Index of the input in the reader's `inputs`.
   public var input: Int32
   /// The 1-based line, or 0 for a whole-file document.

@@ -26,7 +26,7 @@ internal import CVectorKernels
 ///   and every multiplier is odd; with `.oph`, `probeTable` holds the first
 ///   `probeTableDepth` probes of every bin (k ≤ 4,096 bins fit its 16-bit entries).
 ///   The same seed gives the same signatures on every machine and thread count.
-public struct MinHasher: Sendable {
+package struct MinHasher: Sendable {
   /// The parameters the permutations come from.
   package let parameters: SketchParameters
   /// a_i, odd. With `.oph`, a_0 is the one hash's multiplier.

@@ -5,7 +5,7 @@
 /// count, and rows of consecutive documents sit next to each other in memory.
 ///
 /// - Invariant: `values.count == count * permutationCount`.
-public struct SignatureMatrix: Sendable {
+package struct SignatureMatrix: Sendable {
   /// k, the slots per row.
   package let permutationCount: Int
   /// All slot values, row-major.

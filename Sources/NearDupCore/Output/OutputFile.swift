@@ -8,7 +8,7 @@
 internal import CZlib
 
 /// A problem writing an output file.
-public enum OutputError: Error, Equatable, CustomStringConvertible {
+package enum OutputError: Error, Equatable, CustomStringConvertible {
   /// The file could not be created.
   case cannotCreate(path: String, reason: String)
   /// Writing, syncing or renaming the file failed.
@@ -44,7 +44,7 @@ public enum OutputError: Error, Equatable, CustomStringConvertible {
 /// - Invariant: a regular file at the final path holds either its previous content
 ///   or the complete new content, never a partial write; no path other than the
 ///   temporary file is ever created, replaced or removed.
-public final class OutputFile {
+package final class OutputFile {
   /// The path as the user gave it.
   package let path: String
   /// The output's name in messages: the path, or "standard output" for "-".

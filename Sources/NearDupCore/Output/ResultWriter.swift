@@ -1,5 +1,5 @@
 /// File formats for clusters.
-public enum ClusterOutputFormat: String, Sendable, CaseIterable {
+package enum ClusterOutputFormat: String, Sendable, CaseIterable {
   /// One JSON object per cluster:
   /// `{"cluster": 1, "size": 3, "representative": "ID", "members": [{"id": "ID", "similarity": 0.93}, …]}`.
   case jsonl
@@ -12,7 +12,7 @@ public enum ClusterOutputFormat: String, Sendable, CaseIterable {
 /// Every writer emits bytes that depend only on the result, never on thread count or
 /// timing. Clusters come largest first, then by representative id; singletons (when
 /// asked for) follow in input order, numbered after the clusters.
-public enum ResultWriter {
+package enum ResultWriter {
   /// Writes the clusters (and optionally singletons) to `file`.
   /// - Complexity: O(N) lines.
   public static func writeClusters(

@@ -1,5 +1,5 @@
 /// Counts and timings of one run, for reports and benchmarks.
-public struct PipelineStatistics: Sendable {
+package struct PipelineStatistics: Sendable {
   /// Wall-clock seconds of each stage, in pipeline order.
   package struct StageTimes: Sendable {
     /// The boilerplate sample: reading and sketching the first documents, learning
@@ -75,7 +75,7 @@ public struct PipelineStatistics: Sendable {
 }
 
 /// The pairs a clustering run lists, complete before its clusters are formed.
-public struct PairList: Sendable {
+package struct PairList: Sendable {
   /// Every verified pair plus, for identical normalized texts, the pair of each copy
   /// with the first occurrence (similarity 1); sorted by (a, b).
   package var edges: [Edge]

@@ -1,5 +1,5 @@
 /// What sketching one document reports besides its signature.
-public struct DocumentSketch: Sendable, Equatable {
+package struct DocumentSketch: Sendable, Equatable {
   /// The number of tokens after normalization.
   public var tokenCount: Int
   /// The number of distinct shingles.
@@ -15,7 +15,7 @@ public struct DocumentSketch: Sendable, Equatable {
 }
 
 /// Which exact set representation sketching keeps for each document.
-public enum SetRetention: Sendable {
+package enum SetRetention: Sendable {
   /// No set, only the signature (signature verification).
   case signaturesOnly
   /// Sorted 32-bit digests: exact verification in the clustering pipeline.
@@ -35,7 +35,7 @@ public enum SetRetention: Sendable {
 /// - Complexity: O(b + s + k) per document of b bytes and s shingles with `.oph`
 ///   (O(b + s·k) with `.minhash`), plus sorting its set; allocation-free once the
 ///   buffers have grown to the largest document.
-public struct DocumentSketcher: Sendable {
+package struct DocumentSketcher: Sendable {
   /// The parameters.
   public let parameters: SketchParameters
   /// The set representation kept per document.
@@ -206,7 +206,7 @@ public struct DocumentSketcher: Sendable {
 }
 
 /// Nanoseconds per per-document stage, summed over documents (thread time).
-public struct StageNanoseconds: Sendable, Equatable {
+package struct StageNanoseconds: Sendable, Equatable {
   /// Splitting blocks into lines and reading JSON records out of them (and, on the
   /// block path, keeping the previous document's results).
   public var parse: UInt64 = 0

@@ -2,7 +2,7 @@
 /// origin and sizes. Texts are never all held; this table is O(N) small fields.
 ///
 /// - Invariant: every array has `count` elements, in input order.
-public struct DocumentTable: Sendable {
+package struct DocumentTable: Sendable {
   /// Document ids, unique.
   public internal(set) var ids: [String] = []
   /// The start of each title (or first line), for reports.

@@ -4,7 +4,7 @@
 ///
 /// - Invariant: the table, the signature matrix, `contentKeys` and the kept set
 ///   store all hold `documents.count` rows in input order.
-public struct SketchedCorpus: Sendable {
+package struct SketchedCorpus: Sendable {
   /// Ids, previews, origins and sizes.
   public var documents = DocumentTable()
   /// One signature per document.

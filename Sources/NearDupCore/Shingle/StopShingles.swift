@@ -14,7 +14,7 @@
 /// - Invariant: `table` is an open-addressing hash set (linear probing, load ≤ 1/4)
 ///   of the stop fingerprints other than 0; `containsZero` records 0; the bit of
 ///   every stop fingerprint (its top `64 − bitShift` bits) is set in `bitmap`.
-public struct StopShingles: Sendable, Equatable {
+package struct StopShingles: Sendable, Equatable {
   private let table: [UInt64]
   private let mask: Int
   private let containsZero: Bool
@@ -203,7 +203,7 @@ public struct StopShingles: Sendable, Equatable {
 /// How `CorpusSketcher` learns the boilerplate shingles of a corpus: from its first
 /// `sampleSize` documents, the shingles found in at least `share` of them and in at
 /// least `minimumDocuments`.
-public struct BoilerplateLearning: Sendable {
+package struct BoilerplateLearning: Sendable {
   /// The least share of the sampled documents a stop shingle is found in.
   package var share: Double
   /// The documents sampled: the first ones of the corpus.
