@@ -46,14 +46,6 @@ size_t cvk_json_copy_plain_scalar(const uint8_t *in, size_t count, uint8_t *out)
 #if CVK_X86_VECTORS
 #include <immintrin.h>
 
-/* 0xFF in each of the 16 bytes that lies in [low, high], 0 in the others: one
-   wrapping add moves the range to the bottom of the signed bytes, one signed compare
-   tests it. */
-static inline __m128i cvk_in_range16(__m128i bytes, char low, char high) {
-  __m128i shifted = _mm_add_epi8(bytes, _mm_set1_epi8((char)(0x80 - low)));
-  return _mm_cmplt_epi8(shifted, _mm_set1_epi8((char)(-128 + (high - low + 1))));
-}
-
 /* 16 bytes at a time with SSE2: one bit per byte that ends the run (a quote, a
    backslash or a control character); the scalar path finishes the last 15 or
    fewer. */

@@ -109,14 +109,6 @@ void cvk_fold_plain_chunks_scalar(const uint8_t *text, size_t count, bool splits
 
 /* MARK: SSE2 */
 
-/* 0xFF in each of the 16 bytes that lies in [low, high], 0 in the others: one
-   wrapping add moves the range to the bottom of the signed bytes, one signed compare
-   tests it. */
-static inline __m128i cvk_in_range16(__m128i bytes, char low, char high) {
-  __m128i shifted = _mm_add_epi8(bytes, _mm_set1_epi8((char)(0x80 - low)));
-  return _mm_cmplt_epi8(shifted, _mm_set1_epi8((char)(-128 + (high - low + 1))));
-}
-
 /* Four 16-byte compares per class and a movemask each. */
 void cvk_classify64(const void *bytes, uint64_t *token, uint64_t *complex) {
   uint64_t tokens = 0, complexes = 0;
